@@ -1,0 +1,37 @@
+"""The three roles and what each may do. Roles are Django groups named after ``Role`` values."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    BOARD = "board", _("Board member")
+    MANAGER = "manager", _("Manager")
+    STAFF = "staff", _("Staff member")
+
+
+_STAFF = (
+    "monitoring.view_source",
+    "monitoring.view_mention",
+    "monitoring.triage_mention",
+)
+
+ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
+    # Staff triage, reply and resolve.
+    Role.STAFF: _STAFF,
+    # A manager can do all that staff can and reviews response times.
+    Role.MANAGER: (*_STAFF, "accounts.view_reports"),
+    # The board manages users and sources, appoints the webcare owner and deputy, and can read the inbox.
+    Role.BOARD: (
+        "monitoring.view_source",
+        "monitoring.add_source",
+        "monitoring.change_source",
+        "monitoring.view_mention",
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.appoint_roster",
+    ),
+}

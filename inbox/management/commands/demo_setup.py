@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.services import organisation_ensure, user_save_with_role
+from monitoring.models import Source
+from monitoring.services import source_create
+
+DEMO_ORGANISATION = "Zwemvereniging De Dolfijnen"
+DEMO_USERS = [("board", Role.BOARD), ("manager", Role.MANAGER), ("staff", Role.STAFF)]
+DEMO_SOURCES = [
+    ("google-alerts", Source.Kind.GOOGLE_ALERTS, 'Google Alert: "De Dolfijnen"'),
+    ("ouderforum", Source.Kind.FEED, "Ouderforum Oost"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisation, one user per role and the demo feed sources, once."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="Where this app is served; the demo sources fetch their feeds from it.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        base_url = options["base_url"].rstrip("/")
+        with transaction.atomic():
+            organisation, created = organisation_ensure(name=DEMO_ORGANISATION)
+            if not created:
+                self.stdout.write(f"Demo data is already there ({organisation.name}).")
+                return
+            passwords = []
+            for username, role in DEMO_USERS:
+                if User.objects.filter(username=username).exists():
+                    continue
+                saved = user_save_with_role(username=username, role=role)
+                passwords.append((username, role, saved.generated_password))
+            for name, kind, label in DEMO_SOURCES:
+                url = base_url + reverse("monitoring:demo-feed", args=[name])
+                source_create(organisation=organisation, name=label, kind=kind, url=url, actor=None)
+        self.stdout.write(self.style.SUCCESS(f"Demo organisation: {organisation.name}"))
+        self.stdout.write("Sign in with one of these accounts (shown only now; change them after signing in):")
+        for username, role, password in passwords:
+            self.stdout.write(f"  {username:<10} {role.label!s:<14} password: {password}")
+        self.stdout.write("Forgot one? python manage.py create_user USERNAME --role ROLE --password NEW-PASSWORD")

@@ -1,0 +1,1 @@
+"""Feed polling in three steps: fetch (network), parse (bytes to dataclasses), decide (pure)."""

@@ -1,0 +1,48 @@
+"""Cleaning feed HTML. Everything from a feed passes through here before it is stored."""
+
+from __future__ import annotations
+
+import html
+
+import nh3
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "strong",
+    "sub",
+    "sup",
+    "u",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+
+
+def html_clean(fragment: str) -> str:
+    """Keep simple formatting and links; drop scripts, styles, handlers and unsafe URLs."""
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def text_from_html(fragment: str) -> str:
+    """Plain text of an HTML fragment with whitespace folded (markup such as ``<b>`` removed)."""
+    text = html.unescape(nh3.clean(fragment, tags=set()))
+    return " ".join(text.split())

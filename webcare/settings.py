@@ -1,0 +1,233 @@
+"""Settings for Webcare Inbox, read from the environment.
+
+Defaults give a working development install with no servers: SQLite and a file-system Celery
+broker under ``WEBCARE_DATA_DIR``. Production sets ``DEBUG=false`` and then must set ``SECRET_KEY``
+and ``ALLOWED_HOSTS`` (see README, "Configuration").
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from webcare.env import Env, _fail
+
+env = Env()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env.str("WEBCARE_DATA_DIR") or BASE_DIR / "var").resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env.bool("DEBUG", True)
+
+
+def _secret_key() -> str:
+    """In development a key is generated once and kept in the data folder; production must set one."""
+    value = env.str("SECRET_KEY")
+    if value:
+        if not DEBUG and len(value) < 32:
+            _fail("SECRET_KEY", "must be at least 32 characters long in production.")
+        return value
+    if not DEBUG:
+        _fail("SECRET_KEY", "is required when DEBUG is false.")
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+if not DEBUG and not ALLOWED_HOSTS:
+    _fail("ALLOWED_HOSTS", "is required when DEBUG is false (comma-separated host names).")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "accounts",
+    "monitoring",
+    "inbox",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "template_partials",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "webcare.urls"
+WSGI_APPLICATION = "webcare.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "accounts.context_processors.organisation",
+            ],
+        },
+    },
+]
+
+# Database -----------------------------------------------------------------------------------------
+DATABASES = {"default": env.database("DATABASE_URL", f"sqlite:///{DATA_DIR / 'webcare.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web process read while the worker writes; IMMEDIATE transactions take the write
+    # lock up front, so two writers wait for each other instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Redis, cache and Celery ----------------------------------------------------------------------------
+REDIS_URL = env.url("REDIS_URL", None, schemes={"redis", "rediss", "unix"})
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
+
+BROKER_DIR = DATA_DIR / "broker"
+CELERY_BROKER_URL = env.url(
+    "CELERY_BROKER_URL", REDIS_URL or "filesystem://", schemes={"redis", "rediss", "amqp", "filesystem"}
+)
+if CELERY_BROKER_URL == "filesystem://":
+    # A broker that needs no server: messages are files in the data folder, shared by web, worker
+    # and beat on one machine.
+    for folder in ("queue", "processed"):
+        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "poll-due-sources": {
+        "task": "monitoring.tasks.sources_poll_due",
+        "schedule": env.int("WEBCARE_POLL_TICK_SECONDS", 30, minimum=5),
+    },
+}
+
+# Auth ----------------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "inbox:mention-list"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Security --------------------------------------------------------------------------------------------
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env.bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Language and time -----------------------------------------------------------------------------------
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", "nl") or "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    _fail("LANGUAGE_CODE", "must be one of: nl, en.")
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env.str("TIME_ZONE", "Europe/Amsterdam") or "Europe/Amsterdam"
+try:
+    import zoneinfo
+
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    _fail("TIME_ZONE", f"is not a known time zone, got {TIME_ZONE!r}.")
+USE_I18N = True
+USE_TZ = True
+CELERY_TIMEZONE = TIME_ZONE
+
+# Static files ----------------------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# E-mail ----------------------------------------------------------------------------------------------
+EMAIL_HOST = env.str("EMAIL_HOST")
+EMAIL_PORT = env.int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", True)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "webcare@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Logging ---------------------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+}
+
+# Webcare Inbox ---------------------------------------------------------------------------------------
+# The app serves its own sample feeds for the demo source, so the real fetch path runs without internet.
+WEBCARE_DEMO = env.bool("WEBCARE_DEMO", DEBUG)
+WEBCARE_FETCH_USER_AGENT = env.str("WEBCARE_FETCH_USER_AGENT") or "WebcareInbox/0.1 (feed reader for webcare teams)"
+WEBCARE_FETCH_MAX_BYTES = env.int("WEBCARE_FETCH_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+WEBCARE_POLL_INTERVAL_MINUTES = env.int("WEBCARE_POLL_INTERVAL_MINUTES", 15, minimum=1)
+
+# Every name above came through ``env``; deployment files are checked against this list.
+ENVIRONMENT_VARIABLES = frozenset(env.names)

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+
+from webcare import views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="inbox:mention-list"), name="home"),
+    path("inbox/", include("inbox.urls")),
+    path("", include("monitoring.urls")),
+    path("account/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # The language can be chosen on the sign-in page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
