@@ -49,7 +49,7 @@ typecheck: $(VENV)/.dev
 	$(BIN)/mypy .
 
 messages: $(VENV)/.dev
-	$(BIN)/python manage.py makemessages --locale nl --locale en --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/python manage.py makemessages --locale nl --locale en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean:

@@ -124,9 +124,18 @@ def _store_entries(source: Source, parsed: ParsedFeed, now: datetime) -> PollOut
     )
 
 
+def retry_delay(*, failures: int, interval: int) -> timedelta:
+    """How long to wait after ``failures`` failed polls in a row: 1, 2, 4 … minutes, at most the interval.
+
+    A site that was down for a moment (or a demo server still starting) is tried again soon.
+    """
+    return timedelta(minutes=min(interval, 2 ** min(failures - 1, 16)))
+
+
 def _poll_failed(source: Source, exc: MonitoringError, now: datetime) -> PollOutcome:
     status = exc.status if isinstance(exc, FetchError) else None
     logger.warning("Polling source %s (%s) failed: %s", source.id, source.url, exc)
     source.mark_failed(at=now, status=status, error=str(exc))
-    source.save(update_fields=_HEALTH_FIELDS)
+    source.next_poll_at = now + retry_delay(failures=source.consecutive_failures, interval=source.poll_interval_minutes)
+    source.save(update_fields=[*_HEALTH_FIELDS, "next_poll_at"])
     return PollOutcome(source_id=source.id, error=str(exc))

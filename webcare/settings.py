@@ -123,9 +123,9 @@ else:
 
 BROKER_DIR = DATA_DIR / "broker"
 CELERY_BROKER_URL = env.url(
-    "CELERY_BROKER_URL", REDIS_URL or "filesystem://", schemes={"redis", "rediss", "amqp", "filesystem"}
+    "CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost/", schemes={"redis", "rediss", "amqp", "filesystem"}
 )
-if CELERY_BROKER_URL == "filesystem://":
+if CELERY_BROKER_URL.startswith("filesystem://"):
     # A broker that needs no server: messages are files in the data folder, shared by web, worker
     # and beat on one machine.
     for folder in ("queue", "processed"):
@@ -137,6 +137,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "store_processed": False,
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Installs sharing one Redis keep their work apart by queue name.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE") or "webcare"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -192,6 +194,7 @@ CELERY_TIMEZONE = TIME_ZONE
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,0 +1,225 @@
+"""The test world: people in every role, a loopback feed server, a real Celery worker and Chromium.
+
+With ``CI=true`` a test that needs a service (PostgreSQL, Redis, Chromium) fails when it is
+missing; elsewhere it is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from accounts.models import User
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from tests.feedserver import FeedServer
+
+IS_CI = os.environ.get("CI", "").lower() == "true"
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def service_missing(reason: str) -> None:
+    """Fail in CI, skip elsewhere: a missing service must never pass unnoticed in CI."""
+    if IS_CI:
+        pytest.fail(f"Required in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if IS_CI and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.exit("CI must run on PostgreSQL: set DATABASE_URL to a postgres:// URL.", returncode=3)
+    if IS_CI and not settings.REDIS_URL:
+        pytest.exit("CI must run with Redis: set REDIS_URL.", returncode=3)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings() -> None:
+    # A worker process must see the test database, so SQLite's test database is a file.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(settings.DATA_DIR / "test-db.sqlite3")
+
+
+def sample(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+# The world -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def organisation(db: None):
+    return OrganisationFactory()
+
+
+@pytest.fixture
+def board_member(db: None) -> User:
+    return UserFactory(username="bea-board", role="board")
+
+
+@pytest.fixture
+def manager(db: None) -> User:
+    return UserFactory(username="max-manager", role="manager")
+
+
+@pytest.fixture
+def staff_member(db: None) -> User:
+    return UserFactory(username="sam-staff", role="staff")
+
+
+@pytest.fixture
+def no_role_user(db: None) -> User:
+    return UserFactory(username="nora-norole")
+
+
+def _client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_for() -> Callable[[User | None], Client]:
+    """A browser-like client signed in as the given user (``None``: an anonymous visitor)."""
+    return _client_for
+
+
+# Feed server -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    server = FeedServer().start()
+    yield server
+    server.stop()
+
+
+# Redis -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = settings.REDIS_URL
+    if not url:
+        service_missing("Redis: REDIS_URL is not set")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        service_missing(f"Redis at {url} does not answer ({exc})")
+    return url
+
+
+# A real Celery worker ------------------------------------------------------------------------------------
+
+
+@dataclass
+class WorkerProcess:
+    queue: str
+    process: subprocess.Popen[str]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def _database_url_for_subprocess() -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    auth = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None, tmp_path: Path) -> Iterator[WorkerProcess]:
+    """A `celery worker` process on its own queue, using this test's database and the real broker."""
+    from webcare.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = {**os.environ, "DATABASE_URL": _database_url_for_subprocess(), "CELERY_QUEUE": queue}
+    env.pop("CELERY_BROKER_URL", None)  # the worker takes the broker from the same settings as this process
+    log_path = tmp_path / "worker.log"
+    with log_path.open("w") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "--app", "webcare", "worker", "--pool", "prefork", "--concurrency", "2",
+             "--without-gossip", "--without-mingle", "--loglevel", "INFO", "--hostname", f"{queue}@%h"],
+            cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+    worker = WorkerProcess(queue=queue, process=process, log_path=log_path)
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        deadline = time.monotonic() + 60
+        while "ready." not in worker.log():
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"The Celery worker did not start:\n{worker.log()}", pytrace=False)
+            time.sleep(0.2)
+        yield worker
+    finally:
+        app.conf.task_default_queue = previous_queue
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# Chromium ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        service_missing(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[object]:
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.live_server_url = live_server.url
+    yield page
+    artifacts = ROOT / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    page.screenshot(path=str(artifacts / f"last-{uuid.uuid4().hex[:6]}.png"), full_page=True)
+    context.close()
+
+
+def sign_in(page: object, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the real login form."""
+    page.goto(page.live_server_url + "/account/login/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
