@@ -49,9 +49,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.requests.append(SeenRequest(self.path, dict(self.headers.items())))
         route = self.server.routes.get(self.path)
         if route is None:
-            reply = Reply(b"not found", 404)
-        else:
-            reply = route(self) if callable(route) else route
+            route = Reply(b"not found", 404)
+        reply = route(self) if callable(route) else route
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)
