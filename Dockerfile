@@ -17,11 +17,11 @@ COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . .
-RUN mkdir -p /app/var && chown webcare:webcare /app/var
+RUN mkdir -p /app/var /app/staticfiles && chown webcare:webcare /app/var /app/staticfiles
 
 USER webcare
 
-# Static files are collected into the image (STATIC_ROOT is $WEBCARE_DATA_DIR/staticfiles) and served by
+# Static files are collected into the image (STATIC_ROOT is /app/staticfiles, outside the data folder) and served by
 # WhiteNoise. The secret key and host below exist only for this build step; they never reach a container.
 RUN DEBUG=false \
     SECRET_KEY=build-only-not-a-secret-collectstatic-needs-one \

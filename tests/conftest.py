@@ -193,6 +193,9 @@ def browser() -> Iterator[object]:
         service_missing(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls a test makes between
+    # browser steps are still plain synchronous calls (the advice of pytest-playwright's docs).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -205,7 +208,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator[object]:
+def page(browser, live_server, request) -> Iterator[object]:
     context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
@@ -213,7 +216,7 @@ def page(browser, live_server) -> Iterator[object]:
     yield page
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
-    page.screenshot(path=str(artifacts / f"last-{uuid.uuid4().hex[:6]}.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"{request.node.name}.png"), full_page=True)
     context.close()
 
 

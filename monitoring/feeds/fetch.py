@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import httpx
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from monitoring.exceptions import FetchError
@@ -77,7 +78,7 @@ def feed_fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchRes
                 if size > limit:
                     raise FetchError(
                         url,
-                        _("The feed is larger than %(mb)d MB; it was not read.") % {"mb": limit // 2**20 or 1},
+                        _("The feed is larger than %(size)s; it was not read.") % {"size": filesizeformat(limit)},
                         permanent=True,
                         status=response.status_code,
                     )

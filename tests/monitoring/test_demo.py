@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import Organisation, User
+from accounts.selectors import user_roles
+from monitoring.feeds.parse import feed_parse
+from monitoring.models import Source
+
+pytestmark = pytest.mark.django_db
+
+
+def demo_setup() -> str:
+    out = StringIO()
+    call_command("demo_setup", "--base-url", "http://127.0.0.1:8123", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_setup_creates_an_organisation_people_in_each_role_and_sources():
+    output = demo_setup()
+
+    assert Organisation.objects.get().name == "Zwemvereniging De Dolfijnen"
+    for username, role in [("board", "board"), ("manager", "manager"), ("staff", "staff")]:
+        user = User.objects.get(username=username)
+        assert [r.value for r in user_roles(user)] == [role]
+        password = output.split(f"{username} ")[1].split("password: ")[1].split()[0]
+        assert user.check_password(password)
+    assert sorted(Source.objects.values_list("url", flat=True)) == [
+        "http://127.0.0.1:8123/demo/feeds/google-alerts.xml",
+        "http://127.0.0.1:8123/demo/feeds/ouderforum.xml",
+    ]
+
+
+def test_demo_setup_runs_only_once():
+    demo_setup()
+    second = demo_setup()
+    assert "already there" in second
+    assert "password" not in second
+    assert User.objects.count() == 3
+    assert Source.objects.count() == 2
+
+
+def test_the_demo_feed_is_served_without_a_sign_in_and_parses(client):
+    response = client.get(reverse("monitoring:demo-feed", args=["google-alerts"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/atom+xml"
+    feed = feed_parse(response.content, url="http://127.0.0.1/demo/feeds/google-alerts.xml")
+    assert len(feed.entries) == 6
+    assert all(entry.published_at for entry in feed.entries)
+    assert feed.entries[0].url.startswith("https://www.buurtnieuws.example/")
+
+
+def test_the_demo_feed_answers_304_to_its_own_etag(client):
+    url = reverse("monitoring:demo-feed", args=["ouderforum"])
+    etag = client.get(url)["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_the_demo_feed_is_gone_when_the_demo_is_off(client, settings):
+    settings.WEBCARE_DEMO = False
+    assert client.get(reverse("monitoring:demo-feed", args=["google-alerts"])).status_code == 404
+
+
+def test_an_unknown_demo_feed_is_not_found(client):
+    assert client.get(reverse("monitoring:demo-feed", args=["passwords"])).status_code == 404
