@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help run test lint typecheck messages check-python clean
+.PHONY: help run test lint messages check-python clean
 
 help:
 	@echo "make run    set up (first time) and start web, Celery worker and beat on http://$(HOST):$(PORT)"
@@ -36,16 +36,13 @@ run: $(VENV)/.runtime
 	@echo "Starting web (http://$(HOST):$(PORT)), worker and beat. Ctrl-C stops all three."
 	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/honcho start --procfile Procfile.dev
 
-test: $(VENV)/.dev
-	$(BIN)/ruff check .
+test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-
-typecheck: $(VENV)/.dev
 	$(BIN)/mypy .
 
 messages: $(VENV)/.dev

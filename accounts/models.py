@@ -26,8 +26,7 @@ class Organisation(models.Model):
 class User(AbstractUser):
     """A person who signs in. What they may do comes from their role groups (see ``accounts.roles``)."""
 
-    class Meta(AbstractUser.Meta):
-        swappable = "AUTH_USER_MODEL"
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from accounts.roles import Role
 
 
@@ -9,7 +9,7 @@ def organisation_current() -> Organisation | None:
     return Organisation.objects.order_by("id").first()
 
 
-def user_roles(user: object) -> list[Role]:
+def user_roles(user: User) -> list[Role]:
     """The roles of ``user`` in a fixed order (board, manager, staff). Runs one query."""
-    names = set(user.groups.values_list("name", flat=True)) if getattr(user, "pk", None) else set()
+    names = set(user.groups.values_list("name", flat=True))
     return [role for role in Role if role.value in names]

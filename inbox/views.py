@@ -24,7 +24,7 @@ def mention_list(request: AppRequest) -> HttpResponse:
     """The inbox list, newest first; HTMX asks for the list alone or for the next page of rows."""
     form = MentionPageForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(" ".join(form.errors["before"]))
+        return HttpResponseBadRequest(form.errors["before"].as_text())
     before = form.cleaned_data["before"]
     page = selectors.mention_page(user=request.user, before=before)
     template_name = "inbox/mention_list.html"

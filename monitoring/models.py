@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -53,14 +55,14 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def mark_polled(self, *, at: timezone.datetime, status: int | None) -> None:
+    def mark_polled(self, *, at: datetime, status: int | None) -> None:
         self.last_polled_at = at
         self.last_status = status
         self.last_success_at = at
         self.last_error = ""
         self.consecutive_failures = 0
 
-    def mark_failed(self, *, at: timezone.datetime, status: int | None, error: str) -> None:
+    def mark_failed(self, *, at: datetime, status: int | None, error: str) -> None:
         self.last_polled_at = at
         self.last_status = status
         self.last_error = error

@@ -15,6 +15,11 @@ from typing import NoReturn, TypeVar
 import dj_database_url
 
 T = TypeVar("T")
+# Env has methods named after the built-in types; these names keep the annotations unambiguous.
+Text = str
+Bool = bool
+Int = int
+List = list
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -37,16 +42,16 @@ def _fail(name: str, problem: str) -> NoReturn:
 class Env:
     """Typed access to environment variables that records which names were read."""
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, environ: Mapping[Text, Text] | None = None) -> None:
         self._environ = os.environ if environ is None else environ
-        self.names: set[str] = set()
+        self.names: set[Text] = set()
 
-    def raw(self, name: str) -> str | None:
+    def raw(self, name: Text) -> Text | None:
         self.names.add(name)
         value = self._environ.get(name)
         return None if value is None else value.strip()
 
-    def _parse(self, name: str, default: T | None, parse: Callable[[str], T], expected: str) -> T | None:
+    def _parse(self, name: Text, default: T | None, parse: Callable[[Text], T], expected: Text) -> T | None:
         value = self.raw(name)
         if value is None or value == "":
             return default
@@ -55,14 +60,14 @@ class Env:
         except ValueError:
             _fail(name, f"must be {expected}, got {value!r}.")
 
-    def str(self, name: str, default: str | None = None, *, required: bool = False) -> str | None:
+    def str(self, name: Text, default: Text | None = None, *, required: Bool = False) -> Text | None:
         value = self.raw(name) or None
         if value is None and required:
             _fail(name, "is required but not set.")
         return value if value is not None else default
 
-    def bool(self, name: str, default: bool) -> bool:
-        def parse(value: str) -> bool:
+    def bool(self, name: Text, default: Bool) -> Bool:
+        def parse(value: Text) -> Bool:
             if value.lower() in _TRUE:
                 return True
             if value.lower() in _FALSE:
@@ -72,20 +77,20 @@ class Env:
         result = self._parse(name, default, parse, "true or false")
         return default if result is None else result
 
-    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+    def int(self, name: Text, default: Int, *, minimum: Int | None = None) -> Int:
         result = self._parse(name, default, int, "a whole number")
         value = default if result is None else result
         if minimum is not None and value < minimum:
             _fail(name, f"must be at least {minimum}, got {value}.")
         return value
 
-    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+    def list(self, name: Text, default: List[Text] | None = None) -> List[Text]:
         value = self.raw(name)
         if value is None:
-            return list(default or [])
+            return List(default or [])
         return [part.strip() for part in value.split(",") if part.strip()]
 
-    def database(self, name: str, default: str) -> dict:
+    def database(self, name: Text, default: Text) -> dict:
         url = self.raw(name) or default
         scheme = url.split(":", 1)[0]
         if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
@@ -98,11 +103,12 @@ class Env:
             _fail(name, f"names no database, got {url!r}.")
         return dict(config)
 
-    def url(self, name: str, default: str | None, *, schemes: set[str]) -> str | None:
+    def url(self, name: Text, default: Text | None, *, schemes: set[Text]) -> Text | None:
         value = self.raw(name) or default
         if value is None:
             return None
         scheme = value.split("://", 1)[0] if "://" in value else ""
         if scheme not in schemes:
-            _fail(name, f"must be a URL starting with {' or '.join(sorted(s + '://' for s in schemes))}.")
+            expected = " or ".join(sorted(f"{known}://" for known in schemes))
+            _fail(name, f"must be a URL starting with {expected}.")
         return value

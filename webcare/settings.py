@@ -123,8 +123,9 @@ else:
     }
 
 BROKER_DIR = DATA_DIR / "broker"
-CELERY_BROKER_URL = env.url(
-    "CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost/", schemes={"redis", "rediss", "amqp", "filesystem"}
+CELERY_BROKER_URL: str = (
+    env.url("CELERY_BROKER_URL", REDIS_URL, schemes={"redis", "rediss", "amqp", "filesystem"})
+    or "filesystem://localhost/"
 )
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # A broker that needs no server: messages are files in the data folder, shared by web, worker
