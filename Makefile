@@ -34,7 +34,8 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_setup --base-url http://$(HOST):$(PORT)
 	@echo "Starting web (http://$(HOST):$(PORT)), worker and beat. Ctrl-C stops all three."
-	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/honcho start --procfile Procfile.dev
+	HOST=$(HOST) PORT=$(PORT) WEBCARE_FETCH_ALLOW_PRIVATE=$${WEBCARE_FETCH_ALLOW_PRIVATE:-$(HOST):$(PORT)} \
+		exec $(BIN)/honcho start --procfile Procfile.dev
 
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run

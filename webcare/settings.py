@@ -235,12 +235,17 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+    # One line per HTTP request would drown the worker's log; fetch failures are logged by the poll.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
 
 # Webcare Inbox ---------------------------------------------------------------------------------------
 # The app serves its own sample feeds for the demo source, so the real fetch path runs without internet.
 WEBCARE_DEMO = env.bool("WEBCARE_DEMO", DEBUG)
 WEBCARE_FETCH_USER_AGENT = env.str("WEBCARE_FETCH_USER_AGENT") or "WebcareInbox/0.1 (feed reader for webcare teams)"
+# Hosts ("host" or "host:port") that may be fetched although they resolve to a private address: the
+# demo source and tests. Keep it empty in production.
+WEBCARE_FETCH_ALLOW_PRIVATE = env.list("WEBCARE_FETCH_ALLOW_PRIVATE")
 WEBCARE_FETCH_MAX_BYTES = env.int("WEBCARE_FETCH_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 WEBCARE_POLL_INTERVAL_MINUTES = env.int("WEBCARE_POLL_INTERVAL_MINUTES", 15, minimum=1)
 
