@@ -70,6 +70,16 @@ def user_save_with_role(
     return UserSaved(user=user, is_new=is_new, generated_password=generated)
 
 
+def organisation_rename(*, name: str) -> tuple[Organisation, bool]:
+    """Give the install's organisation ``name``, creating it when there is none yet."""
+    organisation, created = organisation_ensure(name=name)
+    if not created and organisation.name != name:
+        organisation.name = name
+        organisation.full_clean()
+        organisation.save(update_fields=["name"])
+    return organisation, created
+
+
 def organisation_ensure(*, name: str) -> tuple[Organisation, bool]:
     """Return the install's organisation, creating it with ``name`` when there is none yet."""
     organisation = Organisation.objects.order_by("id").first()

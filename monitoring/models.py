@@ -21,6 +21,10 @@ class Source(models.Model):
     class Kind(models.TextChoices):
         GOOGLE_ALERTS = "google_alerts", _("Google Alerts")
         FEED = "feed", _("RSS or Atom feed")
+        MASTODON = "mastodon", _("Mastodon")
+        REDDIT = "reddit", _("Reddit")
+        YOUTUBE = "youtube", _("YouTube")
+        BLUESKY = "bluesky", _("Bluesky")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="sources", verbose_name=_("organisation")

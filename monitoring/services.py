@@ -30,6 +30,26 @@ class PollOutcome:
     error: str = ""
 
 
+@dataclass(frozen=True)
+class SourcePreview:
+    url: str
+    title: str
+    entries: int
+    problem: str
+
+
+def source_preview(*, url: str) -> SourcePreview:
+    """Fetch ``url`` once and say what it holds, without storing anything.
+
+    Raises ``MonitoringError`` (with a plain-words message) when it cannot be fetched or is no feed.
+    """
+    result = feed_fetch(url)
+    parsed = feed_parse(result.content, url=result.url)
+    if not parsed.is_feed:
+        raise ParseError(url, _("The address did not return a feed we can read."))
+    return SourcePreview(url=result.url, title=parsed.title, entries=len(parsed.entries), problem=parsed.problem)
+
+
 def source_create(*, organisation: Organisation, name: str, kind: str, url: str, actor: User | None) -> Source:
     """Add a source, due for its first poll at once. Raises ``ValidationError`` on bad fields."""
     source = Source(organisation=organisation, name=name, kind=kind, url=url)

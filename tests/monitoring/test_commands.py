@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import Organisation
+from monitoring.models import Mention, Source
+from tests.conftest import sample
+from tests.factories import SourceFactory
+from tests.feedserver import Reply
+
+pytestmark = pytest.mark.django_db
+
+
+def run(command: str, *args: str) -> str:
+    out = StringIO()
+    call_command(command, *args, stdout=out)
+    return out.getvalue()
+
+
+def poll(*args: str) -> str:
+    return run("poll_sources", *args)
+
+
+def add_source(*args: str) -> str:
+    return run("add_source", *args)
+
+
+def test_poll_sources_prints_one_summary_line_per_source(feed_server, organisation):
+    url = feed_server.serve("/alerts.xml", Reply(sample("google_alerts.xml")))
+    source = SourceFactory(organisation=organisation, name="Alert", url=url)
+
+    first = poll()
+    again = poll("--now")
+
+    assert first.strip() == f"{source.id} Alert: fetched 3 / new 3 / duplicates 0"
+    assert again.strip() == f"{source.id} Alert: fetched 3 / new 0 / duplicates 3"
+    assert Mention.objects.count() == 3
+
+
+def test_poll_sources_leaves_sources_that_are_not_due(feed_server, organisation):
+    url = feed_server.serve("/alerts.xml", Reply(sample("google_alerts.xml")))
+    source = SourceFactory(organisation=organisation, url=url)
+    poll()
+    assert poll().strip() == "No source is due."
+    assert f"{source.id} {source.name}: skipped (not due)" in poll("--source", str(source.id))
+
+
+def test_a_failing_source_is_reported_and_the_command_fails(feed_server, organisation):
+    url = feed_server.serve("/gone.xml", Reply(b"", status=404))
+    source = SourceFactory(organisation=organisation, name="Gone", url=url)
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 of 1 sources failed"):
+        call_command("poll_sources", stdout=out)
+    assert out.getvalue().startswith(f"{source.id} Gone: error: De feed bestaat niet meer (HTTP 404).")
+
+
+def test_an_unknown_source_id_is_a_clear_error(organisation):
+    with pytest.raises(CommandError, match="No source with id 999"):
+        poll("--source", "999")
+
+
+def test_add_source_fetches_once_and_prints_the_new_id_last(feed_server, organisation):
+    url = feed_server.serve("/alerts.xml", Reply(sample("google_alerts.xml")))
+
+    output = add_source("--kind", "google_alerts", "--url", url)
+
+    source = Source.objects.get()
+    assert output.splitlines()[-1] == str(source.id)
+    assert "Found 3 entries in 'Google Alert - \"De Dolfijnen\"'." in output
+    assert (source.kind, source.url, source.name) == ("google_alerts", url, 'Google Alert - "De Dolfijnen"')
+    assert source.events.get().action == "created"
+
+
+def test_add_source_takes_a_given_name(feed_server, organisation):
+    url = feed_server.serve("/alerts.xml", Reply(sample("google_alerts.xml")))
+    add_source("--kind", "feed", "--url", url, "--name", "Buurtnieuws")
+    assert Source.objects.get().name == "Buurtnieuws"
+
+
+@pytest.mark.parametrize(
+    ("route", "message"),
+    [
+        (Reply(b"<html><body>Shop</body></html>"), "Not added: Het adres gaf geen feed die we kunnen lezen."),
+        (Reply(b"", status=404), "Not added: De feed bestaat niet meer (HTTP 404)."),
+    ],
+)
+def test_add_source_refuses_what_is_not_a_working_feed(feed_server, organisation, route, message):
+    url = feed_server.serve("/x", route)
+    with pytest.raises(CommandError) as caught:
+        add_source("--kind", "feed", "--url", url)
+    assert str(caught.value) == message
+    assert caught.value.returncode == 1
+    assert not Source.objects.exists()
+
+
+def test_add_source_refuses_an_unknown_kind(organisation):
+    with pytest.raises(CommandError, match=r"Unknown kind 'facebook'\. Choose one of: google_alerts, feed, mastodon"):
+        add_source("--kind", "facebook", "--url", "https://example.org/feed")
+
+
+def test_add_source_needs_an_organisation(db):
+    with pytest.raises(CommandError, match="set_organisation"):
+        add_source("--kind", "feed", "--url", "https://example.org/feed")
+
+
+def test_set_organisation_creates_then_renames(db):
+    output = run("set_organisation", "HC De Vliegers") + run("set_organisation", "Hockeyclub De Vliegers")
+    assert Organisation.objects.get().name == "Hockeyclub De Vliegers"
+    assert output.splitlines() == [
+        "Created organisation 'HC De Vliegers'.",
+        "Renamed organisation 'Hockeyclub De Vliegers'.",
+    ]
