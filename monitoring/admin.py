@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from monitoring.models import Mention, Source, SourceEvent
+from monitoring.models import FetchLog, Mention, Sighting, SignalPhrase, Source, SourceEvent, WatchTerms
 
 
 @admin.register(Source)
@@ -23,13 +23,24 @@ class SourceAdmin(admin.ModelAdmin):
     ]
 
 
+class SightingInline(admin.TabularInline):
+    model = Sighting
+    extra = 0
+    readonly_fields = ["source", "external_id", "url", "seen_at"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Mention | None = None) -> bool:
+        return False
+
+
 @admin.register(Mention)
 class MentionAdmin(admin.ModelAdmin):
-    list_display = ["title", "source", "published_at"]
-    list_filter = ["source"]
+    list_display = ["title", "source", "platform", "suggested_category", "published_at"]
+    list_filter = ["suggested_category", "platform", "language", "source"]
     search_fields = ["title", "snippet", "author"]
     date_hierarchy = "published_at"
-    readonly_fields = ["source", "external_id", "fetched_at"]
+    readonly_fields = ["organisation", "source", "canonical_url", "fetched_at", "signal_reasons", "flags"]
+    inlines = [SightingInline]
 
     def has_delete_permission(self, request: HttpRequest, obj: Mention | None = None) -> bool:
         # Mentions are never deleted: a complaint that disappears comes back louder.
@@ -47,4 +58,29 @@ class SourceEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: SourceEvent | None = None) -> bool:
+        return False
+
+
+@admin.register(SignalPhrase)
+class SignalPhraseAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "category", "weight", "flag", "is_active"]
+    list_filter = ["category", "flag", "is_active"]
+    list_editable = ["weight", "is_active"]
+    search_fields = ["phrase"]
+
+
+@admin.register(WatchTerms)
+class WatchTermsAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "updated_at"]
+
+
+@admin.register(FetchLog)
+class FetchLogAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "source", "status", "found", "new", "duration_ms", "error"]
+    list_filter = ["source"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: FetchLog | None = None) -> bool:
         return False

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils.translation import gettext as _
+
 
 class MonitoringError(Exception):
     """Base class for errors raised while finding mentions."""
@@ -8,12 +12,45 @@ class MonitoringError(Exception):
 class FetchError(MonitoringError):
     """A feed could not be fetched. ``permanent`` errors are not worth retrying soon."""
 
-    def __init__(self, url: str, reason: str, *, permanent: bool, status: int | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        reason: str,
+        *,
+        permanent: bool,
+        status: int | None = None,
+        retry_after: timedelta | None = None,
+    ) -> None:
         self.url = url
         self.reason = reason
         self.permanent = permanent
         self.status = status
+        self.retry_after = retry_after  # how long the site asked us to wait (429/503 Retry-After), if it did
         super().__init__(reason)
+
+
+class RefusedURL(FetchError):
+    """``url`` is not an address we fetch: not http(s), not valid, or with a user name or password.
+
+    Always permanent. After a redirect, ``url`` is the address redirected to.
+    """
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(url, reason, permanent=True)
+
+
+class RefusedAddress(FetchError):
+    """``url``'s host resolved to ``address``, which is not on the public internet; nothing was sent.
+
+    Always permanent. After a redirect, ``url`` is the address redirected to.
+    """
+
+    def __init__(self, url: str, address: str) -> None:
+        self.address = address
+        reason = _("The feed address leads into a private network (%(address)s) and is not fetched.") % {
+            "address": address
+        }
+        super().__init__(url, reason, permanent=True)
 
 
 class ParseError(MonitoringError):

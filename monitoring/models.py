@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from monitoring.feeds.platforms import Platform
 
 
 def _default_interval() -> int:
@@ -25,6 +26,7 @@ class Source(models.Model):
         REDDIT = "reddit", _("Reddit")
         YOUTUBE = "youtube", _("YouTube")
         BLUESKY = "bluesky", _("Bluesky")
+        MANUAL = "manual", _("Added by hand")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="sources", verbose_name=_("organisation")
@@ -45,6 +47,9 @@ class Source(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    last_entries_found = models.PositiveIntegerField(_("entries found"), null=True, blank=True)
+    paused_reason = models.TextField(_("why it was paused"), blank=True)
+    query = models.CharField(_("search query"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -59,12 +64,27 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def mark_polled(self, *, at: datetime, status: int | None) -> None:
+    @property
+    def is_query(self) -> bool:
+        """A feed that is already a search (an alert, a hashtag, a search page): it is taken whole."""
+        if self.kind in (self.Kind.GOOGLE_ALERTS, self.Kind.MANUAL):
+            return True
+        return (self.kind == self.Kind.REDDIT and "/search" in self.url) or (
+            self.kind == self.Kind.MASTODON and "/tags/" in self.url
+        )
+
+    @property
+    def is_polled(self) -> bool:
+        return self.kind != self.Kind.MANUAL
+
+    def mark_polled(self, *, at: datetime, status: int | None, found: int | None) -> None:
         self.last_polled_at = at
         self.last_status = status
         self.last_success_at = at
         self.last_error = ""
         self.consecutive_failures = 0
+        if found is not None:
+            self.last_entries_found = found
 
     def mark_failed(self, *, at: datetime, status: int | None, error: str) -> None:
         self.last_polled_at = at
@@ -94,27 +114,163 @@ class SourceEvent(models.Model):
 
 
 class Mention(models.Model):
-    """Something said about the organisation, as one feed entry. Never hard-deleted."""
+    """Something said about the organisation, found once however many sources saw it. Never hard-deleted."""
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="mentions", verbose_name=_("source"))
-    external_id = models.CharField(_("entry key"), max_length=500)
+    class Category(models.TextChoices):
+        COMPLAINT = "complaint", _("Complaint")
+        QUESTION = "question", _("Question")
+        PRAISE = "praise", _("Praise")
+        OTHER = "other", _("Other")
+
+    class Flag(models.TextChoices):
+        FAIL = "fail", _("#fail")
+        THREAT = "threat", _("Threat")
+        ABUSE = "abuse", _("Abuse")
+        REPEATED_AUTHOR = "repeated_author", _("Repeated author")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="mentions", verbose_name=_("organisation")
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="mentions", verbose_name=_("first seen in")
+    )
+    canonical_url = models.CharField(_("canonical link"), max_length=2000, blank=True)
     url = models.URLField(_("link"), max_length=2000, blank=True)
+    platform = models.CharField(_("platform"), max_length=32, choices=Platform.choices, default=Platform.WEB)
     title = models.CharField(_("title"), max_length=500, blank=True)
     snippet = models.TextField(_("snippet"), blank=True)
     content_html = models.TextField(_("content"), blank=True)
     author = models.CharField(_("author"), max_length=200, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    suggested_category = models.CharField(
+        _("suggested category"), max_length=16, choices=Category.choices, default=Category.OTHER
+    )
+    signal_reasons = models.JSONField(_("why this category"), default=list, blank=True)
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    matched_terms = models.JSONField(_("matched watch terms"), default=list, blank=True)
     published_at = models.DateTimeField(_("published at"))
     fetched_at = models.DateTimeField(_("fetched at"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by hand by"),
+    )
 
     class Meta:
         verbose_name = _("mention")
         verbose_name_plural = _("mentions")
         ordering = ["-published_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["source", "external_id"], name="mention_unique_entry_per_source"),
+            models.UniqueConstraint(
+                fields=["organisation", "canonical_url"],
+                condition=~models.Q(canonical_url=""),
+                name="mention_unique_link_per_organisation",
+            ),
         ]
         indexes = [models.Index(fields=["-published_at", "-id"], name="mention_newest_idx")]
         permissions = [("triage_mention", _("Can triage mentions"))]
 
     def __str__(self) -> str:
         return self.title or self.snippet[:80] or self.url
+
+    @property
+    def flag_labels(self) -> list[str]:
+        labels = dict(self.Flag.choices)
+        return [str(labels.get(flag, flag)) for flag in self.flags]
+
+
+class Sighting(models.Model):
+    """One source's entry for a mention: the same post found by an alert and a forum feed is one mention."""
+
+    mention = models.ForeignKey(Mention, on_delete=models.PROTECT, related_name="sightings")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="sightings")
+    external_id = models.CharField(_("entry key"), max_length=500)
+    url = models.URLField(_("link as the source gave it"), max_length=2000, blank=True)
+    seen_at = models.DateTimeField(_("seen at"))
+
+    class Meta:
+        verbose_name = _("sighting")
+        verbose_name_plural = _("sightings")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="sighting_unique_entry_per_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}:{self.external_id}"
+
+
+class FetchLog(models.Model):
+    """One poll of one source, kept 30 days for the source-health page."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="fetch_logs")
+    started_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(default=0)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    found = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    is_not_modified = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["source", "-started_at"], name="fetchlog_source_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class WatchTerms(models.Model):
+    """The organisation's include and exclude words for feeds that are not a search already."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="watch_terms")
+    include = models.TextField(
+        _("include"), blank=True, help_text=_('Words or "quoted phrases"; an entry must contain one of them.')
+    )
+    exclude = models.TextField(_("exclude"), blank=True, help_text=_("Entries with any of these words are left out."))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("watch terms")
+        verbose_name_plural = _("watch terms")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class SignalPhrase(models.Model):
+    """A word or phrase that hints at a complaint, a question or praise. Editable in the admin."""
+
+    class Category(models.TextChoices):
+        COMPLAINT = "complaint", _("Complaint")
+        QUESTION = "question", _("Question")
+        PRAISE = "praise", _("Praise")
+
+    class Flag(models.TextChoices):
+        NONE = "", _("No flag")
+        FAIL = "fail", _("#fail")
+        THREAT = "threat", _("Threat")
+        ABUSE = "abuse", _("Abuse")
+
+    phrase = models.CharField(
+        _("word or phrase"),
+        max_length=100,
+        unique=True,
+        help_text=_("Whole words; end with * to match word starts too (klacht* also finds klachten)."),
+    )
+    category = models.CharField(_("points to"), max_length=16, choices=Category.choices)
+    weight = models.PositiveSmallIntegerField(_("weight"), default=2)
+    flag = models.CharField(_("flag"), max_length=16, choices=Flag.choices, blank=True, default="")
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("signal phrase")
+        verbose_name_plural = _("signal phrases")
+        ordering = ["category", "phrase"]
+
+    def __str__(self) -> str:
+        return self.phrase

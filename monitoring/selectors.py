@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from monitoring.models import Mention, Source
+from monitoring.models import FetchLog, Mention, Source
 
 
 def source_ids_due(*, now: datetime) -> list[int]:
     """Active sources whose next poll is due (or that were never polled). Runs one query."""
     return list(
         Source.objects.filter(is_active=True)
+        .exclude(kind=Source.Kind.MANUAL)
         .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
         .order_by("next_poll_at")
         .values_list("id", flat=True)
@@ -25,3 +27,33 @@ def mentions_visible_to(user: User) -> QuerySet[Mention]:
     if not user.has_perm("monitoring.view_mention"):
         return Mention.objects.none()
     return Mention.objects.select_related("source").order_by("-published_at", "-id")
+
+
+def sources_for_health(user: User) -> QuerySet[Source]:
+    """Polled sources with their health, failing and paused ones first; none without the right."""
+    if not user.has_perm("monitoring.change_source"):
+        return Source.objects.none()
+    return (
+        Source.objects.exclude(kind=Source.Kind.MANUAL)
+        .order_by("-consecutive_failures", "is_active", "name")
+        .only(
+            "id", "name", "kind", "url", "query", "is_active", "paused_reason", "poll_interval_minutes",
+            "next_poll_at", "last_polled_at", "last_success_at", "last_status", "last_error", "last_error_at",
+            "consecutive_failures", "last_entries_found",
+        )
+    )  # fmt: skip
+
+
+def source_fetch_log(user: User, source_id: int, *, limit: int = 20) -> list[FetchLog]:
+    """The latest polls of one source, newest first. Runs one query."""
+    if not user.has_perm("monitoring.change_source"):
+        return []
+    return list(FetchLog.objects.filter(source_id=source_id)[:limit])
+
+
+def source_host(source_id: int) -> str | None:
+    """The host a source's feed is fetched from (lower-case), or None when there is no such source."""
+    url = Source.objects.filter(id=source_id).values_list("url", flat=True).first()
+    if url is None:
+        return None
+    return (urlsplit(url).hostname or "").lower()

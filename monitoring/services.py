@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from accounts.roles import Role
 from monitoring.exceptions import FetchError, MonitoringError, ParseError
-from monitoring.feeds.decide import poll_plan
-from monitoring.feeds.fetch import feed_fetch
-from monitoring.feeds.parse import ParsedFeed, feed_parse
-from monitoring.models import Mention, Source, SourceEvent
+from monitoring.feeds.clean import html_clean
+from monitoring.feeds.decide import NewEntry, canonical_url, poll_plan
+from monitoring.feeds.enrich import Signal, enrich
+from monitoring.feeds.fetch import TOTAL_TIMEOUT, feed_fetch
+from monitoring.feeds.parse import ParsedEntry, ParsedFeed, feed_parse, link_unwrap, title_from_text
+from monitoring.feeds.platforms import platform_for_url
+from monitoring.feeds.terms import WatchTerms as ParsedWatchTerms
+from monitoring.feeds.terms import watch_terms_match, watch_terms_parse
+from monitoring.models import FetchLog, Mention, Sighting, SignalPhrase, Source, SourceEvent, WatchTerms
+from monitoring.signals import mentions_ingested
 
 logger = logging.getLogger(__name__)
 
@@ -23,9 +39,11 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class PollOutcome:
     source_id: int
-    found: int = 0
-    new: int = 0
-    duplicates: int = 0
+    found: int = 0  # entries in the feed
+    new: int = 0  # mentions created
+    duplicates: int = 0  # entries this source had delivered before
+    filtered: int = 0  # entries the watch terms left out
+    seen_elsewhere: int = 0  # entries whose link another source had brought in already
     is_not_modified: bool = False
     error: str = ""
 
@@ -60,6 +78,25 @@ def source_create(*, organisation: Organisation, name: str, kind: str, url: str,
     return source
 
 
+@contextmanager
+def host_slot(host: str) -> Iterator[bool]:
+    """Take one of the ``WEBCARE_FETCH_PER_HOST`` fetch slots for ``host``; yields whether one was free.
+
+    Slots live in the shared cache (Redis in production), so the limit holds across worker processes;
+    a slot expires on its own if a worker dies holding it.
+    """
+    ttl = int(TOTAL_TIMEOUT) + 30
+    for number in range(settings.WEBCARE_FETCH_PER_HOST):
+        key = f"monitoring:host-slot:{host}:{number}"
+        if cache.add(key, 1, timeout=ttl):
+            try:
+                yield True
+            finally:
+                cache.delete(key)
+            return
+    yield False
+
+
 def source_claim(*, source_id: int, now: datetime, force: bool = False) -> Source | None:
     """Take ``source_id`` for one poll, or return ``None`` when it is not due or another worker has it.
 
@@ -82,28 +119,45 @@ def source_poll(*, source_id: int, force: bool = False) -> PollOutcome | None:
 
     The network is used outside any transaction; all changes of one poll are stored in one
     transaction, so a failed fetch or parse changes no mention. Failures are recorded on the
-    source, not raised.
+    source (and in its fetch log), not raised.
     """
     now = timezone.now()
+    started = time.monotonic()
     source = source_claim(source_id=source_id, now=now, force=force)
     if source is None:
         return None
     try:
         result = feed_fetch(source.url, etag=source.etag, last_modified=source.last_modified)
-        parsed = None if result.is_not_modified else feed_parse(result.content, url=result.url)
+        parsed = None if result.is_not_modified else feed_parse(result.content, url=result.url, kind=source.kind)
         if parsed is not None and not parsed.is_feed:
             raise ParseError(source.url, _("The address did not return a feed we can read."))
     except MonitoringError as exc:
-        return _poll_failed(source, exc, now)
+        return _poll_failed(source, exc, now, started)
 
     with transaction.atomic():
         if parsed is None:
             outcome = PollOutcome(source_id=source.id, is_not_modified=True)
         else:
             outcome = _store_entries(source, parsed, now)
-        source.mark_polled(at=now, status=result.status)
+            if parsed.query and parsed.query != source.query:
+                source.query = parsed.query
+        source.mark_polled(at=now, status=result.status, found=None if parsed is None else outcome.found)
         source.etag, source.last_modified = result.etag, result.last_modified
-        source.save(update_fields=[*_HEALTH_FIELDS, "etag", "last_modified"])
+        fields = [*_HEALTH_FIELDS, "etag", "last_modified", "last_entries_found", "query"]
+        if result.max_age is not None and source.next_poll_at is not None:
+            # The site says its feed stays fresh longer than our interval: wait for it, up to a bound.
+            fresh_until = now + min(result.max_age, MAX_CACHE_WAIT)
+            if fresh_until > source.next_poll_at:
+                source.next_poll_at = fresh_until
+                fields.append("next_poll_at")
+        if result.is_permanent_redirect and result.permanent_url != source.url:
+            SourceEvent.objects.create(
+                source=source, action="moved", from_value=source.url, to_value=result.permanent_url
+            )
+            source.url = result.permanent_url
+            fields.append("url")
+        source.save(update_fields=fields)
+        _fetch_log(source, now, started, result.status, outcome)
     return outcome
 
 
@@ -118,44 +172,293 @@ _HEALTH_FIELDS = [
 
 
 def _store_entries(source: Source, parsed: ParsedFeed, now: datetime) -> PollOutcome:
+    """Store what the plan says is new: a mention per new link, a sighting per entry. Runs ~6 queries."""
     keys = [entry.key for entry in parsed.entries]
-    known = set(Mention.objects.filter(source=source, external_id__in=keys).values_list("external_id", flat=True))
-    plan = poll_plan(parsed.entries, known_keys=known)
-    Mention.objects.bulk_create(
-        [
-            Mention(
-                source=source,
-                external_id=entry.key,
-                url=entry.url,
-                title=entry.title,
-                snippet=entry.snippet,
-                content_html=entry.content_html,
-                author=entry.author,
-                published_at=entry.published_at or now,
-                fetched_at=now,
-            )
-            for entry in plan.new_entries
-        ],
-        # Another poll of the same source cannot run (see source_claim); this only guards manual re-runs.
-        ignore_conflicts=True,
+    known = set(Sighting.objects.filter(source=source, external_id__in=keys).values_list("external_id", flat=True))
+    plan = poll_plan(parsed.entries, known_keys=known, terms=_watch_terms(source), is_query=source.is_query)
+    if not plan.new_entries:
+        return PollOutcome(source.id, found=len(parsed.entries), duplicates=plan.duplicates, filtered=plan.filtered)
+
+    organisation_id = source.organisation_id
+    links = {new.canonical_url for new in plan.new_entries if new.canonical_url}
+    existing = dict(
+        Mention.objects.filter(organisation_id=organisation_id, canonical_url__in=links).values_list(
+            "canonical_url", "id"
+        )
     )
+    signals = _signals()
+    repeated = _repeated_authors(organisation_id, {new.entry.author for new in plan.new_entries if new.entry.author})
+    fresh: list[Mention] = []
+    fresh_links: set[str] = set()
+    for new in plan.new_entries:
+        if new.canonical_url and (new.canonical_url in existing or new.canonical_url in fresh_links):
+            continue
+        fresh_links.add(new.canonical_url)
+        fresh.append(_mention(source, new, now, signals, repeated_author=new.entry.author in repeated))
+    with_link = [m for m in fresh if m.canonical_url]
+    without_link = [m for m in fresh if not m.canonical_url]
+    # Two sources may store the same link at once: the unique constraint keeps one, and the other's
+    # entry becomes a sighting of it below.
+    Mention.objects.bulk_create(with_link, ignore_conflicts=True)
+    Mention.objects.bulk_create(without_link)
+    by_link = dict(
+        Mention.objects.filter(organisation_id=organisation_id, canonical_url__in=fresh_links - {""}).values_list(
+            "canonical_url", "id"
+        )
+    )
+    created_ids = [m.id for m in without_link] + [
+        by_link[m.canonical_url] for m in with_link if by_link.get(m.canonical_url) not in existing.values()
+    ]
+    without_link_ids = iter(m.id for m in without_link)
+    sightings = []
+    for new in plan.new_entries:
+        mention_id = by_link.get(new.canonical_url) or existing.get(new.canonical_url) or next(without_link_ids)
+        sightings.append(
+            Sighting(mention_id=mention_id, source=source, external_id=new.entry.key, url=new.entry.url, seen_at=now)
+        )
+    Sighting.objects.bulk_create(sightings, ignore_conflicts=True)
+    new_ids = sorted(set(created_ids))
+    if new_ids:
+        transaction.on_commit(lambda: mentions_ingested.send(sender=Mention, mention_ids=new_ids))
     return PollOutcome(
-        source_id=source.id, found=len(parsed.entries), new=len(plan.new_entries), duplicates=plan.duplicates
+        source_id=source.id,
+        found=len(parsed.entries),
+        new=len(new_ids),
+        duplicates=plan.duplicates,
+        filtered=plan.filtered,
+        seen_elsewhere=len(plan.new_entries) - len(new_ids),
     )
 
 
-def retry_delay(*, failures: int, interval: int) -> timedelta:
-    """How long to wait after ``failures`` failed polls in a row: 1, 2, 4 … minutes, at most the interval.
+def _mention(
+    source: Source, new: NewEntry, now: datetime, signals: tuple[Signal, ...], *, repeated_author: bool
+) -> Mention:
+    entry = new.entry
+    enrichment = enrich(title=entry.title, text=entry.snippet, signals=signals, repeated_author=repeated_author)
+    return Mention(
+        organisation_id=source.organisation_id,
+        source=source,
+        canonical_url=new.canonical_url,
+        url=entry.url,
+        platform=entry.platform,
+        title=entry.title,
+        snippet=entry.snippet,
+        content_html=entry.content_html,
+        author=entry.author,
+        publisher=entry.publisher,
+        language=enrichment.language,
+        suggested_category=enrichment.category,
+        signal_reasons=list(enrichment.reasons),
+        flags=list(enrichment.flags),
+        matched_terms=list(new.matched_terms),
+        published_at=entry.published_at or now,
+        fetched_at=now,
+    )
 
-    A site that was down for a moment (or a demo server still starting) is tried again soon.
+
+def _watch_terms(source: Source) -> ParsedWatchTerms | None:
+    row = WatchTerms.objects.filter(organisation_id=source.organisation_id).values_list("include", "exclude").first()
+    return watch_terms_parse(*row) if row else None
+
+
+def _signals() -> tuple[Signal, ...]:
+    return tuple(
+        Signal(phrase=phrase, category=category, weight=weight, flag=flag)
+        for phrase, category, weight, flag in SignalPhrase.objects.filter(is_active=True).values_list(
+            "phrase", "category", "weight", "flag"
+        )
+    )
+
+
+REPEATED_AUTHOR_MENTIONS = 2
+REPEATED_AUTHOR_DAYS = 90
+
+
+def _repeated_authors(organisation_id: int, authors: set[str]) -> set[str]:
+    """Authors with at least two earlier mentions in the last 90 days: persistent voices to notice."""
+    if not authors:
+        return set()
+    since = timezone.now() - timedelta(days=REPEATED_AUTHOR_DAYS)
+    rows = (
+        Mention.objects.filter(organisation_id=organisation_id, author__in=authors, published_at__gte=since)
+        .values("author")
+        .annotate(count=Count("id"))
+        .filter(count__gte=REPEATED_AUTHOR_MENTIONS)
+    )
+    return {row["author"] for row in rows}
+
+
+def _fetch_log(source: Source, now: datetime, started: float, status: int | None, outcome: PollOutcome) -> None:
+    FetchLog.objects.create(
+        source=source,
+        started_at=now,
+        duration_ms=int((time.monotonic() - started) * 1000),
+        status=status,
+        found=outcome.found,
+        new=outcome.new,
+        duplicates=outcome.duplicates,
+        is_not_modified=outcome.is_not_modified,
+        error=outcome.error,
+    )
+
+
+MAX_BACKOFF = timedelta(hours=24)
+MAX_CACHE_WAIT = timedelta(hours=6)
+PAUSE_AFTER_FAILURES = 10
+
+
+def retry_delay(*, failures: int) -> timedelta:
+    """How long to wait after ``failures`` failed polls in a row: 1, 2, 4, 8 … minutes, at most 24 hours.
+
+    A site that was down for a moment (or a demo server still starting) is tried again soon; one that
+    stays down is asked less and less often.
     """
-    return timedelta(minutes=min(interval, 2 ** min(failures - 1, 16)))
+    return min(MAX_BACKOFF, timedelta(minutes=2 ** min(max(failures, 1) - 1, 16)))
 
 
-def _poll_failed(source: Source, exc: MonitoringError, now: datetime) -> PollOutcome:
+def _poll_failed(source: Source, exc: MonitoringError, now: datetime, started: float) -> PollOutcome:
     status = exc.status if isinstance(exc, FetchError) else None
     logger.warning("Polling source %s (%s) failed: %s", source.id, source.url, exc)
     source.mark_failed(at=now, status=status, error=str(exc))
-    source.next_poll_at = now + retry_delay(failures=source.consecutive_failures, interval=source.poll_interval_minutes)
-    source.save(update_fields=[*_HEALTH_FIELDS, "next_poll_at"])
-    return PollOutcome(source_id=source.id, error=str(exc))
+    delay = retry_delay(failures=source.consecutive_failures)
+    if isinstance(exc, FetchError) and exc.retry_after is not None:
+        delay = max(delay, min(exc.retry_after, MAX_BACKOFF))
+    source.next_poll_at = now + delay
+    outcome = PollOutcome(source_id=source.id, error=str(exc))
+    with transaction.atomic():
+        fields = [*_HEALTH_FIELDS, "next_poll_at"]
+        if source.consecutive_failures >= PAUSE_AFTER_FAILURES:
+            source.is_active = False
+            source.paused_reason = _("Paused after %(count)d failed polls in a row. The last error: %(error)s") % {
+                "count": source.consecutive_failures,
+                "error": exc,
+            }
+            fields += ["is_active", "paused_reason"]
+            SourceEvent.objects.create(source=source, action="paused", from_value="active", to_value="paused")
+            source_id = source.id
+            transaction.on_commit(lambda: _notify_paused(source_id))
+        source.save(update_fields=fields)
+        _fetch_log(source, now, started, status, outcome)
+    return outcome
+
+
+def _notify_paused(source_id: int) -> None:
+    from monitoring.tasks import source_paused_notify
+
+    source_paused_notify.delay(source_id)
+
+
+def source_paused_notify(*, source_id: int) -> int:
+    """E-mail the board that a source was paused. Returns how many people were told."""
+    source = Source.objects.select_related("organisation").get(id=source_id)
+    recipients = list(
+        User.objects.filter(groups__name=Role.BOARD, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        logger.warning("Source %s was paused but no board member has an e-mail address.", source_id)
+        return 0
+    subject = _("Webcare Inbox paused the source “%(name)s”") % {"name": source.name}
+    body = _(
+        "The source “%(name)s” (%(url)s) failed %(count)d times in a row and is paused, so nothing new is "
+        "found through it.\n\n%(reason)s\n\nCheck the address, then resume the source on the source-health page."
+    ) % {"name": source.name, "url": source.url, "count": source.consecutive_failures, "reason": source.paused_reason}
+    send_mail(subject, body, None, recipients)
+    return len(recipients)
+
+
+def source_resume(*, source_id: int, actor: User | None) -> Source:
+    """Take a paused source back into polling, due at once, with a clean failure count."""
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(id=source_id)
+        if source.is_active:
+            return source
+        source.is_active = True
+        source.paused_reason = ""
+        source.consecutive_failures = 0
+        source.next_poll_at = None
+        source.save(update_fields=["is_active", "paused_reason", "consecutive_failures", "next_poll_at"])
+        SourceEvent.objects.create(source=source, actor=actor, action="resumed", from_value="paused", to_value="active")
+    return source
+
+
+def fetch_logs_prune(*, now: datetime | None = None, days: int = 30) -> int:
+    """Delete fetch-log rows older than ``days``. Returns how many went."""
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted, _counts = FetchLog.objects.filter(started_at__lt=cutoff).delete()
+    return deleted
+
+
+@dataclass(frozen=True)
+class QuickAdded:
+    mention: Mention
+    is_new: bool
+
+
+def mention_quick_add(
+    *,
+    organisation: Organisation,
+    url: str,
+    text: str,
+    author: str = "",
+    published_at: datetime | None = None,
+    actor: User,
+) -> QuickAdded:
+    """Store a mention staff saw where no feed reaches (Facebook, Instagram, reviews), deduped by link.
+
+    The same link twice gives the existing mention (``is_new`` false). Raises ``ValidationError`` for a
+    link that is not a web address or an empty text.
+    """
+    link = link_unwrap(url.strip())
+    canonical = canonical_url(link)
+    if not canonical:
+        raise ValidationError({"url": _("Enter the web address (http or https) of the post or review.")})
+    text = " ".join(text.split())
+    if not text:
+        raise ValidationError({"text": _("Paste or type what was said.")})
+    now = timezone.now()
+    source, _created = Source.objects.get_or_create(
+        organisation=organisation,
+        kind=Source.Kind.MANUAL,
+        defaults={"name": _("Added by hand"), "url": "", "is_active": False},
+    )
+    with transaction.atomic():
+        existing = Mention.objects.filter(organisation=organisation, canonical_url=canonical).first()
+        if existing is not None:
+            return QuickAdded(mention=existing, is_new=False)
+        entry = ParsedEntry(
+            key=canonical,
+            url=link,
+            title=title_from_text(text),
+            snippet=text,
+            content_html=html_clean("<p>" + html.escape(text) + "</p>"),
+            author=author.strip()[:200],
+            published_at=published_at or now,
+            platform=platform_for_url(link),
+            publisher="",
+        )
+        terms = _watch_terms(source)
+        matched = watch_terms_match(terms, title=entry.title, text=text).matched if terms else ()
+        repeated = bool(_repeated_authors(organisation.id, {entry.author} - {""}))
+        mention = _mention(
+            source,
+            NewEntry(entry=entry, canonical_url=canonical, matched_terms=matched),
+            now,
+            _signals(),
+            repeated_author=repeated,
+        )
+        mention.added_by = actor
+        try:
+            with transaction.atomic():
+                mention.save()
+        except IntegrityError:
+            # A colleague added the same link a moment ago.
+            return QuickAdded(
+                mention=Mention.objects.get(organisation=organisation, canonical_url=canonical), is_new=False
+            )
+        Sighting.objects.create(mention=mention, source=source, external_id=canonical, url=link, seen_at=now)
+        mention_id = mention.id
+        transaction.on_commit(lambda: mentions_ingested.send(sender=Mention, mention_ids=[mention_id]))
+    return QuickAdded(mention=mention, is_new=True)

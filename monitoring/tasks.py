@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.utils import timezone
 
 from monitoring import selectors, services
@@ -17,6 +17,26 @@ def sources_poll_due() -> int:
     return len(source_ids)
 
 
-@shared_task(name="monitoring.tasks.source_poll", acks_late=True)
-def source_poll(source_id: int, force: bool = False) -> None:
-    services.source_poll(source_id=source_id, force=force)
+HOST_BUSY_RETRY_SECONDS = 3
+
+
+@shared_task(bind=True, name="monitoring.tasks.source_poll", acks_late=True, max_retries=100)
+def source_poll(self: Task, source_id: int, force: bool = False) -> None:
+    """Poll one source, waiting for a free slot on its host (see ``services.host_slot``)."""
+    host = selectors.source_host(source_id)
+    if host is None:
+        return
+    with services.host_slot(host) as has_slot:
+        if not has_slot:
+            raise self.retry(countdown=HOST_BUSY_RETRY_SECONDS)
+        services.source_poll(source_id=source_id, force=force)
+
+
+@shared_task(name="monitoring.tasks.source_paused_notify", autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+def source_paused_notify(source_id: int) -> None:
+    services.source_paused_notify(source_id=source_id)
+
+
+@shared_task(name="monitoring.tasks.fetch_logs_prune")
+def fetch_logs_prune() -> int:
+    return services.fetch_logs_prune()

@@ -8,4 +8,11 @@ app_name = "monitoring"
 
 urlpatterns = [
     path("demo/feeds/<slug:name>.xml", views.demo_feed, name="demo-feed"),
+    path("sources/", views.source_list, name="source-list"),
+    path("sources/add/", views.source_add, name="source-add"),
+    path("sources/<int:source_id>/", views.source_detail, name="source-detail"),
+    path("sources/<int:source_id>/poll/", views.source_poll_now, name="source-poll"),
+    path("sources/<int:source_id>/resume/", views.source_resume, name="source-resume"),
+    path("mentions/add/", views.mention_quick_add, name="mention-quick-add"),
+    path("help/google-alerts/", views.help_google_alerts, name="help-google-alerts"),
 ]

@@ -102,6 +102,12 @@ def client_for() -> Callable[[User | None], Client]:
 # Feed server -----------------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def fetch_allows_loopback(settings) -> None:
+    """Tests fetch from the loopback feed server; tests of the address guard narrow this again."""
+    settings.WEBCARE_FETCH_ALLOW_PRIVATE = ["127.0.0.1"]
+
+
 @pytest.fixture
 def feed_server() -> Iterator[FeedServer]:
     server = FeedServer().start()
@@ -155,7 +161,12 @@ def celery_worker(transactional_db: None, tmp_path: Path) -> Iterator[WorkerProc
     from webcare.celery import app
 
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {**os.environ, "DATABASE_URL": _database_url_for_subprocess(), "CELERY_QUEUE": queue}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for_subprocess(),
+        "CELERY_QUEUE": queue,
+        "WEBCARE_FETCH_ALLOW_PRIVATE": "127.0.0.1",
+    }
     env.pop("CELERY_BROKER_URL", None)  # the worker takes the broker from the same settings as this process
     log_path = tmp_path / "worker.log"
     with log_path.open("w") as log_file:

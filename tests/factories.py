@@ -51,8 +51,9 @@ class MentionFactory(factory.django.DjangoModelFactory):
         model = Mention
 
     source = factory.SubFactory(SourceFactory)
-    external_id = factory.Sequence(lambda n: f"entry-{n}")
+    organisation = factory.LazyAttribute(lambda m: m.source.organisation)
     url = factory.Sequence(lambda n: f"https://news.example.org/{n}")
+    canonical_url = factory.LazyAttribute(lambda m: m.url)
     title = factory.Sequence(lambda n: f"Mention number {n}")
     snippet = "Somebody wrote about the club."
     published_at = factory.LazyFunction(timezone.now)

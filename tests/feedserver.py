@@ -16,7 +16,9 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-Route = Reply | Callable[[BaseHTTPRequestHandler], Reply]
+# A route is a fixed reply or a function of the request; a function that answers the request itself
+# (writing to ``request.wfile``) returns None.
+Route = Reply | Callable[[BaseHTTPRequestHandler], Reply | None]
 
 
 @dataclass
@@ -51,6 +53,9 @@ class _Handler(BaseHTTPRequestHandler):
         if route is None:
             route = Reply(b"not found", 404)
         reply = route(self) if callable(route) else route
+        if reply is None:
+            self.close_connection = True
+            return
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)

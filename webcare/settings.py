@@ -153,6 +153,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monitoring.tasks.sources_poll_due",
         "schedule": env.int("WEBCARE_POLL_TICK_SECONDS", 30, minimum=5),
     },
+    "prune-fetch-logs": {"task": "monitoring.tasks.fetch_logs_prune", "schedule": 6 * 60 * 60},
 }
 
 # Auth ----------------------------------------------------------------------------------------------
@@ -247,6 +248,8 @@ WEBCARE_FETCH_USER_AGENT = env.str("WEBCARE_FETCH_USER_AGENT") or "WebcareInbox/
 # demo source and tests. Keep it empty in production.
 WEBCARE_FETCH_ALLOW_PRIVATE = env.list("WEBCARE_FETCH_ALLOW_PRIVATE")
 WEBCARE_FETCH_MAX_BYTES = env.int("WEBCARE_FETCH_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# How many fetches may run at once against one host, across all workers.
+WEBCARE_FETCH_PER_HOST = env.int("WEBCARE_FETCH_PER_HOST", 2, minimum=1)
 WEBCARE_POLL_INTERVAL_MINUTES = env.int("WEBCARE_POLL_INTERVAL_MINUTES", 15, minimum=1)
 
 # Every name above came through ``env``; deployment files are checked against this list.

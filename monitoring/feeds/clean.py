@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import nh3
 
@@ -42,7 +43,13 @@ def html_clean(fragment: str) -> str:
     )
 
 
+_BLOCK_START = re.compile(r"<(?=/?(?:p|br|div|li|ul|ol|h[1-6]|tr|td|blockquote|pre|hr)\b)", re.IGNORECASE)
+
+
 def text_from_html(fragment: str) -> str:
-    """Plain text of an HTML fragment with whitespace folded (markup such as ``<b>`` removed)."""
-    text = html.unescape(nh3.clean(fragment, tags=set()))
+    """Plain text of an HTML fragment with whitespace folded (markup such as ``<b>`` removed).
+
+    Block elements (paragraphs, line breaks, list items) become spaces, so their words stay apart.
+    """
+    text = html.unescape(nh3.clean(_BLOCK_START.sub(" <", fragment), tags=set()))
     return " ".join(text.split())

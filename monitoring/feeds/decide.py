@@ -4,25 +4,81 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitoring.feeds.parse import ParsedEntry
+from monitoring.feeds.terms import WatchTerms, watch_terms_match
+
+_TRACKING_PARAMETERS = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "si"}
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    entry: ParsedEntry
+    canonical_url: str
+    matched_terms: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class PollPlan:
-    new_entries: tuple[ParsedEntry, ...]
-    duplicates: int
+    new_entries: tuple[NewEntry, ...]
+    duplicates: int  # entries this source had delivered before
+    filtered: int  # entries left out by the organisation's watch terms
 
 
-def poll_plan(entries: Iterable[ParsedEntry], *, known_keys: set[str]) -> PollPlan:
-    """Entries not stored yet, once each in feed order; the rest count as duplicates."""
+def canonical_url(url: str) -> str:
+    """One spelling per page: lower-case scheme and host, no default port, no fragment, no tracking.
+
+    ``utm_*``, ``fbclid``, ``gclid`` and similar parameters are dropped; the order of the rest is kept
+    because some sites depend on it. Returns "" for anything that is not an http(s) URL.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return ""
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return ""
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    if port and not (scheme == "http" and port == 80) and not (scheme == "https" and port == 443):
+        host = f"{host}:{port}"
+    query = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not name.lower().startswith("utm_") and name.lower() not in _TRACKING_PARAMETERS
+    ]
+    return urlunsplit((scheme, host, parts.path or "/", urlencode(query, doseq=True), ""))
+
+
+def poll_plan(
+    entries: Iterable[ParsedEntry],
+    *,
+    known_keys: set[str],
+    terms: WatchTerms | None = None,
+    is_query: bool = False,
+) -> PollPlan:
+    """What a poll adds: entries this source has not delivered before, once each, in feed order.
+
+    Feeds that are a search already (``is_query``) are taken whole; other feeds keep only entries
+    that the organisation's watch ``terms`` find relevant. Matched terms are kept for highlighting.
+    """
     seen = set(known_keys)
-    new: list[ParsedEntry] = []
-    duplicates = 0
+    new: list[NewEntry] = []
+    duplicates = filtered = 0
     for entry in entries:
         if entry.key in seen:
             duplicates += 1
             continue
         seen.add(entry.key)
-        new.append(entry)
-    return PollPlan(new_entries=tuple(new), duplicates=duplicates)
+        matched: tuple[str, ...] = ()
+        if terms is not None:
+            match = watch_terms_match(terms, title=entry.title, text=entry.snippet)
+            if not match.is_relevant and not is_query:
+                filtered += 1
+                continue
+            matched = match.matched
+        new.append(NewEntry(entry=entry, canonical_url=canonical_url(entry.url), matched_terms=matched))
+    return PollPlan(new_entries=tuple(new), duplicates=duplicates, filtered=filtered)

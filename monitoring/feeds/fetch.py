@@ -1,22 +1,39 @@
-"""Fetching feeds over HTTP: one shared client, conditional GET, size and time caps."""
+"""Fetching feeds over HTTP: one shared client, conditional GET, size and time caps, and no way inside.
+
+Every connection is opened by ``GuardedBackend``: it resolves the host once, has ``guard`` vet every
+address and connects to a vetted address, never to the name again, so DNS rebinding finds no gap.
+``feed_fetch`` follows redirects itself and checks every hop the same way.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
+import re
+import socket
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
+import httpcore
 import httpx
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from monitoring.exceptions import FetchError
+from monitoring.exceptions import FetchError, RefusedAddress
+from monitoring.feeds import guard
+from monitoring.feeds.guard import IPAddress
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 10.0
 TOTAL_TIMEOUT = 30.0
 MAX_REDIRECTS = 5
+# "Moved for good" (RFC 9110 15.4.2 and 15.4.9): the source's stored address may follow these.
+PERMANENT_REDIRECTS = frozenset({301, 308})
 
 _client: httpx.Client | None = None
 _client_lock = threading.Lock()
@@ -29,10 +46,171 @@ class FetchResult:
     content: bytes
     etag: str
     last_modified: str
+    # Where the feed has moved for good: the end of the unbroken run of 301/308 redirects from the
+    # requested address ("" when the first answer was not one). ``url`` is where the body came from.
+    permanent_url: str = ""
+    # How long the site says its answer stays fresh (Cache-Control max-age), or None.
+    max_age: timedelta | None = None
 
     @property
     def is_not_modified(self) -> bool:
         return self.status == 304
+
+    @property
+    def is_permanent_redirect(self) -> bool:
+        """Whether the feed has moved for good; then ``permanent_url`` is its new address to store."""
+        return bool(self.permanent_url)
+
+
+def resolve(host: str, port: int) -> list[IPAddress]:
+    """The addresses of ``host`` from the system resolver, in its order of preference. Tests swap this.
+
+    Numeric spellings such as "2130706433", "0x7f.1" and "127.1" come back as 127.0.0.1, so the guard
+    judges where a connection would really go. Raises ``OSError`` when the name does not resolve.
+    """
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(
+        dict.fromkeys(
+            ipaddress.ip_address(str(info[4][0])) for info in infos if info[0] in (socket.AF_INET, socket.AF_INET6)
+        )
+    )
+
+
+class AddressRefused(Exception):
+    """Raised by the transport when ``host`` resolved to ``address``; ``feed_fetch`` adds the URL."""
+
+    def __init__(self, host: str, address: IPAddress) -> None:
+        self.host = host
+        self.address = address
+        super().__init__(f"{host} resolved to {address}, which is not fetched")
+
+
+class GuardedBackend(httpcore.NetworkBackend):
+    """Opens TCP connections only to addresses the guard allowed for this host and port.
+
+    TLS is unchanged: httpcore sends the URL's host name as SNI and verifies the certificate for it.
+    The allow-list is read per connection; a kept-alive connection was checked when it was opened.
+    """
+
+    def __init__(self, network_backend: httpcore.NetworkBackend | None = None) -> None:
+        self._network = network_backend if network_backend is not None else httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        addresses = _addresses(host, port)
+        refused = guard.refused_address(host, port, addresses, allow=settings.WEBCARE_FETCH_ALLOW_PRIVATE)
+        if refused is not None:
+            raise AddressRefused(host, refused)
+        failure = httpcore.ConnectError(f"{host} has no address")
+        for address in addresses:
+            try:
+                return self._network.connect_tcp(
+                    str(address), port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except httpcore.ConnectError as exc:
+                failure = exc
+        raise failure
+
+
+def _addresses(host: str, port: int) -> list[IPAddress]:
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
+        return resolve(host, port)
+    except (OSError, UnicodeError) as exc:
+        raise httpcore.ConnectError(str(exc)) from exc
+
+
+class GuardedTransport(httpx.BaseTransport):
+    """httpx's plain transport (no proxies), with every connection opened by ``GuardedBackend``."""
+
+    def __init__(self, network_backend: httpcore.NetworkBackend | None = None) -> None:
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=GuardedBackend(network_backend),
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _httpx_errors():
+            core_response = self._pool.handle_request(core_request)
+        if not isinstance(core_response.stream, Iterable):
+            raise TypeError("A synchronous connection pool returned an asynchronous body.")
+        return httpx.Response(
+            status_code=core_response.status,
+            headers=core_response.headers,
+            stream=_ResponseStream(core_response.stream),
+            extensions=core_response.extensions,
+        )
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+class _ResponseStream(httpx.SyncByteStream):
+    def __init__(self, stream: Iterable[bytes]) -> None:
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _httpx_errors():
+            yield from self._stream
+
+    def close(self) -> None:
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            close()
+
+
+# httpcore's errors as httpx's, the most specific first (as httpx's own transport maps them).
+_HTTPX_ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+    (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+)
+
+
+@contextlib.contextmanager
+def _httpx_errors() -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        for core_error, httpx_error in _HTTPX_ERRORS:
+            if isinstance(exc, core_error):
+                raise httpx_error(str(exc)) from exc
+        raise
 
 
 def http_client() -> httpx.Client:
@@ -41,9 +219,10 @@ def http_client() -> httpx.Client:
     with _client_lock:
         if _client is None:
             _client = httpx.Client(
+                transport=GuardedTransport(),
                 timeout=httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT),
-                follow_redirects=True,
-                max_redirects=MAX_REDIRECTS,
+                follow_redirects=False,  # feed_fetch follows them, checking every hop
+                trust_env=False,  # proxies and .netrc from the environment would go around the guard
                 headers={
                     "User-Agent": settings.WEBCARE_FETCH_USER_AGENT,
                     "Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.5",
@@ -53,63 +232,129 @@ def http_client() -> httpx.Client:
 
 
 def feed_fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
-    """GET ``url`` with the validators from the last poll.
+    """GET ``url`` with the validators from the last poll, following at most ``MAX_REDIRECTS`` redirects.
 
-    Returns the body (empty on 304). Raises ``FetchError``: transient for time-outs, network
-    errors, 429 and 5xx; permanent for other 4xx, too many redirects and oversized responses.
+    Returns the body (empty on 304) and, after 301/308 redirects, ``permanent_url``. Every hop is
+    checked before anything is sent to it. Raises ``FetchError``: transient for time-outs, network
+    errors, 429 and 5xx; permanent for other 4xx, too many redirects and oversized responses; its
+    permanent subclasses ``RefusedURL`` (not http(s), credentials, invalid) and ``RefusedAddress``
+    (the host is on a private network and not in ``settings.WEBCARE_FETCH_ALLOW_PRIVATE``).
     """
-    headers = {}
+    headers: dict[str, str] = {}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    limit = settings.WEBCARE_FETCH_MAX_BYTES
     started = time.monotonic()
-    try:
-        with http_client().stream("GET", url, headers=headers) as response:
-            if response.status_code == 304:
-                return FetchResult(str(response.url), 304, b"", etag, last_modified)
-            if response.status_code >= 400:
-                raise _status_error(url, response.status_code)
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    raise FetchError(
+    hop_url, permanent_url, is_moved = url, "", True
+    for _hop in range(MAX_REDIRECTS + 1):
+        guard.url_check(hop_url)
+        try:
+            with http_client().stream("GET", hop_url, headers=headers) as response:
+                if not response.has_redirect_location:
+                    return _read(
                         url,
-                        _("The feed is larger than %(size)s; it was not read.") % {"size": filesizeformat(limit)},
-                        permanent=True,
-                        status=response.status_code,
+                        response,
+                        etag=etag,
+                        last_modified=last_modified,
+                        started=started,
+                        permanent_url=permanent_url,
                     )
-                if time.monotonic() - started > TOTAL_TIMEOUT:
-                    raise FetchError(
-                        url,
-                        _("The site sent the feed too slowly (over %(s)d seconds).") % {"s": TOTAL_TIMEOUT},
-                        permanent=False,
-                        status=response.status_code,
-                    )
-                chunks.append(chunk)
-            return FetchResult(
-                url=str(response.url),
+                target = guard.redirect_target(str(response.url), response.headers["Location"])
+        except AddressRefused as exc:
+            raise RefusedAddress(hop_url, str(exc.address)) from exc
+        except httpx.TimeoutException as exc:
+            raise FetchError(url, _("The site did not answer in time."), permanent=False) from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(
+                url, _("The site could not be reached (%(reason)s).") % {"reason": exc}, permanent=False
+            ) from exc
+        is_moved = is_moved and response.status_code in PERMANENT_REDIRECTS
+        if is_moved:
+            permanent_url = target
+        hop_url = target
+    raise FetchError(url, _("The feed address redirects too often."), permanent=True)
+
+
+def _read(
+    url: str, response: httpx.Response, *, etag: str, last_modified: str, started: float, permanent_url: str
+) -> FetchResult:
+    """The body of the last ``response`` (not a redirect) within the size and time caps; raises ``FetchError``."""
+    if response.status_code == 304:
+        return FetchResult(
+            url=str(response.url),
+            status=304,
+            content=b"",
+            etag=response.headers.get("ETag", etag),
+            last_modified=response.headers.get("Last-Modified", last_modified),
+            permanent_url=permanent_url,
+            max_age=max_age(response.headers.get("Cache-Control", "")),
+        )
+    if response.status_code >= 400:
+        raise _status_error(url, response.status_code, retry_after(response.headers.get("Retry-After", "")))
+    # Two caps: what travels over the wire, and what it unpacks to (a small gzip can hold gigabytes).
+    raw_limit = settings.WEBCARE_FETCH_MAX_BYTES
+    decoded_limit = 2 * raw_limit
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if response.num_bytes_downloaded > raw_limit or size > decoded_limit:
+            limit = raw_limit if response.num_bytes_downloaded > raw_limit else decoded_limit
+            raise FetchError(
+                url,
+                _("The feed is larger than %(size)s; it was not read.") % {"size": filesizeformat(limit)},
+                permanent=True,
                 status=response.status_code,
-                content=b"".join(chunks),
-                etag=response.headers.get("ETag", ""),
-                last_modified=response.headers.get("Last-Modified", ""),
             )
-    except httpx.TooManyRedirects as exc:
-        raise FetchError(url, _("The feed address redirects too often."), permanent=True) from exc
-    except httpx.TimeoutException as exc:
-        raise FetchError(url, _("The site did not answer in time."), permanent=False) from exc
-    except httpx.UnsupportedProtocol as exc:
-        raise FetchError(url, _("Only http and https addresses can be fetched."), permanent=True) from exc
-    except httpx.HTTPError as exc:
-        raise FetchError(
-            url, _("The site could not be reached (%(reason)s).") % {"reason": exc}, permanent=False
-        ) from exc
+        if time.monotonic() - started > TOTAL_TIMEOUT:
+            raise FetchError(
+                url,
+                _("The site sent the feed too slowly (over %(s)d seconds).") % {"s": TOTAL_TIMEOUT},
+                permanent=False,
+                status=response.status_code,
+            )
+        chunks.append(chunk)
+    return FetchResult(
+        url=str(response.url),
+        status=response.status_code,
+        content=b"".join(chunks),
+        etag=response.headers.get("ETag", ""),
+        last_modified=response.headers.get("Last-Modified", ""),
+        permanent_url=permanent_url,
+        max_age=max_age(response.headers.get("Cache-Control", "")),
+    )
 
 
-def _status_error(url: str, status: int) -> FetchError:
+_MAX_AGE = re.compile(r"(?:^|[,\s])(?:s-)?max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
+
+
+def max_age(cache_control: str) -> timedelta | None:
+    """The freshness a Cache-Control header gives (``no-cache``/``no-store``: none), or None."""
+    lowered = cache_control.lower()
+    if "no-cache" in lowered or "no-store" in lowered:
+        return None
+    match = _MAX_AGE.search(cache_control)
+    return timedelta(seconds=int(match.group(1))) if match else None
+
+
+def retry_after(value: str, *, now: datetime | None = None) -> timedelta | None:
+    """The wait a Retry-After header asks for: seconds or an HTTP date (RFC 9110 10.2.3), else None."""
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return timedelta(seconds=int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(timedelta(0), when - (now or datetime.now(UTC)))
+
+
+def _status_error(url: str, status: int, wait: timedelta | None = None) -> FetchError:
     if status in (404, 410):
         return FetchError(
             url, _("The feed no longer exists (HTTP %(status)d).") % {"status": status}, permanent=True, status=status
@@ -120,6 +365,7 @@ def _status_error(url: str, status: int) -> FetchError:
             _("The site is busy or failing (HTTP %(status)d); we will try again.") % {"status": status},
             permanent=False,
             status=status,
+            retry_after=wait,
         )
     return FetchError(
         url, _("The site refused the request (HTTP %(status)d).") % {"status": status}, permanent=True, status=status

@@ -117,3 +117,29 @@ def test_the_page_costs_the_same_few_queries_however_many_mentions(
     with django_assert_max_num_queries(6):
         response = client.get(URL)
     assert len(response.context["page"].mentions) == PAGE_SIZE
+
+
+def test_matched_watch_terms_are_highlighted_and_the_rest_stays_escaped(client_for, staff_member, organisation):
+    MentionFactory(
+        source=SourceFactory(organisation=organisation),
+        title="<b>Café</b> De Dolfijnen is dicht",
+        matched_terms=["De Dolfijnen"],
+    )
+    body = client_for(staff_member).get(URL).content.decode()
+    assert "&lt;b&gt;Café&lt;/b&gt; <mark>De Dolfijnen</mark> is dicht" in body
+
+
+def test_a_suggested_complaint_shows_its_reasons_and_flags(client_for, staff_member, organisation):
+    MentionFactory(
+        source=SourceFactory(organisation=organisation),
+        platform="facebook",
+        suggested_category="complaint",
+        signal_reasons=['"nooit meer"', '"#fail"'],
+        flags=["fail", "repeated_author"],
+    )
+    body = client_for(staff_member).get(URL).content.decode()
+    assert "Lijkt op: Klacht" in body
+    assert 'vanwege "nooit meer", "#fail"' in body.replace("&quot;", '"')
+    assert '<span class="flag">#fail</span>' in body
+    assert '<span class="flag">Vaker gezien</span>' in body
+    assert ">Facebook</span>" in body

@@ -5,8 +5,16 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from monitoring.models import Mention, Source, SourceEvent
-from monitoring.services import source_claim, source_create, source_poll
+from monitoring.models import FetchLog, Mention, Sighting, Source, SourceEvent, WatchTerms
+from monitoring.services import (
+    fetch_logs_prune,
+    mention_quick_add,
+    retry_delay,
+    source_claim,
+    source_create,
+    source_poll,
+    source_resume,
+)
 from tests.conftest import sample
 from tests.factories import SourceFactory
 from tests.feedserver import Reply
@@ -129,7 +137,7 @@ def test_a_failed_source_is_tried_again_soon_then_less_often(feed_server, organi
         source_poll(source_id=source.id, force=True)
         source.refresh_from_db()
         delays.append(round((source.next_poll_at - before).total_seconds() / 60))
-    assert delays == [1, 2, 4, 8, 15, 15]
+    assert delays == [1, 2, 4, 8, 16, 32]
     assert source.consecutive_failures == 6
 
 
@@ -140,3 +148,173 @@ def test_a_success_after_failures_clears_the_error(alerts_source, feed_server):
     source_poll(source_id=alerts_source.id, force=True)
     alerts_source.refresh_from_db()
     assert (alerts_source.consecutive_failures, alerts_source.last_error) == (0, "")
+
+
+def test_backoff_grows_to_at_most_a_day():
+    assert retry_delay(failures=1) == timedelta(minutes=1)
+    assert retry_delay(failures=11) == timedelta(minutes=1024)
+    assert retry_delay(failures=40) == timedelta(hours=24)
+
+
+def test_after_ten_failures_in_a_row_the_source_is_paused_and_the_board_is_mailed(
+    feed_server, organisation, board_member, staff_member, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from webcare.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        url = feed_server.serve("/down", Reply(b"", status=500))
+        source = SourceFactory(organisation=organisation, name="Buurtforum", url=url)
+        for _ in range(10):
+            with django_capture_on_commit_callbacks(execute=True):
+                source_poll(source_id=source.id, force=True)
+    finally:
+        app.conf.task_always_eager = False
+
+    source.refresh_from_db()
+    assert not source.is_active
+    assert "10" in source.paused_reason
+    assert source_poll(source_id=source.id, force=True) is None
+    assert [m.to for m in mailoutbox] == [[board_member.email]]
+    assert "Buurtforum" in mailoutbox[0].subject
+    assert SourceEvent.objects.filter(source=source, action="paused").count() == 1
+
+
+def test_resuming_a_paused_source_makes_it_due_again(organisation, board_member):
+    source = SourceFactory(organisation=organisation, is_active=False, consecutive_failures=10, paused_reason="x")
+    source_resume(source_id=source.id, actor=board_member)
+    source.refresh_from_db()
+    assert (source.is_active, source.consecutive_failures, source.paused_reason, source.next_poll_at) == (
+        True, 0, "", None,
+    )  # fmt: skip
+    assert SourceEvent.objects.get(source=source, action="resumed").actor == board_member
+
+
+def test_every_poll_is_logged_and_old_logs_are_pruned(alerts_source):
+    source_poll(source_id=alerts_source.id)
+    source_poll(source_id=alerts_source.id, force=True)
+    logs = list(FetchLog.objects.filter(source=alerts_source).order_by("started_at"))
+    assert [(log.found, log.new, log.is_not_modified) for log in logs] == [(3, 3, False), (0, 0, True)]
+    FetchLog.objects.filter(id=logs[0].id).update(started_at=timezone.now() - timedelta(days=31))
+    assert fetch_logs_prune() == 1
+    assert FetchLog.objects.count() == 1
+
+
+def test_the_same_link_from_two_sources_is_one_mention_seen_twice(feed_server, organisation):
+    first = SourceFactory(
+        organisation=organisation, url=feed_server.serve("/a.xml", Reply(sample("google_alerts.xml")))
+    )
+    second = SourceFactory(
+        organisation=organisation, url=feed_server.serve("/b.xml", Reply(sample("google_alerts.xml")))
+    )
+
+    source_poll(source_id=first.id)
+    outcome = source_poll(source_id=second.id)
+
+    assert (outcome.new, outcome.seen_elsewhere) == (0, 3)
+    assert Mention.objects.count() == 3
+    mention = Mention.objects.get(url="https://www.buurtnieuws.example/2026/11/zwemles-afgelast")
+    assert set(mention.sightings.values_list("source_id", flat=True)) == {first.id, second.id}
+
+
+def test_watch_terms_filter_general_feeds(feed_server, organisation):
+    WatchTerms.objects.create(organisation=organisation, include='"drie clubrecords" ster', exclude="")
+    url = feed_server.serve("/blog.xml", Reply(sample("google_alerts.xml")))
+    blog = SourceFactory(organisation=organisation, kind=Source.Kind.FEED, url=url)
+
+    outcome = source_poll(source_id=blog.id)
+
+    assert (outcome.new, outcome.filtered) == (2, 1)
+    assert sorted(Mention.objects.values_list("matched_terms", flat=True)) == [["drie clubrecords"], ["ster"]]
+
+
+def test_an_alert_is_taken_whole_with_its_matches_marked(feed_server, organisation):
+    WatchTerms.objects.create(organisation=organisation, include="ster", exclude="zwemles")
+    url = feed_server.serve("/alert.xml", Reply(sample("google_alerts.xml")))
+    alert = SourceFactory(organisation=organisation, kind=Source.Kind.GOOGLE_ALERTS, url=url)
+
+    outcome = source_poll(source_id=alert.id)
+
+    assert (outcome.new, outcome.filtered) == (3, 0)
+    assert Mention.objects.get(title__startswith="Recensie").matched_terms == ["ster"]
+
+
+def test_new_mentions_are_enriched_with_language_category_and_reasons(alerts_source):
+    source_poll(source_id=alerts_source.id)
+    review = Mention.objects.get(title__startswith="Recensie")
+    assert review.language == "nl"
+    assert review.platform == "web"
+    assert review.suggested_category == Mention.Category.COMPLAINT
+    assert review.signal_reasons
+
+
+def test_a_mention_added_by_hand_joins_the_inbox_once(organisation, staff_member):
+    first = mention_quick_add(
+        organisation=organisation,
+        url="https://www.facebook.com/dedolfijnen/posts/123?fbclid=abc",
+        text="Waardeloze club, nooit meer!",
+        author="Petra",
+        actor=staff_member,
+    )
+    again = mention_quick_add(
+        organisation=organisation,
+        url="https://www.facebook.com/dedolfijnen/posts/123",
+        text="Waardeloze club, nooit meer!",
+        actor=staff_member,
+    )
+    assert first.is_new
+    assert not again.is_new
+    assert again.mention == first.mention
+    mention = first.mention
+    assert (mention.platform, mention.author, mention.added_by) == ("facebook", "Petra", staff_member)
+    assert mention.canonical_url == "https://www.facebook.com/dedolfijnen/posts/123"
+    assert mention.suggested_category == Mention.Category.COMPLAINT
+    assert Sighting.objects.filter(mention=mention).count() == 1
+
+
+def test_a_site_that_asks_us_to_wait_is_left_alone_that_long(feed_server, organisation):
+    url = feed_server.serve("/busy", Reply(b"", status=503, headers={"Retry-After": "3600"}))
+    source = SourceFactory(organisation=organisation, url=url)
+    before = timezone.now()
+    source_poll(source_id=source.id)
+    source.refresh_from_db()
+    assert timedelta(minutes=59) < source.next_poll_at - before <= timedelta(minutes=61)
+
+
+def test_a_feed_that_stays_fresh_longer_is_polled_later(feed_server, organisation):
+    url = feed_server.serve("/fresh", Reply(sample("google_alerts.xml"), headers={"Cache-Control": "max-age=7200"}))
+    source = SourceFactory(organisation=organisation, url=url, poll_interval_minutes=15)
+    before = timezone.now()
+    source_poll(source_id=source.id)
+    source.refresh_from_db()
+    assert timedelta(minutes=119) < source.next_poll_at - before <= timedelta(minutes=121)
+
+
+def test_a_feed_that_moved_for_good_is_followed_and_its_address_updated(feed_server, organisation):
+    new_url = feed_server.serve("/new.xml", Reply(sample("google_alerts.xml")))
+    old_url = feed_server.serve("/old.xml", Reply(status=301, headers={"Location": "/new.xml"}))
+    source = SourceFactory(organisation=organisation, url=old_url)
+
+    source_poll(source_id=source.id)
+
+    source.refresh_from_db()
+    assert source.url == new_url
+    event = SourceEvent.objects.get(source=source, action="moved")
+    assert (event.from_value, event.to_value) == (old_url, new_url)
+    assert Mention.objects.count() == 3
+
+
+def test_only_so_many_fetches_run_against_one_host_at_once(settings):
+    from monitoring.services import host_slot
+
+    settings.WEBCARE_FETCH_PER_HOST = 2
+    with (
+        host_slot("www.google.com") as first,
+        host_slot("www.google.com") as second,
+        host_slot("www.google.com") as third,
+        host_slot("forum.example") as other_host,
+    ):
+        assert (first, second, third, other_host) == (True, True, False, True)
+    with host_slot("www.google.com") as again:
+        assert again

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from monitoring.models import Source
+
+FEED_KINDS = [(value, label) for value, label in Source.Kind.choices if value != Source.Kind.MANUAL]
+
+
+class SourceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=FEED_KINDS, initial=Source.Kind.GOOGLE_ALERTS)
+    url = forms.URLField(
+        label=_("Feed address"),
+        max_length=2000,
+        assume_scheme="https",
+        help_text=_("The RSS or Atom address, for a Google Alert the one behind its RSS icon."),
+    )
+    name = forms.CharField(
+        label=_("Name"), max_length=200, required=False, help_text=_("Leave empty to use the feed's own title.")
+    )
+
+
+class QuickAddForm(forms.Form):
+    url = forms.URLField(
+        label=_("Link to the post or review"),
+        max_length=2000,
+        assume_scheme="https",
+        help_text=_("Facebook, Instagram, LinkedIn, X, Google reviews or any other page."),
+    )
+    text = forms.CharField(label=_("What was said"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000)
+    author = forms.CharField(label=_("Who said it"), max_length=200, required=False)
+    published_at = forms.DateTimeField(
+        label=_("When (if known)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from monitoring.models import Mention, Source, SourceEvent
+from tests.conftest import sample
+from tests.factories import MentionFactory, SourceFactory
+from tests.feedserver import Reply
+
+pytestmark = pytest.mark.django_db
+
+SOURCES = reverse("monitoring:source-list")
+ADD = reverse("monitoring:source-add")
+QUICK_ADD = reverse("monitoring:mention-quick-add")
+
+
+@pytest.fixture
+def eager_tasks():
+    """Queued tasks run at once in this process, so a test sees what the worker would do."""
+    from webcare.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def alert(feed_server, organisation):
+    url = feed_server.serve("/alerts.xml", Reply(sample("google_alerts.xml")))
+    return SourceFactory(organisation=organisation, name="Alert De Dolfijnen", kind=Source.Kind.GOOGLE_ALERTS, url=url)
+
+
+# Source health -------------------------------------------------------------------------------
+
+
+def test_source_health_is_for_the_board(client_for, board_member, staff_member, manager, no_role_user, alert):
+    assert client_for(None).get(SOURCES).status_code == 302
+    for user in (staff_member, manager, no_role_user):
+        assert client_for(user).get(SOURCES).status_code == 403
+    response = client_for(board_member).get(SOURCES)
+    assert response.status_code == 200
+    assert "Alert De Dolfijnen" in response.content.decode()
+
+
+def test_source_health_shows_a_failing_source_in_plain_words(client_for, board_member, organisation):
+    SourceFactory(
+        organisation=organisation, name="Forum", consecutive_failures=3, last_error="De site antwoordde niet op tijd."
+    )
+    body = client_for(board_member).get(SOURCES).content.decode()
+    assert "Werkt niet (3 keer)" in body
+    assert "De site antwoordde niet op tijd." in body
+
+
+def test_source_health_refreshes_its_table_with_htmx(client_for, board_member, alert):
+    body = client_for(board_member).get(SOURCES, headers={"HX-Request": "true"}).content.decode()
+    assert body.lstrip().startswith('<section id="source-table"')
+    assert "<html" not in body
+
+
+def test_poll_now_fetches_the_source(client_for, board_member, alert, eager_tasks):
+    response = client_for(board_member).post(reverse("monitoring:source-poll", args=[alert.id]))
+    assert response.status_code == 302
+    assert Mention.objects.count() == 3
+
+
+def test_poll_now_takes_a_post_from_the_board_only(client_for, board_member, staff_member, alert):
+    url = reverse("monitoring:source-poll", args=[alert.id])
+    assert client_for(board_member).get(url).status_code == 405
+    assert client_for(staff_member).post(url).status_code == 403
+
+
+def test_a_paused_source_can_be_resumed(client_for, board_member, alert, eager_tasks):
+    Source.objects.filter(id=alert.id).update(is_active=False, paused_reason="Gepauzeerd", consecutive_failures=10)
+    client_for(board_member).post(reverse("monitoring:source-resume", args=[alert.id]))
+    alert.refresh_from_db()
+    assert alert.is_active
+    assert Mention.objects.count() == 3
+
+
+def test_the_source_page_lists_recent_polls(client_for, board_member, alert):
+    from monitoring.services import source_poll
+
+    source_poll(source_id=alert.id)
+    body = client_for(board_member).get(reverse("monitoring:source-detail", args=[alert.id])).content.decode()
+    assert "Recente keren ophalen" in body
+    assert "HTTP 200" in body
+
+
+# Adding a source ----------------------------------------------------------------------------------
+
+
+def test_checking_an_address_shows_what_it_holds_and_saves_nothing(client_for, board_member, feed_server, organisation):
+    url = feed_server.serve("/feed.xml", Reply(sample("google_alerts.xml")))
+    response = client_for(board_member).post(
+        ADD, {"kind": "google_alerts", "url": url, "name": "", "check": "1"}, headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="source-check"')
+    assert "3 berichten gevonden in “Google Alert - &quot;De Dolfijnen&quot;”" in body
+    assert not Source.objects.exists()
+
+
+def test_adding_a_source_saves_it_and_polls_it(client_for, board_member, feed_server, organisation, eager_tasks):
+    url = feed_server.serve("/feed.xml", Reply(sample("google_alerts.xml")))
+    response = client_for(board_member).post(ADD, {"kind": "google_alerts", "url": url, "name": "", "save": "1"})
+    assert response.status_code == 302
+    source = Source.objects.get()
+    assert source.name == 'Google Alert - "De Dolfijnen"'
+    assert SourceEvent.objects.get(source=source).actor == board_member
+    assert Mention.objects.count() == 3
+
+
+def test_an_address_that_is_no_feed_is_refused_in_plain_words(client_for, board_member, feed_server, organisation):
+    url = feed_server.serve("/page", Reply(b"<html><body>Welkom</body></html>"))
+    response = client_for(board_member).post(ADD, {"kind": "feed", "url": url, "name": "", "save": "1"})
+    assert response.status_code == 200
+    assert "Het adres gaf geen feed die we kunnen lezen." in response.content.decode()
+    assert not Source.objects.exists()
+
+
+def test_only_the_board_adds_sources(client_for, staff_member):
+    assert client_for(staff_member).get(ADD).status_code == 403
+    assert client_for(staff_member).post(ADD, {"kind": "feed", "url": "https://a.example/"}).status_code == 403
+
+
+# Quick add ---------------------------------------------------------------------------------------------
+
+
+def test_staff_add_a_mention_by_hand(client_for, staff_member, organisation):
+    response = client_for(staff_member).post(
+        QUICK_ADD,
+        {"url": "https://www.instagram.com/p/Cx1/", "text": "Wat een slechte service", "author": "@petra"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("inbox:mention-list")
+    assert "De vermelding is aan de inbox toegevoegd." in response.content.decode()
+    mention = Mention.objects.get()
+    assert (mention.platform, mention.author, mention.added_by) == ("instagram", "@petra", staff_member)
+
+
+def test_adding_a_known_link_by_hand_says_so_and_adds_nothing(client_for, staff_member, organisation):
+    MentionFactory(source=SourceFactory(organisation=organisation), url="https://x.com/a/status/1")
+    response = client_for(staff_member).post(
+        QUICK_ADD, {"url": "https://x.com/a/status/1?utm_source=share", "text": "Hallo"}, follow=True
+    )
+    assert "stond al in de inbox" in response.content.decode()
+    assert Mention.objects.count() == 1
+
+
+def test_quick_add_needs_a_link_and_text(client_for, staff_member, organisation):
+    response = client_for(staff_member).post(QUICK_ADD, {"url": "niet een link", "text": ""})
+    assert response.status_code == 200
+    assert response.content.decode().count('class="field-error"') == 2
+    assert not Mention.objects.exists()
+
+
+def test_quick_add_is_not_for_users_without_a_role(client_for, no_role_user, board_member):
+    assert client_for(no_role_user).get(QUICK_ADD).status_code == 403
+    assert client_for(board_member).get(QUICK_ADD).status_code == 403
+
+
+# Help ------------------------------------------------------------------------------------------------
+
+
+def test_the_google_alerts_help_explains_the_rss_feed_in_dutch_and_english(client_for, staff_member):
+    client = client_for(staff_member)
+    body = client.get(reverse("monitoring:help-google-alerts")).content.decode()
+    assert "RSS-feed" in body
+    client.post(reverse("set_language"), {"language": "en"})
+    body = client.get(reverse("monitoring:help-google-alerts")).content.decode()
+    assert "RSS feed" in body
+    assert client_for(None).get(reverse("monitoring:help-google-alerts")).status_code == 302
