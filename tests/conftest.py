@@ -6,6 +6,7 @@ missing; elsewhere it is skipped with the reason.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -144,6 +145,21 @@ class WorkerProcess:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool at once, as a crash or an OOM kill would."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
 
 def _database_url_for_subprocess() -> str:
     db = settings.DATABASES["default"]
@@ -156,8 +172,8 @@ def _database_url_for_subprocess() -> str:
 
 
 @pytest.fixture
-def celery_worker(transactional_db: None, tmp_path: Path) -> Iterator[WorkerProcess]:
-    """A `celery worker` process on its own queue, using this test's database and the real broker."""
+def start_worker(transactional_db: None, tmp_path: Path) -> Iterator[Callable[[], WorkerProcess]]:
+    """Start `celery worker` processes on this test's own queue, using its database and the real broker."""
     from webcare.celery import app
 
     queue = f"test-{uuid.uuid4().hex[:12]}"
@@ -168,31 +184,40 @@ def celery_worker(transactional_db: None, tmp_path: Path) -> Iterator[WorkerProc
         "WEBCARE_FETCH_ALLOW_PRIVATE": "127.0.0.1",
     }
     env.pop("CELERY_BROKER_URL", None)  # the worker takes the broker from the same settings as this process
-    log_path = tmp_path / "worker.log"
-    with log_path.open("w") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "--app", "webcare", "worker", "--pool", "prefork", "--concurrency", "2",
-             "--without-gossip", "--without-mingle", "--loglevel", "INFO", "--hostname", f"{queue}@%h"],
-            cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
-    worker = WorkerProcess(queue=queue, process=process, log_path=log_path)
-    previous_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
-    try:
+    workers: list[WorkerProcess] = []
+
+    def start() -> WorkerProcess:
+        log_path = tmp_path / f"worker-{len(workers)}.log"
+        with log_path.open("w") as log_file:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "--app", "webcare", "worker", "--pool", "prefork",
+                 "--concurrency", "2", "--without-gossip", "--without-mingle", "--loglevel", "INFO",
+                 "--hostname", f"{queue}-{len(workers)}@%h"],
+                cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            )  # fmt: skip
+        worker = WorkerProcess(queue=queue, process=process, log_path=log_path)
+        workers.append(worker)
         deadline = time.monotonic() + 60
         while "ready." not in worker.log():
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"The Celery worker did not start:\n{worker.log()}", pytrace=False)
             time.sleep(0.2)
-        yield worker
+        return worker
+
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        yield start
     finally:
         app.conf.task_default_queue = previous_queue
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for worker in workers:
+            worker.stop()
+
+
+@pytest.fixture
+def celery_worker(start_worker: Callable[[], WorkerProcess]) -> WorkerProcess:
+    """One running worker (see ``start_worker``)."""
+    return start_worker()
 
 
 # Chromium ----------------------------------------------------------------------------------------------

@@ -255,3 +255,24 @@ def _is_mastodon(host: str, path: str) -> bool:
         return True
     is_known_host = host in _MASTODON_HOSTS or host.split(".")[0] in _MASTODON_HOST_LABELS
     return is_known_host and bool(_MASTODON_PROFILE.match(path))
+
+
+def feed_kind_for_url(url: str) -> str:
+    """The source kind a feed address shows (``google_alerts``, ``mastodon``, ``reddit``, ``youtube``,
+    ``bluesky``), or ``feed`` when the address alone does not tell."""
+    parts = _split(url)
+    if parts is None:
+        return "feed"
+    host, path = (parts.hostname or "").lower(), parts.path
+    if host in ("google.com", "www.google.com") and path.startswith("/alerts/feeds/"):
+        return "google_alerts"
+    platform = platform_for_url(url)
+    if platform == Platform.YOUTUBE and path.startswith("/feeds/"):
+        return "youtube"
+    if platform == Platform.REDDIT and (path.endswith(".rss") or "/.rss" in path or "/search" in path):
+        return "reddit"
+    if platform == Platform.BLUESKY and path.endswith("/rss"):
+        return "bluesky"
+    if path.endswith(".rss") and (path.startswith("/@") or path.startswith("/tags/")):
+        return "mastodon"
+    return "feed"

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Organisation
 from monitoring.models import Mention, Source
+from monitoring.opml import opml_read
 from tests.conftest import sample
 from tests.factories import SourceFactory
 from tests.feedserver import Reply
@@ -112,4 +114,58 @@ def test_set_organisation_creates_then_renames(db):
     assert output.splitlines() == [
         "Created organisation 'HC De Vliegers'.",
         "Renamed organisation 'Hockeyclub De Vliegers'.",
+    ]
+
+
+def test_import_opml_adds_each_feed_once_and_names_what_it_refused(organisation):
+    path = str(Path(__file__).resolve().parent.parent / "data" / "subscriptions.opml")
+    with pytest.raises(CommandError, match="1 feeds were refused") as caught:
+        run("import_opml", path)
+    assert caught.value.returncode == 1
+    kinds = dict(Source.objects.values_list("name", "kind"))
+    assert kinds == {"Alert De Dolfijnen": "google_alerts", "Zwemmen op Mastodon": "mastodon", "Buurtblog": "feed"}
+
+    with pytest.raises(CommandError):
+        run("import_opml", path)
+    assert Source.objects.count() == 3
+
+
+def test_import_opml_reports_skips_and_refusals_line_by_line(organisation):
+    path = str(Path(__file__).resolve().parent.parent / "data" / "subscriptions.opml")
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_opml", path, stdout=out)
+    with pytest.raises(CommandError):
+        call_command("import_opml", path, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "refused: ftp://intranet.local/feed: Alleen http- en https-adressen kunnen worden opgehaald." in lines
+    assert "skipped (already a source): https://buurtblog.example.nl/feed/" in lines
+    assert lines[-1] == "0 added, 3 already there, 1 refused."
+
+
+def test_import_opml_refuses_entity_tricks_and_non_opml(organisation, tmp_path):
+    bomb = tmp_path / "bomb.opml"
+    bomb.write_text('<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaa">]><opml><body>&a;</body></opml>')
+    with pytest.raises(CommandError, match="declares XML entities"):
+        run("import_opml", str(bomb))
+    rss = tmp_path / "feed.xml"
+    rss.write_bytes(sample("google_alerts.xml"))
+    with pytest.raises(CommandError, match="not an OPML document"):
+        run("import_opml", str(rss))
+    with pytest.raises(CommandError, match="Cannot read"):
+        run("import_opml", str(tmp_path / "missing.opml"))
+    assert not Source.objects.exists()
+
+
+def test_export_opml_round_trips_through_import(organisation):
+    SourceFactory(
+        organisation=organisation, name="Alert", kind="google_alerts", url="https://www.google.com/alerts/feeds/1/2"
+    )
+    SourceFactory(organisation=organisation, name="Blog & co", kind="feed", url="https://blog.example.nl/feed?a=1&b=2")
+    exported = run("export_opml")
+    assert exported.startswith('<?xml version="1.0" encoding="utf-8"?>')
+    outlines = opml_read(exported.encode())
+    assert [(o.title, o.kind, o.url) for o in outlines] == [
+        ("Alert", "google_alerts", "https://www.google.com/alerts/feeds/1/2"),
+        ("Blog & co", "feed", "https://blog.example.nl/feed?a=1&b=2"),
     ]

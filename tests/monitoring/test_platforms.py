@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from monitoring.feeds.platforms import Platform, platform_for_kind, platform_for_url
+from monitoring.feeds.platforms import Platform, feed_kind_for_url, platform_for_kind, platform_for_url
 
 
 @pytest.mark.parametrize(
@@ -166,3 +166,21 @@ def test_every_platform_has_an_english_label_to_translate():
     assert labels["web"] == "Website"
     assert all(labels.values())
     assert len(Platform.values) == 16
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("https://www.google.com/alerts/feeds/06331219864226342925/13116384366339738263", "google_alerts"),
+        ("https://mastodon.social/@alice.rss", "mastodon"),
+        ("https://mastodon.social/tags/zwemmen.rss", "mastodon"),
+        ("https://www.reddit.com/r/thenetherlands/.rss", "reddit"),
+        ("https://www.reddit.com/search.rss?q=dolfijnen", "reddit"),
+        ("https://www.youtube.com/feeds/videos.xml?channel_id=UC123", "youtube"),
+        ("https://bsky.app/profile/alice.bsky.social/rss", "bluesky"),
+        ("https://blog.example.nl/feed/", "feed"),
+        ("not a url", "feed"),
+    ],
+)
+def test_the_kind_of_a_feed_follows_from_its_address(url, kind):
+    assert feed_kind_for_url(url) == kind

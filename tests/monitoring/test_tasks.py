@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from monitoring.models import Mention
+from monitoring.models import Mention, Sighting
 from monitoring.tasks import source_poll, sources_poll_due
 from tests.conftest import sample
 from tests.factories import SourceFactory
@@ -50,3 +50,48 @@ def test_two_polls_of_one_source_at_once_fetch_it_once(celery_worker, feed_serve
              worker=celery_worker)  # fmt: skip
     assert len(feed_server.requests) == 1
     assert Mention.objects.filter(source=source).count() == 3
+
+
+def test_a_worker_killed_while_storing_leaves_nothing_half_written(start_worker, feed_server, organisation):
+    """The store is one transaction: a worker killed inside it leaves no mention without its sighting."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's table locks to stop the worker inside its transaction")
+    url = feed_server.serve("/alerts.xml", Reply(sample("google_alerts.xml")))
+    source = SourceFactory(organisation=organisation, url=url)
+    worker = start_worker()
+
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN")
+        # Reads go on, writes to sightings wait: the worker gets as far as inserting mentions.
+        cursor.execute("LOCK TABLE monitoring_sighting IN EXCLUSIVE MODE")
+        source_poll.delay(source.id)
+        wait_for(lambda: _waiting_on_sightings(), worker=worker)
+        worker.kill()
+        cursor.execute("COMMIT")
+
+    assert Mention.objects.count() == 0
+    source.refresh_from_db()
+    assert source.last_polled_at is None
+
+    start_worker()
+    source_poll.delay(source.id, True)
+    wait_for(lambda: Mention.objects.count() == 3)
+    assert Sighting.objects.filter(source=source).count() == 3
+
+
+def _waiting_on_sightings() -> bool:
+    from django.db import connections
+
+    # A second connection: the test's own one is inside the transaction holding the lock.
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND query LIKE 'INSERT INTO \"monitoring_sighting\"%%'"
+            )
+            return cursor.fetchone()[0] > 0
+    finally:
+        other.close()
