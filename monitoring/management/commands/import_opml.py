@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError("There is no organisation yet: run `manage.py set_organisation NAME` first.")
         path = options["path"]
         try:
-            content = self.stdin.buffer.read() if path == "-" else Path(path).read_bytes()  # type: ignore[attr-defined]
+            content = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
             outlines = opml_read(content)
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from exc
