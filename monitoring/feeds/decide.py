@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -9,6 +10,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from monitoring.feeds.parse import ParsedEntry
 from monitoring.feeds.terms import WatchTerms, watch_terms_match
 
+# Fragments that point at one comment or post on a page: forum replies and blog comments that share a
+# page are different mentions, so these fragments stay part of the canonical link.
+_ITEM_FRAGMENT = re.compile(r"(?:comment|comments|reply|post|p|c|r|answer|msg|message|entry|li)?[-_]?\d+", re.I)
 _TRACKING_PARAMETERS = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "si"}
 
 
@@ -30,7 +34,8 @@ def canonical_url(url: str) -> str:
     """One spelling per page: lower-case scheme and host, no default port, no fragment, no tracking.
 
     ``utm_*``, ``fbclid``, ``gclid`` and similar parameters are dropped; the order of the rest is kept
-    because some sites depend on it. Returns "" for anything that is not an http(s) URL.
+    because some sites depend on it. A fragment that names one comment or post (``#comment-12``,
+    ``#p9``) is kept. Returns "" for anything that is not an http(s) URL.
     """
     try:
         parts = urlsplit(url.strip())
@@ -50,7 +55,8 @@ def canonical_url(url: str) -> str:
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
         if not name.lower().startswith("utm_") and name.lower() not in _TRACKING_PARAMETERS
     ]
-    return urlunsplit((scheme, host, parts.path or "/", urlencode(query, doseq=True), ""))
+    fragment = parts.fragment if _ITEM_FRAGMENT.fullmatch(parts.fragment) else ""
+    return urlunsplit((scheme, host, parts.path or "/", urlencode(query, doseq=True), fragment))
 
 
 def poll_plan(
@@ -66,6 +72,7 @@ def poll_plan(
     that the organisation's watch ``terms`` find relevant. Matched terms are kept for highlighting.
     """
     seen = set(known_keys)
+    links: set[str] = set()
     new: list[NewEntry] = []
     duplicates = filtered = 0
     for entry in entries:
@@ -80,5 +87,11 @@ def poll_plan(
                 filtered += 1
                 continue
             matched = match.matched
-        new.append(NewEntry(entry=entry, canonical_url=canonical_url(entry.url), matched_terms=matched))
+        link = canonical_url(entry.url)
+        if link in links:
+            # Two different entries of one feed on one link are two things said, not one seen twice:
+            # the second keeps its own mention, outside the link dedupe.
+            link = ""
+        links.add(link)
+        new.append(NewEntry(entry=entry, canonical_url=link, matched_terms=matched))
     return PollPlan(new_entries=tuple(new), duplicates=duplicates, filtered=filtered)

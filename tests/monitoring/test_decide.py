@@ -59,6 +59,9 @@ def test_a_search_feed_is_taken_whole():
     ("url", "expected"),
     [
         ("https://WWW.Example.NL/Post?id=3#comments", "https://www.example.nl/Post?id=3"),
+        ("https://example.nl/a#:~:text=dolfijnen", "https://example.nl/a"),
+        ("https://forum.example/t/5480#p12", "https://forum.example/t/5480#p12"),
+        ("https://blog.example/post/#comment-77", "https://blog.example/post/#comment-77"),
         ("https://example.nl/a?utm_source=x&utm_medium=y&id=3", "https://example.nl/a?id=3"),
         ("https://example.nl/a?fbclid=abc&gclid=def", "https://example.nl/a"),
         ("http://example.nl:80/a", "http://example.nl/a"),
@@ -72,3 +75,10 @@ def test_a_search_feed_is_taken_whole():
 )
 def test_canonical_url_gives_one_spelling_per_page(url, expected):
     assert canonical_url(url) == expected
+
+
+def test_two_entries_of_one_feed_on_one_link_stay_two_mentions():
+    first, second = entries()[:2]
+    twin = type(second)(**{**second.__dict__, "key": "other-key", "url": first.url})
+    plan = poll_plan([first, twin], known_keys=set())
+    assert [new.canonical_url for new in plan.new_entries] == [canonical_url(first.url), ""]

@@ -67,3 +67,18 @@ def test_the_demo_feed_is_gone_when_the_demo_is_off(client, settings):
 
 def test_an_unknown_demo_feed_is_not_found(client):
     assert client.get(reverse("monitoring:demo-feed", args=["passwords"])).status_code == 404
+
+
+def test_every_demo_post_becomes_a_mention_even_replies_in_one_thread(client, feed_server, organisation):
+    from monitoring.models import Mention
+    from monitoring.services import source_poll
+    from tests.factories import SourceFactory
+    from tests.feedserver import Reply
+
+    body = client.get(reverse("monitoring:demo-feed", args=["ouderforum"])).content
+    source = SourceFactory(organisation=organisation, url=feed_server.serve("/forum.xml", Reply(body)))
+
+    outcome = source_poll(source_id=source.id)
+
+    assert outcome.new == 3
+    assert Mention.objects.filter(title="Re: Ervaringen met zwemclubs in de buurt?").count() == 2
