@@ -87,6 +87,18 @@ def no_role_user(db: None) -> User:
     return UserFactory(username="nora-norole")
 
 
+@pytest.fixture
+def signal_phrases(db: None) -> None:
+    """The seeded signal phrases; tests on a flushed (transactional) database need them put back."""
+    from monitoring.feeds.enrich import DEFAULT_SIGNALS
+    from monitoring.models import SignalPhrase
+
+    for seed in DEFAULT_SIGNALS:
+        SignalPhrase.objects.get_or_create(
+            phrase=seed.phrase, defaults={"category": seed.category, "weight": seed.weight, "flag": seed.flag}
+        )
+
+
 def _client_for(user: User | None) -> Client:
     client = Client()
     if user is not None:
