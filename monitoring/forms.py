@@ -35,3 +35,20 @@ class QuickAddForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+
+
+class WatchTermsForm(forms.Form):
+    include = forms.CharField(
+        label=_("Only keep entries that mention"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_('Words or "quoted phrases", separated by commas or new lines. Empty: keep everything.'),
+    )
+    exclude = forms.CharField(
+        label=_("Leave out entries that mention"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For a name you share with others: words that mark what is not about you."),
+    )

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import User
-from monitoring.models import FetchLog, Mention, Source
+from accounts.models import Organisation, User
+from monitoring.models import FetchLog, Mention, Source, WatchTerms
 
 
 def source_ids_due(*, now: datetime) -> list[int]:
@@ -57,3 +57,8 @@ def source_host(source_id: int) -> str | None:
     if url is None:
         return None
     return (urlsplit(url).hostname or "").lower()
+
+
+def watch_terms_for(organisation: Organisation) -> WatchTerms | None:
+    """The organisation's watch terms, or None before any were set. Runs one query."""
+    return WatchTerms.objects.filter(organisation=organisation).first()

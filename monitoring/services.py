@@ -462,3 +462,11 @@ def mention_quick_add(
         mention_id = mention.id
         transaction.on_commit(lambda: mentions_ingested.send(sender=Mention, mention_ids=[mention_id]))
     return QuickAdded(mention=mention, is_new=True)
+
+
+def watch_terms_save(*, organisation: Organisation, include: str, exclude: str) -> WatchTerms:
+    """Set the organisation's watch terms; they apply to entries found from now on."""
+    terms, _created = WatchTerms.objects.update_or_create(
+        organisation=organisation, defaults={"include": include.strip(), "exclude": exclude.strip()}
+    )
+    return terms

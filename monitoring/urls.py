@@ -13,6 +13,7 @@ urlpatterns = [
     path("sources/<int:source_id>/", views.source_detail, name="source-detail"),
     path("sources/<int:source_id>/poll/", views.source_poll_now, name="source-poll"),
     path("sources/<int:source_id>/resume/", views.source_resume, name="source-resume"),
+    path("sources/watch-terms/", views.watch_terms, name="watch-terms"),
     path("mentions/add/", views.mention_quick_add, name="mention-quick-add"),
     path("help/google-alerts/", views.help_google_alerts, name="help-google-alerts"),
 ]

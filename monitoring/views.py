@@ -16,7 +16,7 @@ from accounts.selectors import organisation_current
 from monitoring import selectors, services, tasks
 from monitoring.demo import demo_feed_render
 from monitoring.exceptions import MonitoringError
-from monitoring.forms import QuickAddForm, SourceForm
+from monitoring.forms import QuickAddForm, SourceForm, WatchTermsForm
 
 
 class AppRequest(HttpRequest):
@@ -134,6 +134,23 @@ def mention_quick_add(request: AppRequest) -> HttpResponse:
                 messages.info(request, _("This link was already in the inbox; nothing was added twice."))
             return redirect("inbox:mention-list")
     return render(request, "monitoring/quick_add.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("monitoring.change_source", raise_exception=True)
+def watch_terms(request: AppRequest) -> HttpResponse:
+    """The organisation's include and exclude words for feeds that are not a search already."""
+    organisation = organisation_current()
+    if organisation is None:
+        raise Http404
+    current = selectors.watch_terms_for(organisation)
+    initial = {"include": current.include, "exclude": current.exclude} if current else {}
+    form = WatchTermsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.watch_terms_save(organisation=organisation, **form.cleaned_data)
+        messages.success(request, _("The watch terms are saved; they apply to what is found from now on."))
+        return redirect("monitoring:source-list")
+    return render(request, "monitoring/watch_terms.html", {"form": form})
 
 
 @require_safe

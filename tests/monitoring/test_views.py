@@ -171,3 +171,14 @@ def test_the_google_alerts_help_explains_the_rss_feed_in_dutch_and_english(clien
     body = client.get(reverse("monitoring:help-google-alerts")).content.decode()
     assert "RSS feed" in body
     assert client_for(None).get(reverse("monitoring:help-google-alerts")).status_code == 302
+
+
+def test_the_board_sets_the_watch_terms(client_for, board_member, staff_member, organisation):
+    url = reverse("monitoring:watch-terms")
+    assert client_for(staff_member).get(url).status_code == 403
+    client = client_for(board_member)
+    response = client.post(url, {"include": '"De Dolfijnen", zwemclub', "exclude": "dolfijnenshow"})
+    assert response.status_code == 302
+    terms = organisation.watch_terms
+    assert (terms.include, terms.exclude) == ('"De Dolfijnen", zwemclub', "dolfijnenshow")
+    assert '"De Dolfijnen", zwemclub' in client.get(url).content.decode().replace("&quot;", '"')
