@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import Task, shared_task
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from monitoring import selectors, services
 
@@ -40,3 +43,19 @@ def source_paused_notify(source_id: int) -> None:
 @shared_task(name="monitoring.tasks.fetch_logs_prune")
 def fetch_logs_prune() -> int:
     return services.fetch_logs_prune()
+
+
+logger = logging.getLogger(__name__)
+
+
+def source_poll_enqueue(source_id: int, *, force: bool = False) -> bool:
+    """Queue a poll of one source. False when the task queue (Redis) cannot be reached right now.
+
+    Nothing is lost then: the source stays due, and beat queues it once the queue is back.
+    """
+    try:
+        source_poll.delay(source_id, force)
+    except BrokerUnreachable:
+        logger.exception("Could not queue a poll of source %s: the task queue is unreachable.", source_id)
+        return False
+    return True

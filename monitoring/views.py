@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
@@ -59,11 +60,20 @@ def source_detail(request: AppRequest, source_id: int) -> HttpResponse:
 @permission_required("monitoring.change_source", raise_exception=True)
 def source_poll_now(request: AppRequest, source_id: int) -> HttpResponse:
     source = get_object_or_404(selectors.sources_for_health(request.user), id=source_id, is_active=True)
-    tasks.source_poll.delay(source.id, force=True)
-    messages.success(
-        request, _("“%(name)s” is being polled now; this page shows the result in a moment.") % {"name": source.name}
-    )
+    if tasks.source_poll_enqueue(source.id, force=True):
+        messages.success(
+            request,
+            _("“%(name)s” is being polled now; this page shows the result in a moment.") % {"name": source.name},
+        )
+    else:
+        messages.warning(request, _QUEUE_DOWN % {"name": source.name})
     return redirect("monitoring:source-list")
+
+
+_QUEUE_DOWN = gettext_lazy(
+    "The task queue cannot be reached right now, so “%(name)s” is not polled at once. Nothing is lost: "
+    "it is polled at its next turn when the queue is back."
+)
 
 
 @require_POST
@@ -71,8 +81,10 @@ def source_poll_now(request: AppRequest, source_id: int) -> HttpResponse:
 def source_resume(request: AppRequest, source_id: int) -> HttpResponse:
     source = get_object_or_404(selectors.sources_for_health(request.user), id=source_id)
     services.source_resume(source_id=source.id, actor=request.user)
-    tasks.source_poll.delay(source.id)
-    messages.success(request, _("“%(name)s” is active again and is polled now.") % {"name": source.name})
+    if tasks.source_poll_enqueue(source.id):
+        messages.success(request, _("“%(name)s” is active again and is polled now.") % {"name": source.name})
+    else:
+        messages.warning(request, _QUEUE_DOWN % {"name": source.name})
     return redirect("monitoring:source-list")
 
 
@@ -111,8 +123,10 @@ def _source_save(request: AppRequest, form: SourceForm, preview: services.Source
     except ValidationError as exc:
         form.add_error(None, exc)
         return render(request, "monitoring/source_add.html", {"form": form, "preview": preview})
-    tasks.source_poll.delay(source.id)
-    messages.success(request, _("“%(name)s” was added and is polled now.") % {"name": source.name})
+    if tasks.source_poll_enqueue(source.id):
+        messages.success(request, _("“%(name)s” was added and is polled now.") % {"name": source.name})
+    else:
+        messages.warning(request, _QUEUE_DOWN % {"name": source.name})
     return redirect("monitoring:source-list")
 
 

@@ -182,3 +182,33 @@ def test_the_board_sets_the_watch_terms(client_for, board_member, staff_member, 
     terms = organisation.watch_terms
     assert (terms.include, terms.exclude) == ('"De Dolfijnen", zwemclub', "dolfijnenshow")
     assert '"De Dolfijnen", zwemclub' in client.get(url).content.decode().replace("&quot;", '"')
+
+
+@pytest.fixture
+def broker_down():
+    """The task queue (Redis or the broker folder) cannot be reached."""
+    from webcare.celery import app
+
+    saved = app.conf.broker_url, app.conf.broker_transport_options, app._pool, app.amqp._producer_pool
+    app.conf.broker_url, app.conf.broker_transport_options = "redis://127.0.0.1:1/0", {}
+    app._pool = app.amqp._producer_pool = None  # the next task opens a new connection to the address above
+    yield
+    app.conf.broker_url, app.conf.broker_transport_options, app._pool, app.amqp._producer_pool = saved
+
+
+def test_poll_now_with_the_queue_down_says_so_and_keeps_the_source_due(client_for, board_member, alert, broker_down):
+    response = client_for(board_member).post(reverse("monitoring:source-poll", args=[alert.id]), follow=True)
+    assert response.status_code == 200
+    assert "kan de takenwachtrij nu niet bereiken" in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.is_active
+    assert alert.next_poll_at is None
+
+
+def test_adding_a_source_with_the_queue_down_still_saves_it(
+    client_for, board_member, feed_server, organisation, broker_down
+):
+    url = feed_server.serve("/feed.xml", Reply(sample("google_alerts.xml")))
+    response = client_for(board_member).post(ADD, {"kind": "feed", "url": url, "name": "", "save": "1"}, follow=True)
+    assert "kan de takenwachtrij nu niet bereiken" in response.content.decode()
+    assert Source.objects.get().url == url
