@@ -245,26 +245,27 @@ class WatchTerms(models.Model):
 class SignalPhrase(models.Model):
     """A word or phrase that hints at a complaint, a question or praise. Editable in the admin."""
 
-    class Category(models.TextChoices):
-        COMPLAINT = "complaint", _("Complaint")
-        QUESTION = "question", _("Question")
-        PRAISE = "praise", _("Praise")
-
-    class Flag(models.TextChoices):
-        NONE = "", _("No flag")
-        FAIL = "fail", _("#fail")
-        THREAT = "threat", _("Threat")
-        ABUSE = "abuse", _("Abuse")
-
     phrase = models.CharField(
         _("word or phrase"),
         max_length=100,
         unique=True,
         help_text=_("Whole words; end with * to match word starts too (klacht* also finds klachten)."),
     )
-    category = models.CharField(_("points to"), max_length=16, choices=Category.choices)
+    # The categories and flags of a mention, less the ones that no single phrase can point to.
+    category = models.CharField(
+        _("points to"),
+        max_length=16,
+        choices=[(value, label) for value, label in Mention.Category.choices if value != Mention.Category.OTHER],
+    )
     weight = models.PositiveSmallIntegerField(_("weight"), default=2)
-    flag = models.CharField(_("flag"), max_length=16, choices=Flag.choices, blank=True, default="")
+    flag = models.CharField(
+        _("flag"),
+        max_length=16,
+        choices=[("", _("No flag"))]
+        + [(value, label) for value, label in Mention.Flag.choices if value != Mention.Flag.REPEATED_AUTHOR],
+        blank=True,
+        default="",
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
