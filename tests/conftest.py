@@ -261,11 +261,20 @@ def page(browser, live_server, request) -> Iterator[object]:
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.live_server_url = live_server.url
+    console_errors: list[str] = []
+    # Script errors and content-security-policy violations; a 403 page's own status is not one.
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and console_errors.append(message.text),
+    )
     yield page
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     page.screenshot(path=str(artifacts / f"{request.node.name}.png"), full_page=True)
     context.close()
+    # A page that breaks its own content security policy, or a script error, fails the journey.
+    assert console_errors == [], f"The browser console reported errors: {console_errors}"
 
 
 def sign_in(page: object, username: str, password: str = PASSWORD) -> None:

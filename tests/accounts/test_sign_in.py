@@ -75,3 +75,11 @@ def test_the_admin_is_not_open_to_staff(client_for, staff_member):
 def test_an_english_browser_still_gets_dutch_until_the_person_switches(client_for):
     body = client_for(None).get(reverse("login"), headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
     assert '<html lang="nl">' in body
+
+
+def test_pages_only_run_our_own_scripts(client_for):
+    response = client_for(None).get(reverse("login"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in policy
