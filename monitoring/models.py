@@ -48,6 +48,7 @@ class Source(models.Model):
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
     last_entries_found = models.PositiveIntegerField(_("entries found"), null=True, blank=True)
+    last_problem = models.TextField(_("fault read past in the last poll"), blank=True)
     paused_reason = models.TextField(_("why it was paused"), blank=True)
     query = models.CharField(_("search query"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -215,6 +216,7 @@ class FetchLog(models.Model):
     duplicates = models.PositiveIntegerField(default=0)
     is_not_modified = models.BooleanField(default=False)
     error = models.TextField(blank=True)
+    problem = models.TextField(blank=True)  # a fault in the feed that was read past
 
     class Meta:
         ordering = ["-started_at", "-id"]

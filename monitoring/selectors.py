@@ -39,7 +39,7 @@ def sources_for_health(user: User) -> QuerySet[Source]:
         .only(
             "id", "name", "kind", "url", "query", "is_active", "paused_reason", "poll_interval_minutes",
             "next_poll_at", "last_polled_at", "last_success_at", "last_status", "last_error", "last_error_at",
-            "consecutive_failures", "last_entries_found",
+            "consecutive_failures", "last_entries_found", "last_problem",
         )
     )  # fmt: skip
 

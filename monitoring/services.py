@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -45,7 +45,8 @@ class PollOutcome:
     filtered: int = 0  # entries the watch terms left out
     seen_elsewhere: int = 0  # entries whose link another source had brought in already
     is_not_modified: bool = False
-    error: str = ""
+    error: str = ""  # why the poll failed, in plain words
+    problem: str = ""  # a fault in the feed that was read past, in plain words
 
 
 @dataclass(frozen=True)
@@ -138,12 +139,13 @@ def source_poll(*, source_id: int, force: bool = False) -> PollOutcome | None:
         if parsed is None:
             outcome = PollOutcome(source_id=source.id, is_not_modified=True)
         else:
-            outcome = _store_entries(source, parsed, now)
+            outcome = replace(_store_entries(source, parsed, now), problem=parsed.problem)
             if parsed.query and parsed.query != source.query:
                 source.query = parsed.query
+            source.last_problem = parsed.problem
         source.mark_polled(at=now, status=result.status, found=None if parsed is None else outcome.found)
         source.etag, source.last_modified = result.etag, result.last_modified
-        fields = [*_HEALTH_FIELDS, "etag", "last_modified", "last_entries_found", "query"]
+        fields = [*_HEALTH_FIELDS, "etag", "last_modified", "last_entries_found", "query", "last_problem"]
         if result.max_age is not None and source.next_poll_at is not None:
             # The site says its feed stays fresh longer than our interval: wait for it, up to a bound.
             fresh_until = now + min(result.max_age, MAX_CACHE_WAIT)
@@ -299,6 +301,7 @@ def _fetch_log(source: Source, now: datetime, started: float, status: int | None
         duplicates=outcome.duplicates,
         is_not_modified=outcome.is_not_modified,
         error=outcome.error,
+        problem=outcome.problem,
     )
 
 

@@ -318,3 +318,16 @@ def test_only_so_many_fetches_run_against_one_host_at_once(settings):
         assert (first, second, third, other_host) == (True, True, False, True)
     with host_slot("www.google.com") as again:
         assert again
+
+
+def test_a_feed_with_a_fault_we_read_past_is_stored_and_the_fault_recorded(feed_server, organisation):
+    url = feed_server.serve("/broken.xml", Reply(sample("broken_unescaped_ampersand.xml")))
+    source = SourceFactory(organisation=organisation, url=url)
+
+    outcome = source_poll(source_id=source.id)
+
+    assert outcome.new > 0
+    assert "“&”" in outcome.problem
+    source.refresh_from_db()
+    assert source.last_problem == outcome.problem
+    assert FetchLog.objects.get(source=source).problem == outcome.problem

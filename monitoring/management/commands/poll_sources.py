@@ -40,9 +40,8 @@ class Command(BaseCommand):
             elif outcome.is_not_modified:
                 self.stdout.write(f"{label}: not modified since the last poll")
             else:
-                self.stdout.write(
-                    f"{label}: fetched {outcome.found} / new {outcome.new} / duplicates {outcome.duplicates}"
-                )
+                summary = f"{label}: fetched {outcome.found} / new {outcome.new} / duplicates {outcome.duplicates}"
+                self.stdout.write(summary + (f" (read past: {outcome.problem})" if outcome.problem else ""))
         if not ids:
             self.stdout.write("No source is due.")
         if failed:
