@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -174,7 +177,7 @@ _HEALTH_FIELDS = [
 
 
 def _store_entries(source: Source, parsed: ParsedFeed, now: datetime) -> PollOutcome:
-    """Store what the plan says is new: a mention per new link, a sighting per entry. Runs ~6 queries."""
+    """Store what the plan says is new: a mention per new link, a sighting per entry. Runs ~7 queries."""
     keys = [entry.key for entry in parsed.entries]
     known = set(Sighting.objects.filter(source=source, external_id__in=keys).values_list("external_id", flat=True))
     plan = poll_plan(parsed.entries, known_keys=known, terms=_watch_terms(source), is_query=source.is_query)
@@ -201,13 +204,8 @@ def _store_entries(source: Source, parsed: ParsedFeed, now: datetime) -> PollOut
     without_link = [m for m in fresh if not m.canonical_url]
     # Two sources may store the same link at once: the unique constraint keeps one, and the other's
     # entry becomes a sighting of it below.
-    Mention.objects.bulk_create(with_link, ignore_conflicts=True)
+    by_link = _mentions_insert(with_link, organisation_id=organisation_id)
     Mention.objects.bulk_create(without_link)
-    by_link = dict(
-        Mention.objects.filter(organisation_id=organisation_id, canonical_url__in=fresh_links - {""}).values_list(
-            "canonical_url", "id"
-        )
-    )
     created_ids = [m.id for m in without_link] + [
         by_link[m.canonical_url] for m in with_link if by_link.get(m.canonical_url) not in existing.values()
     ]
@@ -218,7 +216,7 @@ def _store_entries(source: Source, parsed: ParsedFeed, now: datetime) -> PollOut
         sightings.append(
             Sighting(mention_id=mention_id, source=source, external_id=new.entry.key, url=new.entry.url, seen_at=now)
         )
-    Sighting.objects.bulk_create(sightings, ignore_conflicts=True)
+    _rows_insert(sightings)
     new_ids = sorted(set(created_ids))
     if new_ids:
         transaction.on_commit(lambda: mentions_ingested.send(sender=Mention, mention_ids=new_ids))
@@ -230,6 +228,70 @@ def _store_entries(source: Source, parsed: ParsedFeed, now: datetime) -> PollOut
         filtered=plan.filtered,
         seen_elsewhere=len(plan.new_entries) - len(new_ids),
     )
+
+
+def _mentions_insert(mentions: list[Mention], *, organisation_id: int) -> dict[str, int]:
+    """Store ``mentions`` (each with a link) but those whose link another poll stored meanwhile, and return
+    ``{link: mention id}`` for all of them. Runs one query, or two when another poll got to a link first."""
+    links = {mention.canonical_url for mention in mentions}
+    if not links:
+        return {}
+    ids = dict(_rows_insert(mentions, returning="canonical_url"))
+    missing = links - ids.keys()
+    if missing:
+        ids.update(
+            Mention.objects.filter(organisation_id=organisation_id, canonical_url__in=missing).values_list(
+                "canonical_url", "id"
+            )
+        )
+    return ids
+
+
+def _rows_insert(rows: Sequence[models.Model], *, returning: str = "") -> list[tuple[Any, int]]:
+    """``bulk_create(rows, ignore_conflicts=True)`` in one statement; with ``returning``, the value of that
+    field and the id of each row it inserted (on PostgreSQL; elsewhere ``[]``).
+
+    Django binds bulk_create's values on the client, escaping every one of them in Python: for a poll's
+    50 mentions that took longer than reading the feed. On PostgreSQL the columns go to the server as
+    binary arrays instead, unnested there into rows, as Django's own UNNEST insert does.
+    """
+    if not rows:
+        return []
+    model = type(rows[0])
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(rows, ignore_conflicts=True)
+        return []
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    column = {field.name: connection.ops.quote_name(str(field.column)) for field in model._meta.concrete_fields}
+    # Casts without a length (varchar[], not varchar(500)[]): an over-long value fails, as in Django.
+    arrays = ", ".join(f"%b::{str(field.db_type(connection)).split('(')[0]}[]" for field in fields)
+    # Only names from the model's metadata are put into the statement; every value is a parameter.
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "  # noqa: S608
+        f"({', '.join(column[field.name] for field in fields)}) SELECT * FROM UNNEST({arrays}) ON CONFLICT DO NOTHING"
+    )
+    if returning:
+        sql += f" RETURNING {column[returning]}, {column[model._meta.pk.name if model._meta.pk else 'id']}"
+    columns = [_column_values(field, [field.pre_save(row, True) for row in rows]) for field in fields]
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, columns)
+        return cursor.fetchall() if returning else []
+
+
+_PLAIN_VALUES = (str, int, type(None))
+
+
+def _column_values(field: models.Field[Any, Any], values: list[Any]) -> list[Any]:
+    """``field.get_db_prep_save`` of each value, skipped where it gives back the string or number it got."""
+    if isinstance(field, models.JSONField):
+        return [connection.ops.adapt_json_value(value, field.encoder) for value in values]
+    if isinstance(field, models.CharField | models.TextField | models.ForeignKey) and all(
+        type(value) in _PLAIN_VALUES for value in values
+    ):
+        return values
+    return [field.get_db_prep_save(value, connection) for value in values]
 
 
 def _mention(
@@ -264,11 +326,16 @@ def _watch_terms(source: Source) -> ParsedWatchTerms | None:
 
 
 def _signals() -> tuple[Signal, ...]:
+    rows = SignalPhrase.objects.filter(is_active=True).values_list("phrase", "category", "weight", "flag")
+    return _signals_from_rows(tuple(rows))
+
+
+@functools.lru_cache(maxsize=8)
+def _signals_from_rows(rows: tuple[tuple[str, str, int, str], ...]) -> tuple[Signal, ...]:
+    """The signals for the phrase rows, built (and checked) once per distinct list: the same rows
+    give the same tuple, so ``enrich`` finds its compiled patterns for it at once."""
     return tuple(
-        Signal(phrase=phrase, category=category, weight=weight, flag=flag)
-        for phrase, category, weight, flag in SignalPhrase.objects.filter(is_active=True).values_list(
-            "phrase", "category", "weight", "flag"
-        )
+        Signal(phrase=phrase, category=category, weight=weight, flag=flag) for phrase, category, weight, flag in rows
     )
 
 

@@ -152,7 +152,7 @@ def detect_language(text: str) -> str:
     Loads the language model (about 0.6 s, 100 MB) on the first call in a process.
     """
     cleaned = _NOISE.sub(" ", text[:_DETECT_MAX_CHARS])
-    if sum(char.isalpha() for char in cleaned) < _MIN_LETTERS:
+    if sum(map(str.isalpha, cleaned)) < _MIN_LETTERS:
         return "other"
     language, _score = _language_identifier().classify(cleaned)
     return language if language in ("nl", "en") else "other"
@@ -166,7 +166,7 @@ def enrich(*, title: str, text: str, signals: Sequence[Signal], repeated_author:
     with the highest total weight wins, ties go complaint > question > praise, and without any
     signal the category is "other".
     """
-    phrases = _phrases(tuple(signals))
+    phrases = _phrases_for(signals)
     totals = dict.fromkeys(CATEGORIES, 0)
     reasons: dict[str, list[str]] = {category: [] for category in CATEGORIES}
     counted: set[tuple[Signal, bool]] = set()
@@ -207,6 +207,23 @@ class _Phrase:
     literal: str
     regex: re.Pattern[str]
     signals: tuple[Signal, ...]
+
+
+# The signal list enrich() saw last, and its compiled phrases: callers pass the same tuple for every
+# entry of a poll, and looking it up by identity saves hashing every Signal in it for each entry.
+_last_compiled: tuple[tuple[Signal, ...], tuple[_Phrase, ...]] | None = None
+
+
+def _phrases_for(signals: Sequence[Signal]) -> tuple[_Phrase, ...]:
+    global _last_compiled
+    last = _last_compiled
+    if last is not None and last[0] is signals:
+        return last[1]
+    frozen = tuple(signals)
+    phrases = _phrases(frozen)
+    if frozen is signals:  # a list may change after the call; a tuple of frozen signals cannot
+        _last_compiled = (frozen, phrases)
+    return phrases
 
 
 @functools.lru_cache(maxsize=16)

@@ -1,0 +1,695 @@
+"""The fast paths give exactly what the slow ones give.
+
+``fastparse.feed_raw`` reads plain RSS 2.0 and Atom with ElementTree; ``parse.feed_parse`` must turn its
+result into the very same ``ParsedFeed`` as feedparser's, field by field (``problem`` included), and
+anything unusual must go to feedparser. The shortcuts in ``parse._text`` (no HTML parser for plain
+markup), ``fastparse._html`` (no sanitizer for markup it leaves unchanged), ``parse.link_unwrap`` and
+``enrich``'s cache of compiled phrases are held to their slow versions the same way, and so is the
+store's single server-side insert to Django's ``bulk_create``.
+"""
+
+from __future__ import annotations
+
+import random
+from urllib.parse import parse_qs
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from feedparser.sanitizer import _sanitize_html
+from feedparser.urls import resolve_relative_uris
+
+from accounts.models import Organisation
+from benchmarks.poll_feeds import atom_feed, rss_feed
+from monitoring import services
+from monitoring.feeds import fastparse, parse
+from monitoring.feeds.clean import text_from_html
+from monitoring.feeds.enrich import DEFAULT_SIGNALS, Signal, enrich
+from monitoring.feeds.parse import ParsedFeed, feed_parse
+from monitoring.models import Mention, Sighting, Source, WatchTerms
+from tests.conftest import DATA, sample
+from tests.factories import OrganisationFactory, SourceFactory
+from tests.feedserver import Reply
+
+KINDS = ["feed", "google_alerts", "mastodon", "reddit", "youtube", "bluesky"]
+URLS = [
+    "https://www.google.com/alerts/feeds/06331219864226342925/13116384366339738263",
+    "https://www.dedolfijnen.example/feed/",
+    "http://127.0.0.1:8000/feeds/1.xml",
+    "",
+]
+
+
+def seeded(seed: int) -> random.Random:
+    """A reproducible stream of choices (not for secrets)."""
+    return random.Random(seed)  # noqa: S311
+
+
+def slow_parse(content: bytes, *, url: str, kind: str = "feed") -> ParsedFeed:
+    """``feed_parse`` with the fast path switched off: feedparser reads everything."""
+    fast = parse.feed_raw
+    parse.feed_raw = lambda content, *, url: None  # type: ignore[assignment]
+    try:
+        return feed_parse(content, url=url, kind=kind)
+    finally:
+        parse.feed_raw = fast
+
+
+def assert_same_both_ways(content: bytes, *, url: str, kind: str = "feed") -> bool:
+    """Parse ``content`` both ways and compare every field; returns whether the fast path read it."""
+    is_fast = fastparse.feed_raw(content, url=url) is not None
+    fast, slow = feed_parse(content, url=url, kind=kind), slow_parse(content, url=url, kind=kind)
+    assert (fast.title, fast.query, fast.problem, len(fast.entries)) == (
+        slow.title,
+        slow.query,
+        slow.problem,
+        len(slow.entries),
+    )
+    for fast_entry, slow_entry in zip(fast.entries, slow.entries, strict=True):
+        assert fast_entry == slow_entry
+    return is_fast
+
+
+# The captured feeds in tests/data
+
+
+DATA_FILES = sorted(path.name for path in DATA.glob("*.xml"))
+# These must keep taking the fast path: Google Alerts and plain RSS/Atom are what most sources are.
+FAST_FILES = {
+    "bluesky_profile.xml",
+    "bluesky_profile_wyman.xml",
+    "google_alerts.xml",
+    "google_alerts_entities.xml",
+    "google_alerts_inauguracion.xml",
+    "google_alerts_philip_dick.xml",
+    "hostile.xml",
+    "reddit_subreddit.xml",
+    "rss_missing_titles.xml",
+    "rss_relative_links.xml",
+    "wordpress_comments.xml",
+    "wordpress_posts.xml",
+}
+
+
+@pytest.mark.parametrize("name", DATA_FILES)
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("url", URLS)
+def test_every_sample_reads_the_same_both_ways(name, kind, url):
+    assert_same_both_ways(sample(name), url=url, kind=kind)
+
+
+@pytest.mark.parametrize("name", DATA_FILES)
+def test_the_fast_path_takes_the_plain_samples_and_only_those(name):
+    assert (fastparse.feed_raw(sample(name), url=URLS[1]) is not None) == (name in FAST_FILES)
+
+
+@pytest.mark.parametrize("feed", range(6))
+def test_the_benchmark_feeds_take_the_fast_path_and_read_the_same(feed):
+    for content, kind in ((atom_feed(feed, 30), "google_alerts"), (rss_feed(feed, 30), "feed")):
+        assert assert_same_both_ways(content, url=f"http://127.0.0.1:8000/feed/{feed}.xml", kind=kind)
+
+
+# Hand-written feeds that probe feedparser's rules one by one
+
+ATOM = '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">{}</feed>'
+RSS = '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" {ns}><channel>{}</channel></rss>'
+NAMESPACES = (
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+    'xmlns:atom="http://www.w3.org/2005/Atom" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"'
+)
+
+
+def atom(body: str) -> bytes:
+    return ATOM.format(body).encode()
+
+
+def rss(body: str) -> bytes:
+    return RSS.format(body, ns=NAMESPACES).encode()
+
+
+FAST_CASES = {
+    "atom id stands in for a missing link": atom(
+        "<title>T</title><entry><id>https://a.example/1</id><title>x</title></entry>"
+    ),
+    "atom alternate link wins over the id, in either order": atom(
+        '<entry><link href="/b"/><id>https://a.example/1</id></entry>'
+        '<entry><id>https://a.example/2</id><link href="/c"/></entry>'
+    ),
+    "atom links: self, enclosure and non-HTML types are not the link; the last alternate is": atom(
+        '<link rel="self" href="/self"/><link href="https://a.example/home" type="text/html"/>'
+        '<entry><id>tag:x,2026:1</id><link rel="enclosure" href="/e.mp3"/><link href="/pdf" type="application/pdf"/>'
+        '<link rel="ALTERNATE" href="/first"/><link href="/second" type="HTML"/></entry>'
+    ),
+    "atom text constructs: text, html, missing and upper-case types": atom(
+        '<title type="html">&lt;b&gt;Vet&lt;/b&gt; &amp;amp; zo</title><entry><id>1</id>'
+        '<title type="text">a &lt;b&gt; c</title>'
+        '<summary type="HTML">&lt;p&gt;Een &lt;i&gt;b&lt;/i&gt;&lt;/p&gt;</summary>'
+        "<content>plain &lt;b&gt;text&lt;/b&gt;</content></entry>"
+    ),
+    "atom content before or after the summary": atom(
+        '<entry><id>1</id><content type="html">&lt;p&gt;Body&lt;/p&gt;</content><summary>Samenvatting</summary></entry>'
+        '<entry><id>2</id><summary>Samenvatting</summary><content type="html">&lt;p&gt;Body&lt;/p&gt;</content></entry>'
+        '<entry><id>3</id><content type="html">&lt;p&gt;Only content&lt;/p&gt;</content></entry>'
+    ),
+    "atom authors: name, e-mail, both, neither, and the feed's own": atom(
+        "<author><name>Redactie</name><uri>https://a.example/</uri></author>"
+        "<entry><id>1</id><author><name>Jan</name><email>jan@a.example</email></author></entry>"
+        "<entry><id>2</id><author><email>piet@a.example</email></author></entry>"
+        "<entry><id>3</id><author><name></name></author></entry>"
+        "<entry><id>4</id><author>  los  </author></entry>"
+    ),
+    "atom dates: published, updated only, both, none and nonsense": atom(
+        "<entry><id>1</id><published>2026-11-20T09:14:03+01:00</published></entry>"
+        "<entry><id>2</id><updated>2026-11-20T09:14:03.123Z</updated></entry>"
+        "<entry><id>3</id><published>Fri, 20 Nov 2026 10:00:00 GMT</published>"
+        "<updated>2027-01-01T00:00:00Z</updated></entry>"
+        "<entry><id>4</id><published>gisteren</published><updated>2026-11-20T09:14:03Z</updated></entry>"
+        "<entry><id>5</id></entry>"
+    ),
+    "atom with xml:lang, categories, a generator and ignored feed fields": atom(
+        '<generator uri="https://g.example/" version="1">Mastodon 4.2</generator>'
+        '<subtitle type="html">&lt;b&gt;s&lt;/b&gt;</subtitle>'
+        "<icon>/i.png</icon><logo>/l.png</logo><rights>(c)</rights><updated>2026-11-20T09:14:03Z</updated>"
+        '<category term="zwemmen"/><entry xml:lang="nl"><id>1</id><category term="a" label="A"/><category term="b"/>'
+        '<title xml:lang="en">Titel</title></entry>'
+    ),
+    "google alerts entry with a redirect link and entities escaped twice": atom(
+        "<title>Google Alert - dolfijnen</title><entry><id>tag:google.com,2013:googlealerts/feed:1</id>"
+        '<title type="html">&lt;b&gt;Dolfijnen&lt;/b&gt; &amp;amp;#8220;zat&amp;amp;#8221; - NOS</title>'
+        '<link href="https://www.google.com/url?rct=j&amp;sa=t&amp;url=https://nos.nl/artikel/1%3Fa%3Db&amp;ct=ga"/>'
+        '<content type="html">Zwemles &lt;b&gt;Dolfijnen&lt;/b&gt; &amp;amp;nbsp;...&amp;nbsp;&amp;middot;</content>'
+        "<published>2026-11-20T09:14:03Z</published></entry>"
+    ),
+    "rss basics with relative links and an html description": rss(
+        "<title>Club</title><link>/</link><description>Nieuws</description>"
+        "<managingEditor>red@a.example (Redactie)</managingEditor>"
+        "<item><title>Open dag</title><link>nieuws/open-dag?a=1&amp;b=2</link>"
+        '<description>&lt;p&gt;Kom &lt;a href="/agenda"&gt;langs&lt;/a&gt;!&lt;/p&gt;</description>'
+        "<pubDate>Thu, 26 Nov 2026 10:00:00 +0100</pubDate></item>"
+    ),
+    "rss guid: permalink by default, not with isPermaLink false, not with True": rss(
+        "<item><guid>forum-1</guid></item>"
+        '<item><guid isPermaLink="false">forum-2</guid></item>'
+        '<item><guid isPermaLink="True">forum-3</guid></item>'
+        "<item><guid>https://a.example/4</guid><link>https://a.example/4-link</link></item>"
+        "<item><link>https://a.example/5-link</link><guid>https://a.example/5</guid></item>"
+        "<item><link></link><guid>https://a.example/6</guid></item>"
+    ),
+    "rss description and content:encoded in either order": rss(
+        "<item><description>Kort</description>"
+        "<content:encoded><![CDATA[<p>Lang <b>en</b> vet</p>]]></content:encoded></item>"
+        "<item><content:encoded><![CDATA[<p>Lang</p>]]></content:encoded><description>Kort</description></item>"
+        "<item><content:encoded><![CDATA[<p>Alleen lang</p>]]></content:encoded></item>"
+    ),
+    "rss titles that look like html or not": rss(
+        "<title>Bakker &amp; Zn</title>"
+        "<item><title>&lt;b&gt;Vet&lt;/b&gt; nieuws</title></item>"
+        "<item><title>1 &lt; 2 &amp; 3 &gt; 2</title></item>"
+        "<item><title>Caf&amp;eacute; &amp;amp; zo</title></item>"
+        "<item><title>&lt;script&gt;alert(1)&lt;/script&gt;Gewoon</title></item>"
+        "<item><title>a &lt;unknown&gt;tag&lt;/unknown&gt;</title></item>"
+    ),
+    "rss authors: author, dc:creator and none": rss(
+        "<item><author>jan@a.example (Jan)</author></item>"
+        "<item><dc:creator><![CDATA[Marieke]]></dc:creator></item>"
+        "<item><dc:creator></dc:creator></item>"
+        "<item><title>x</title></item>"
+    ),
+    "rss channel extras that change nothing": rss(
+        '<title>Club</title><atom:link href="https://a.example/feed" rel="self" type="application/rss+xml"/>'
+        "<link>https://a.example/</link><language>nl</language>"
+        "<lastBuildDate>Fri, 20 Nov 2026 19:02:11 +0000</lastBuildDate>"
+        "<pubDate>Fri, 20 Nov 2026 19:02:11 +0000</pubDate><generator>https://wordpress.org/?v=6.7.1</generator>"
+        "<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>1</sy:updateFrequency><ttl>60</ttl>"
+        "<docs>https://www.rssboard.org/rss-specification</docs><copyright>(c)</copyright><webMaster>w@a.example</webMaster>"
+        '<category domain="x">Sport</category><image><url>/logo.png</url><title>Logo</title><link>/</link>'
+        "<width>88</width><height>31</height><description>Het logo</description></image>"
+        '<item><title>x</title><category domain="d">a</category><category>b</category><comments>/c</comments>'
+        '<enclosure url="https://a.example/a.mp3" length="1" type="audio/mpeg"/></item>'
+    ),
+    "rss channel with an alternate atom link after its own link": rss(
+        '<link>https://a.example/</link><atom:link href="https://b.example/" rel="alternate"/>'
+        "<item><title>x</title></item>"
+    ),
+    "text needing feedparser's fixes: UTF-8 read as Latin-1, Windows-1252 codes, odd spaces": rss(
+        "<title>  Caf\u00c3\u00a9 \u00c3\u00a9\u00c3\u00a8  </title>"
+        "<item><title>\u0096 streepje \u0093quote\u0094 &#150;</title><description>  \u00a0regel\n\n"
+        "twee\u00a0 </description><author>\u00c3\u00a9mile</author></item>"
+        "<item><title>Gewoon \u00e9\u00e8 en \U0001f600</title><link>https://a.example/\u00e9</link></item>"
+    ),
+    "links with entities, spaces and other schemes": rss(
+        "<item><link>https://a.example/?a=1&amp;amp;b=2&amp;c;=3</link></item>"
+        "<item><link>  https://a.example/spaced  </link></item>"
+        "<item><link>javascript:alert(1)</link></item>"
+        "<item><link>mailto:x@a.example</link></item>"
+        "<item><link>//cdn.a.example/x</link></item>"
+        "<item><link>https:///a.example/extra-slash</link></item>"
+    ),
+    "comments and processing instructions inside text": rss(
+        "<item><title>Half<!-- weg -->vol<?pi x?>gas</title><description>a<!-- b -->c</description></item>"
+    ),
+    "element names in any case": rss(
+        "<Title>Club</Title><item><TITLE>x</TITLE><Link>https://a.example/1</Link>"
+        "<pubdate>Fri, 20 Nov 2026 10:00:00 GMT</pubdate>"
+        '<Description>&lt;b&gt;d&lt;/b&gt;</Description><GUID>g-1</GUID><DC:creator xmlns:DC="http://purl.org/dc/elements/1.1/">'
+        "Jan</DC:creator></item>"
+    ),
+    "wordpress comment and trackback fields": rss(
+        '<item xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:slash="http://purl.org/rss/1.0/modules/slash/">'
+        "<title>x</title><comments>https://a.example/1#respond</comments><wfw:commentRss>https://a.example/1/feed</wfw:commentRss>"
+        "<slash:comments>3</slash:comments></item>"
+    ),
+    "empty feed and entries": atom(""),
+    "ascii without a declaration": (
+        b'<rss version="2.0"><channel><title>Club</title><item><title>x</title>'
+        b"<link>https://a.example/1</link></item></channel></rss>"
+    ),
+    "markup the sanitizer must clean": rss(
+        '<item><description>&lt;p onclick="x()"&gt;Lees &lt;a href="javascript:alert(1)"&gt;dit&lt;/a&gt;'
+        '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src="/x.png"&gt;&lt;/p&gt;</description>'
+        '<content:encoded><![CDATA[<div style="color:red">Rood <a href="/rel" rel="nofollow ugc">link</a>'
+        "<br/>&#39;quote&#39; &#150; &foo; &amp;</div>]]></content:encoded></item>"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", FAST_CASES)
+@pytest.mark.parametrize("kind", ["feed", "google_alerts", "mastodon", "youtube"])
+def test_feedparser_rules_hold_on_the_fast_path(case, kind):
+    for url in URLS:
+        assert assert_same_both_ways(FAST_CASES[case], url=url, kind=kind), f"{case} took feedparser's path"
+
+
+# What goes to feedparser
+
+FALLBACK_CASES = {
+    "a doctype": b'<?xml version="1.0" encoding="utf-8"?><!DOCTYPE rss><rss version="2.0"><channel/></rss>',
+    "an entity declaration": (
+        b'<?xml version="1.0" encoding="utf-8"?><!DOCTYPE rss [<!ENTITY e "x">]><rss><channel>'
+        b"<title>&e;</title></channel></rss>"
+    ),
+    "an undeclared entity": rss("<title>Caf&eacute;</title>"),
+    "a bare ampersand": rss("<title>Bakker & Zn</title>"),
+    "a tag that is not closed": rss("<title>x</title><item><title>y</item>"),
+    "latin-1 declared": (
+        '<?xml version="1.0" encoding="iso-8859-1"?><rss><channel><title>Café</title></channel></rss>'
+    ).encode("latin-1"),
+    "non-ascii without a declaration": "<rss><channel><title>Café</title></channel></rss>".encode(),
+    "a byte order mark": b"\xef\xbb\xbf" + rss("<title>x</title>"),
+    "blank space before the declaration": b"\n  " + rss("<title>x</title>"),
+    "utf-16": '<?xml version="1.0" encoding="utf-16"?><rss><channel/></rss>'.encode("utf-16"),
+    "xml:base": atom('<entry xml:base="https://b.example/"><id>1</id><link href="x"/></entry>'),
+    "a base attribute": atom('<entry><id base="https://b.example/">1</id></entry>'),
+    "rdf": sample("rdf_pecl.xml"),
+    "the rss 1.0 namespace declared": (
+        b'<?xml version="1.0" encoding="utf-8"?><feed xmlns:r="http://purl.org/rss/1.0/" '
+        b'xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>'
+    ),
+    "an element in an unknown namespace": rss('<item><x:foo xmlns:x="urn:x">y</x:foo></item>'),
+    "media rss": sample("mastodon_hashtag.xml"),
+    "an unknown element": rss("<item><source url='https://b.example/'>B</source></item>"),
+    "a title given twice": rss("<item><title>a</title><title>b</title></item>"),
+    "two authors": rss("<item><author>a@a.example</author><dc:creator>B</dc:creator></item>"),
+    "markup inside a title": atom(
+        '<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">x</div></title></entry>'
+    ),
+    "base64 content": atom('<entry><content type="application/octet-stream">eA==</content></entry>'),
+    "content by reference": atom('<entry><content src="https://a.example/x"/></entry>'),
+    "an atom link without href": atom("<entry><link>https://a.example/</link></entry>"),
+    "an item with attributes": rss('<item rdf:about="x" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>'),
+    "atom 0.3": b'<?xml version="1.0" encoding="utf-8"?><feed version="0.3" xmlns="http://purl.org/atom/ns#"/>',
+    "not xml at all": b"<html><body>Hallo</body></html>",
+    "a character code python cannot read": rss("<item><title>&amp;#" + "9" * 5000 + ";</title></item>"),
+}
+
+
+@pytest.mark.parametrize("case", FALLBACK_CASES)
+def test_unusual_documents_go_to_feedparser_and_read_the_same(case):
+    content = FALLBACK_CASES[case]
+    assert fastparse.feed_raw(content, url=URLS[1]) is None
+    assert_same_both_ways(content, url=URLS[1])
+
+
+@pytest.mark.parametrize("name", ["entity_bomb.xml", "xxe.xml", "xxe_parameter.xml"])
+def test_hostile_samples_never_take_the_fast_path(name):
+    assert fastparse.feed_raw(sample(name), url=URLS[1]) is None
+
+
+def test_the_fast_path_never_expands_entities_even_if_asked_directly():
+    bomb = sample("entity_bomb.xml")
+    assert not fastparse._is_plain_document(bomb)
+    assert fastparse.feed_raw(bomb.replace(b"<!DOCTYPE", b"<!doctype"), url="") is None
+
+
+# Random feeds: both paths agree on whatever the fast path accepts
+
+TEXTS = [
+    "Zwemles",
+    "De Dolfijnen",
+    " ",
+    "\n",
+    "\t",
+    "café",
+    "Ã©",
+    "\u0096",
+    "\u2019",
+    "\U0001f600",
+    "&amp;",
+    "&lt;b&gt;",
+    "&lt;/b&gt;",
+    "&lt;p&gt;",
+    "&lt;br /&gt;",
+    "&amp;nbsp;",
+    "&amp;amp;#39;",
+    "&#150;",
+    "&#8220;",
+    "&quot;",
+    "'",
+    "&gt;",
+    "&lt;a href=&quot;https://x.example/a&quot;&gt;x&lt;/a&gt;",
+    "&lt;a href=&quot;/rel&quot;&gt;r&lt;/a&gt;",
+    "<![CDATA[<i>cdata</i> & more]]>",
+    "&lt;script&gt;x()&lt;/script&gt;",
+    "&amp;foo;",
+    "1 &lt; 2",
+]
+LINKS = [
+    "https://a.example/x",
+    "http://a.example/y?a=1&amp;b=2",
+    "/relative",
+    "relative/path",
+    "javascript:alert(1)",
+    "https://www.google.com/url?rct=j&amp;url=https://nos.nl/a&amp;ct=ga",
+    "",
+]
+DATES = ["2026-11-20T09:14:03Z", "Fri, 20 Nov 2026 10:00:00 +0100", "2026-11-20", "nonsense", ""]
+TYPES = ["", ' type="html"', ' type="text"', ' type="HTML"']
+
+
+def random_text(rng: random.Random) -> str:
+    return "".join(rng.choice(TEXTS) for _ in range(rng.randint(0, 5)))
+
+
+def random_atom(rng: random.Random) -> bytes:
+    parts = [f"<title{rng.choice(TYPES)}>{random_text(rng)}</title>"] if rng.random() < 0.8 else []
+    if rng.random() < 0.5:
+        parts.append(f"<id>{rng.choice(['tag:google.com,2005:reader/user/1/state/com.google/alerts/2', 'urn:x'])}</id>")
+    if rng.random() < 0.3:
+        parts.append("<generator>Mastodon</generator>")
+    for n in range(rng.randint(0, 3)):
+        children = [f"<id>{rng.choice(['tag:google.com,2013:googlealerts/feed:', 'https://a.example/', 'x'])}{n}</id>"]
+        children.append(f"<title{rng.choice(TYPES)}>{random_text(rng)}</title>")
+        for _ in range(rng.randint(0, 2)):
+            rel = rng.choice(["", ' rel="alternate"', ' rel="self"'])
+            children.append(f'<link{rel} href="{rng.choice(LINKS)}"/>')
+        if rng.random() < 0.6:
+            children.append(f"<summary{rng.choice(TYPES)}>{random_text(rng)}</summary>")
+        if rng.random() < 0.6:
+            children.append(f"<content{rng.choice(TYPES)}>{random_text(rng)}</content>")
+        for tag in rng.sample(["published", "updated"], rng.randint(0, 2)):
+            children.append(f"<{tag}>{rng.choice(DATES)}</{tag}>")
+        if rng.random() < 0.5:
+            children.append(f"<author><name>{random_text(rng)}</name></author>")
+        rng.shuffle(children)
+        parts.append(f"<entry>{''.join(children)}</entry>")
+    rng.shuffle(parts)
+    return atom("".join(parts))
+
+
+def random_rss(rng: random.Random) -> bytes:
+    parts = [f"<title>{random_text(rng)}</title>"] if rng.random() < 0.8 else []
+    if rng.random() < 0.5:
+        parts.append(f"<link>{rng.choice(LINKS)}</link>")
+    for _ in range(rng.randint(0, 3)):
+        children = [f"<title>{random_text(rng)}</title>"] if rng.random() < 0.8 else []
+        if rng.random() < 0.8:
+            children.append(f"<link>{rng.choice(LINKS)}</link>")
+        if rng.random() < 0.7:
+            permalink = rng.choice(["", ' isPermaLink="false"', ' isPermaLink="true"'])
+            children.append(f"<guid{permalink}>{rng.choice(LINKS) or 'guid-1'}</guid>")
+        if rng.random() < 0.7:
+            children.append(f"<description>{random_text(rng)}</description>")
+        if rng.random() < 0.3:
+            children.append(f"<content:encoded>{random_text(rng)}</content:encoded>")
+        if rng.random() < 0.7:
+            children.append(f"<pubDate>{rng.choice(DATES)}</pubDate>")
+        if rng.random() < 0.4:
+            tag = rng.choice(["author", "dc:creator"])
+            children.append(f"<{tag}>{random_text(rng)}</{tag}>")
+        rng.shuffle(children)
+        parts.append(f"<item>{''.join(children)}</item>")
+    rng.shuffle(parts)
+    return rss("".join(parts))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_feeds_read_the_same_both_ways(seed):
+    rng = seeded(seed)
+    fast = 0
+    for _ in range(40):
+        content = random_atom(rng) if rng.random() < 0.5 else random_rss(rng)
+        fast += assert_same_both_ways(content, url=rng.choice(URLS), kind=rng.choice(KINDS))
+    assert fast >= 30  # the generator makes plain feeds; nearly all take the fast path
+
+
+# The shortcuts inside the paths
+
+FRAGMENT_PIECES = [
+    *"ab .-'\"><&",
+    "Zwemles",
+    "  ",
+    "\n",
+    "\t",
+    "\xa0",
+    "é",
+    "\u2019",
+    "\u00ad",
+    "\x01",
+    "\x0b",
+    "\x1f",
+    "\x7f",
+    "\x85",
+    "\r",
+    "\x00",
+    "&amp;",
+    "&lt;",
+    "&gt;",
+    "&quot;",
+    "&nbsp;",
+    "&middot;",
+    "&eacute;",
+    "&foo;",
+    "&amp",
+    "&notit;",
+    "&#39;",
+    "&#34;",
+    "&#8220;",
+    "&#x27;",
+    "&#X41;",
+    "&#0;",
+    "&#11;",
+    "&#128;",
+    "&#150;",
+    "&#x9F;",
+    "&#65534;",
+    "&#xD800;",
+    "&#1114111;",
+    "&#1114112;",
+    "&#9;",
+    "&#10;",
+    "&#13;",
+    "<b>",
+    "</b>",
+    "<i>",
+    "</i>",
+    "<p>",
+    "</p>",
+    "<br>",
+    "<br/>",
+    "<br />",
+    "<div>",
+    "</div>",
+    "<li>",
+    "</li>",
+    "<ul>",
+    "</ul>",
+    "<ol>",
+    "<pre>",
+    "</pre>",
+    "<blockquote>",
+    "<h1>",
+    "</h2>",
+    "<span>",
+    "</span>",
+    '<a href="https://x.example/a?b=1">',
+    '<a href="/rel">',
+    '<a href="">',
+    "</a>",
+    "<q>",
+    "</q>",
+    "<code>",
+    "<em>",
+    "<strong>",
+    "<sub>",
+    "<sup>",
+    "</u>",
+    "<s>",
+    "<small>",
+    "<abbr>",
+    "<B>",
+    "<script>",
+    "</script>",
+    "<style>",
+    "<table>",
+    "<td>",
+    '<img src="x">',
+    "<!--",
+    "-->",
+    "<![CDATA[",
+]
+
+
+def random_fragment(rng: random.Random) -> str:
+    return "".join(rng.choice(FRAGMENT_PIECES) for _ in range(rng.randint(0, 14)))
+
+
+def test_plain_text_shortcut_matches_the_html_parser():
+    rng = seeded(7)
+    shortcuts = 0
+    for _ in range(20_000):
+        fragment = random_fragment(rng)
+        slow = text_from_html(parse._BLOCK_END.sub(lambda match: match[0] + " ", fragment))
+        assert parse._text(fragment) == slow, fragment
+        shortcuts += parse._is_plain_markup(fragment)
+    assert shortcuts > 4000
+
+
+def test_markup_left_alone_is_what_feedparser_would_give_back():
+    rng = seeded(11)
+    kept = 0
+    for _ in range(20_000):
+        fragment = random_fragment(rng).strip()
+        for base in ("https://a.example/feed", ""):
+            if fastparse._PLAIN_HTML.fullmatch(fragment) and fastparse._is_unchanged(fragment, base):
+                resolved = resolve_relative_uris(fragment, base, "utf-8", "text/html")
+                assert _sanitize_html(resolved, "utf-8", "text/html") == fragment
+                kept += 1
+    assert kept > 2000
+
+
+def test_google_redirects_unwrap_as_parse_qs_reads_them():
+    rng = seeded(3)
+    pieces = [
+        "url=",
+        "q=",
+        "url",
+        "=",
+        "&",
+        "+",
+        "%20",
+        "%75rl=",
+        "https://a.example/x",
+        "http://b.example/",
+        "a=1",
+        "",
+        ";",
+    ]
+    for _ in range(5_000):
+        query = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        for name in ("url", "q"):
+            assert parse._query_first(query, name) == (parse_qs(query).get(name) or [""])[0], query
+
+
+def test_enrich_gives_the_same_for_a_tuple_a_list_and_a_list_changed_between_calls():
+    texts = ["Ik ben boos en teleurgesteld", "Weet iemand hoe laat?", "Top, bedankt!", "Niet tevreden", ""]
+    signals = list(DEFAULT_SIGNALS)
+    expected = [enrich(title="", text=text, signals=DEFAULT_SIGNALS) for text in texts]
+    assert [enrich(title="", text=text, signals=signals) for text in texts] == expected
+    signals.append(Signal(phrase="afgelast", category="complaint", weight=3))
+    assert enrich(title="", text="Weer afgelast", signals=signals).category == "complaint"
+    assert enrich(title="", text="Weer afgelast", signals=DEFAULT_SIGNALS).category == "other"
+
+
+# The store: one server-side insert on PostgreSQL instead of bulk_create
+
+MENTION_FIELDS = [
+    "canonical_url",
+    "url",
+    "platform",
+    "title",
+    "snippet",
+    "content_html",
+    "author",
+    "publisher",
+    "language",
+    "suggested_category",
+    "signal_reasons",
+    "flags",
+    "matched_terms",
+    "published_at",
+    "added_by_id",
+]
+
+
+def bulk_create_insert(rows, *, returning=""):
+    """What ``services._rows_insert`` stands in for: Django's bulk_create (which returns no ids)."""
+    if rows:
+        type(rows[0]).objects.bulk_create(rows, ignore_conflicts=True)
+    return []
+
+
+def stored(organisation):
+    mentions = Mention.objects.filter(organisation=organisation).order_by("published_at", "canonical_url", "title")
+    sightings = Sighting.objects.filter(mention__organisation=organisation).order_by("external_id")
+    return (
+        [tuple(row) for row in mentions.values_list(*MENTION_FIELDS)],
+        [tuple(row) for row in sightings.values_list("external_id", "url", "mention__canonical_url", "mention__title")],
+    )
+
+
+@pytest.mark.django_db
+def test_the_store_writes_what_bulk_create_writes(feed_server, monkeypatch, signal_phrases):
+    if connection.vendor != "postgresql":
+        pytest.skip("elsewhere the store uses bulk_create itself")
+    WatchTerms.objects.create(organisation=OrganisationFactory(name="Fast"), include='"De Dolfijnen"')
+    WatchTerms.objects.create(organisation=OrganisationFactory(name="Slow"), include='"De Dolfijnen"')
+    feeds = {
+        "/alerts.xml": (sample("google_alerts_entities.xml"), Source.Kind.GOOGLE_ALERTS),
+        "/forum.xml": (rss_feed(1, 20), Source.Kind.FEED),
+        "/comments.xml": (sample("wordpress_comments.xml"), Source.Kind.FEED),
+        "/missing-titles.xml": (sample("rss_missing_titles.xml"), Source.Kind.FEED),
+    }
+    for name in ("Fast", "Slow"):
+        organisation = Organisation.objects.get(name=name)
+        if name == "Slow":
+            monkeypatch.setattr(services, "_rows_insert", bulk_create_insert)
+        for path, (content, kind) in feeds.items():
+            url = feed_server.serve(path, Reply(content))
+            source = SourceFactory(organisation=organisation, kind=kind, url=url)
+            outcome = services.source_poll(source_id=source.id)
+            assert outcome is not None
+            assert (outcome.error, outcome.new) == ("", outcome.found - outcome.filtered)
+    fast, slow = stored(Organisation.objects.get(name="Fast")), stored(Organisation.objects.get(name="Slow"))
+    assert fast == slow
+    assert len(fast[0]) > 20
+
+
+@pytest.mark.django_db
+def test_a_link_another_poll_stored_meanwhile_becomes_a_sighting_of_that_mention(organisation):
+    source = SourceFactory(organisation=organisation)
+    now = timezone.now()
+
+    def mention(link: str) -> Mention:
+        return Mention(
+            organisation=organisation, source=source, canonical_url=link, url=link, published_at=now, fetched_at=now
+        )
+
+    earlier = mention("https://a.example/1")
+    earlier.save()
+    ids = services._mentions_insert(
+        [mention("https://a.example/1"), mention("https://a.example/2")], organisation_id=organisation.id
+    )
+
+    assert ids["https://a.example/1"] == earlier.id
+    assert ids["https://a.example/2"] == Mention.objects.get(canonical_url="https://a.example/2").id
+    assert Mention.objects.count() == 2
