@@ -172,7 +172,11 @@ class Mention(models.Model):
                 name="mention_unique_link_per_organisation",
             ),
         ]
-        indexes = [models.Index(fields=["-published_at", "-id"], name="mention_newest_idx")]
+        indexes = [
+            models.Index(fields=["-published_at", "-id"], name="mention_newest_idx"),
+            # Author history: repeated authors at ingest, and later a person's earlier mentions.
+            models.Index(fields=["organisation", "author", "published_at"], name="mention_author_idx"),
+        ]
         permissions = [("triage_mention", _("Can triage mentions"))]
 
     def __str__(self) -> str:

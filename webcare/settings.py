@@ -148,6 +148,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Keep a worker's database connection for many tasks instead of reconnecting around each one; Django's
+# health checks (conn_health_checks) still replace a connection that went bad.
+CELERY_DB_REUSE_MAX = 200
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "poll-due-sources": {

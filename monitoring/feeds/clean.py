@@ -32,15 +32,19 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 
 
+# Built once: a configured Cleaner is several times faster per call than nh3.clean with arguments.
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow",
+)
+_TEXT_ONLY = nh3.Cleaner(tags=set())
+
+
 def html_clean(fragment: str) -> str:
     """Keep simple formatting and links; drop scripts, styles, handlers and unsafe URLs."""
-    return nh3.clean(
-        fragment,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
+    return _CLEANER.clean(fragment)
 
 
 _BLOCK_START = re.compile(r"<(?=/?(?:p|br|div|li|ul|ol|h[1-6]|tr|td|blockquote|pre|hr)\b)", re.IGNORECASE)
@@ -51,5 +55,5 @@ def text_from_html(fragment: str) -> str:
 
     Block elements (paragraphs, line breaks, list items) become spaces, so their words stay apart.
     """
-    text = html.unescape(nh3.clean(_BLOCK_START.sub(" <", fragment), tags=set()))
+    text = html.unescape(_TEXT_ONLY.clean(_BLOCK_START.sub(" <", fragment)))
     return " ".join(text.split())
