@@ -59,3 +59,29 @@ def test_staff_add_a_facebook_post_by_hand(page, organisation, signal_phrases):
     expect(mention).to_contain_text("Facebook")
     expect(mention).to_contain_text("Petra de Vries")
     expect(mention).to_contain_text("Lijkt op: Klacht")
+
+
+def test_the_board_sets_watch_terms_and_reads_the_help_and_a_source_page(page, feed_server, organisation):
+    from monitoring.services import source_poll
+    from tests.factories import SourceFactory
+
+    UserFactory(username="bea", role="board")
+    url = feed_server.serve("/forum.xml", Reply(sample("google_alerts.xml")))
+    source = SourceFactory(organisation=organisation, name="Buurtforum", url=url)
+    source_poll(source_id=source.id)
+    sign_in(page, "bea")
+
+    page.get_by_role("link", name="Bronnen").click()
+    page.get_by_role("link", name="Zoekwoorden").click()
+    page.get_by_label("Alleen berichten bewaren die noemen").fill('"De Dolfijnen", zwemclub')
+    page.get_by_label("Berichten weglaten die noemen").fill("dolfijnenshow")
+    page.get_by_role("button", name="Zoekwoorden opslaan").click()
+    expect(page.get_by_text("De zoekwoorden zijn opgeslagen")).to_be_visible()
+
+    page.get_by_role("link", name="Buurtforum").click()
+    expect(page.get_by_role("heading", name="Recente keren ophalen")).to_be_visible()
+    expect(page.get_by_role("cell", name="OK HTTP 200")).to_be_visible()
+
+    page.get_by_role("link", name="Help").click()
+    expect(page.get_by_role("heading", name="Een Google Alert instellen")).to_be_visible()
+    expect(page.get_by_text("RSS-feed").first).to_be_visible()
