@@ -13,6 +13,7 @@ from django.db import transaction
 from accounts.exceptions import InvalidPassword, UnknownRole
 from accounts.models import Organisation, User
 from accounts.roles import ROLE_PERMISSIONS, Role
+from accounts.selectors import organisation_current
 
 
 def roles_sync() -> None:
@@ -82,7 +83,7 @@ def organisation_rename(*, name: str) -> tuple[Organisation, bool]:
 
 def organisation_ensure(*, name: str) -> tuple[Organisation, bool]:
     """Return the install's organisation, creating it with ``name`` when there is none yet."""
-    organisation = Organisation.objects.order_by("id").first()
+    organisation = organisation_current()
     if organisation is not None:
         return organisation, False
     return Organisation.objects.create(name=name), True

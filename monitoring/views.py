@@ -18,6 +18,7 @@ from monitoring import selectors, services, tasks
 from monitoring.demo import demo_feed_render
 from monitoring.exceptions import MonitoringError
 from monitoring.forms import QuickAddForm, SourceForm, WatchTermsForm
+from monitoring.models import Source
 
 
 class AppRequest(HttpRequest):
@@ -60,14 +61,9 @@ def source_detail(request: AppRequest, source_id: int) -> HttpResponse:
 @permission_required("monitoring.change_source", raise_exception=True)
 def source_poll_now(request: AppRequest, source_id: int) -> HttpResponse:
     source = get_object_or_404(selectors.sources_for_health(request.user), id=source_id, is_active=True)
-    if tasks.source_poll_enqueue(source.id, force=True):
-        messages.success(
-            request,
-            _("“%(name)s” is being polled now; this page shows the result in a moment.") % {"name": source.name},
-        )
-    else:
-        messages.warning(request, _QUEUE_DOWN % {"name": source.name})
-    return redirect("monitoring:source-list")
+    return _poll_and_report(
+        request, source, _("“%(name)s” is being polled now; this page shows the result in a moment."), force=True
+    )
 
 
 _QUEUE_DOWN = gettext_lazy(
@@ -76,16 +72,21 @@ _QUEUE_DOWN = gettext_lazy(
 )
 
 
+def _poll_and_report(request: AppRequest, source: Source, done: str, *, force: bool = False) -> HttpResponse:
+    """Queue a poll of ``source``, say ``done`` (or that the queue is down), and go back to the list."""
+    if tasks.source_poll_enqueue(source.id, force=force):
+        messages.success(request, done % {"name": source.name})
+    else:
+        messages.warning(request, _QUEUE_DOWN % {"name": source.name})
+    return redirect("monitoring:source-list")
+
+
 @require_POST
 @permission_required("monitoring.change_source", raise_exception=True)
 def source_resume(request: AppRequest, source_id: int) -> HttpResponse:
     source = get_object_or_404(selectors.sources_for_health(request.user), id=source_id)
     services.source_resume(source_id=source.id, actor=request.user)
-    if tasks.source_poll_enqueue(source.id):
-        messages.success(request, _("“%(name)s” is active again and is polled now.") % {"name": source.name})
-    else:
-        messages.warning(request, _QUEUE_DOWN % {"name": source.name})
-    return redirect("monitoring:source-list")
+    return _poll_and_report(request, source, _("“%(name)s” is active again and is polled now."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,11 +124,7 @@ def _source_save(request: AppRequest, form: SourceForm, preview: services.Source
     except ValidationError as exc:
         form.add_error(None, exc)
         return render(request, "monitoring/source_add.html", {"form": form, "preview": preview})
-    if tasks.source_poll_enqueue(source.id):
-        messages.success(request, _("“%(name)s” was added and is polled now.") % {"name": source.name})
-    else:
-        messages.warning(request, _QUEUE_DOWN % {"name": source.name})
-    return redirect("monitoring:source-list")
+    return _poll_and_report(request, source, _("“%(name)s” was added and is polled now."))
 
 
 @require_http_methods(["GET", "POST"])
