@@ -1,24 +1,158 @@
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from inbox.selectors import Cursor
+from inbox.selectors import LANGUAGES, Cursor, MentionFilters
+from monitoring.feeds.platforms import Platform
+from monitoring.models import Mention
+
+# The saved views every inbox has: each is a set of filters, and its link shows them in the URL.
+SAVED_VIEWS: dict[str, tuple[Any, dict[str, list[str]]]] = {
+    "new": (_("New"), {"status": ["new"]}),
+    "complaints": (_("Complaints without a response"), {"category": ["complaint"], "status": ["new", "triaged"]}),
+    "mine": (_("Mine"), {"assignee": ["me"], "status": ["new", "triaged", "in_case"]}),
+    "all": (_("Everything"), {}),
+}
+DEFAULT_VIEW = "new"
+FILTER_NAMES = ("status", "category", "platform", "source", "language", "flag", "assignee", "from", "to", "q")
 
 
-class MentionPageForm(forms.Form):
-    """Which page of the list: ``before`` is the cursor of the last mention on the previous page."""
+class OpenChoiceField(forms.TypedMultipleChoiceField):
+    """Several values from an open set (source ids, people): each is checked where it is used."""
 
-    before = forms.CharField(required=False, max_length=80)
+    def valid_value(self, value: str) -> bool:
+        return True
+
+
+class MentionFilterForm(forms.Form):
+    """The inbox's filters, all in the query string. Without any, the default view (New) applies."""
+
+    view = forms.ChoiceField(required=False, choices=[(key, label) for key, (label, _f) in SAVED_VIEWS.items()])
+    status = forms.MultipleChoiceField(required=False, choices=Mention.Status.choices)
+    category = forms.MultipleChoiceField(required=False, choices=Mention.Category.choices)
+    platform = forms.MultipleChoiceField(required=False, choices=Platform.choices)
+    source = OpenChoiceField(required=False, coerce=int)
+    language = forms.MultipleChoiceField(required=False, choices=[(code, code) for code in LANGUAGES])
+    flag = forms.MultipleChoiceField(required=False, choices=Mention.Flag.choices)
+    assignee = OpenChoiceField(required=False)
+    # "from" and "to" in the URL; Python keywords are not field names.
+    published_from = forms.DateField(required=False, label=_("From"))
+    published_to = forms.DateField(required=False, label=_("To"))
+    q = forms.CharField(required=False, max_length=200, strip=True, label=_("Search"))
+    before = forms.CharField(required=False, max_length=120)
+
+    def __init__(self, data: Any, *args: Any, **kwargs: Any) -> None:
+        data = data.copy()
+        for url_name, field_name in (("from", "published_from"), ("to", "published_to")):
+            if url_name in data:
+                data[field_name] = data[url_name]
+        if not any(data.get(name) for name in FILTER_NAMES) and not data.get("view"):
+            data["view"] = DEFAULT_VIEW
+        view = data.get("view")
+        if view in SAVED_VIEWS:
+            for name, values in SAVED_VIEWS[view][1].items():
+                if not data.getlist(name):
+                    data.setlist(name, values)
+        super().__init__(data, *args, **kwargs)
+
+    def clean_source(self) -> list[int]:
+        return [value for value in self.cleaned_data["source"] if value > 0]
+
+    def clean_assignee(self) -> list[str]:
+        values = self.cleaned_data["assignee"]
+        for value in values:
+            if value not in ("me", "none") and not value.isdigit():
+                raise forms.ValidationError(_("Choose a person, “me” or “unassigned”."), code="invalid")
+        return values
 
     def clean_before(self) -> Cursor | None:
         value = self.cleaned_data["before"]
         if not value:
             return None
-        published, _sep, mention_id = value.rpartition("~")
         try:
-            return Cursor(published_at=datetime.fromisoformat(published), mention_id=int(mention_id))
-        except ValueError:
+            return Cursor.parse(value)
+        except (ValueError, ArithmeticError):
             raise forms.ValidationError(_("This page link is not valid."), code="invalid") from None
+
+    def filters(self) -> MentionFilters:
+        data = self.cleaned_data
+        return MentionFilters(
+            statuses=tuple(data["status"]),
+            categories=tuple(data["category"]),
+            platforms=tuple(data["platform"]),
+            source_ids=tuple(data["source"]),
+            languages=tuple(data["language"]),
+            flags=tuple(data["flag"]),
+            assignees=tuple(data["assignee"]),
+            published_from=data["published_from"],
+            published_to=data["published_to"],
+            query=data["q"],
+        )
+
+    def query(self) -> QueryDict:
+        """The filters in force as a query string's values, a saved view spelled out (no page, no view)."""
+        query = QueryDict(mutable=True)
+        data = cast(QueryDict, self.data)
+        for name in FILTER_NAMES:
+            values = [value for value in data.getlist(name) if value]
+            if values:
+                query.setlist(name, values)
+        return query
+
+    def current_view(self) -> str:
+        """The saved view these filters are exactly, or "" for a view of one's own."""
+        data = cast(QueryDict, self.data)
+        chosen = {name: sorted(data.getlist(name)) for name in FILTER_NAMES if data.getlist(name)}
+        for key, (_label, values) in SAVED_VIEWS.items():
+            if chosen == {name: sorted(v) for name, v in values.items()}:
+                return key
+        return ""
+
+    def error_text(self) -> str:
+        return " ".join(str(message) for messages in self.errors.values() for message in messages)
+
+
+class VersionForm(forms.Form):
+    """Every triage form carries the mention's version as the screen showed it."""
+
+    version = forms.IntegerField(min_value=0, required=False)
+
+
+class CategoriseForm(VersionForm):
+    category = forms.ChoiceField(choices=Mention.Category.choices, label=_("Category"))
+
+
+class IgnoreForm(VersionForm):
+    reason = forms.ChoiceField(choices=Mention.IgnoreReason.choices, label=_("Why it needs no answer"))
+
+
+class AssignForm(VersionForm):
+    assignee = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label=_("Assign to"))
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", _("Nobody")), *people]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label=_("Internal note"))
+
+
+class CaseForm(VersionForm):
+    """Open a new case (no ``case``) or add the mention to an open case."""
+
+    case = forms.IntegerField(required=False, min_value=1, label=_("Add to case"))
+    title = forms.CharField(required=False, max_length=300, label=_("Case title"))
+
+
+class BulkForm(forms.Form):
+    ids = OpenChoiceField(coerce=int, label=_("Selected mentions"))
+    action = forms.ChoiceField(
+        choices=[("ignore", _("Ignore")), ("categorise", _("Set category")), ("assign", _("Assign"))]
+    )
+    value = forms.CharField(required=False, max_length=20)
+    # Any id may be sent: the service only touches mentions the person may see.

@@ -2,45 +2,343 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import BooleanField, Count, DecimalField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
-from monitoring.models import Mention
+from accounts.roles import Role
+from inbox.models import Case, MentionEvent
+from monitoring.feeds.platforms import Platform
+from monitoring.models import Mention, Sighting, Source
 from monitoring.selectors import mentions_visible_to
 
 PAGE_SIZE = 50
+AUTHOR_HISTORY_SIZE = 10
 
 
 @dataclass(frozen=True)
 class Cursor:
+    """Where a page ends. Search results are ordered by rank first, so their cursor carries it."""
+
     published_at: datetime
     mention_id: int
+    rank: Decimal | None = None
 
     def __str__(self) -> str:
-        return f"{self.published_at.isoformat()}~{self.mention_id}"
+        head = f"{self.rank}~" if self.rank is not None else ""
+        return f"{head}{self.published_at.isoformat()}~{self.mention_id}"
+
+    @classmethod
+    def parse(cls, value: str) -> Cursor:
+        """Raises ValueError when ``value`` is not a cursor this class wrote."""
+        parts = value.split("~")
+        if len(parts) not in (2, 3):
+            raise ValueError(value)
+        rank = Decimal(parts[0]) if len(parts) == 3 else None
+        if rank is not None and not rank.is_finite():
+            raise ValueError(value)
+        published_at = datetime.fromisoformat(parts[-2])
+        if published_at.tzinfo is None:
+            raise ValueError(value)
+        return cls(published_at=published_at, mention_id=int(parts[-1]), rank=rank)
+
+
+@dataclass(frozen=True)
+class MentionFilters:
+    """What the list shows. Empty tuples mean "any"; values within one filter are alternatives."""
+
+    statuses: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+    source_ids: tuple[int, ...] = ()
+    languages: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    assignees: tuple[str, ...] = ()  # "me", "none" or a user id
+    published_from: date | None = None
+    published_to: date | None = None
+    query: str = ""
+
+    def without(self, name: str) -> MentionFilters:
+        """These filters less one dimension: the counts of a dimension's values ignore its own choice."""
+        empty = MentionFilters()
+        return MentionFilters(**{**self.__dict__, name: getattr(empty, name)})
 
 
 @dataclass(frozen=True)
 class MentionPage:
     mentions: list[Mention]
     next_cursor: Cursor | None
+    newest_id: int = 0  # the highest mention id when the page was read: "N new" counts from here
 
 
-def mention_page(*, user: User, before: Cursor | None = None, size: int = PAGE_SIZE) -> MentionPage:
-    """One page of mentions, newest first, after ``before`` (keyset pagination). Runs one query."""
+LANGUAGES = ("nl", "en", "other")
+
+
+def mentions_filtered(user: User, filters: MentionFilters) -> QuerySet[Mention]:
+    """The mentions ``user`` may see that match ``filters``, newest first (by rank first when searching)."""
     mentions = mentions_visible_to(user)
+    condition = Q()
+    if filters.statuses:
+        condition &= Q(status__in=filters.statuses)
+    if filters.categories:
+        condition &= Q(category__in=filters.categories) | Q(category="", suggested_category__in=filters.categories)
+    if filters.platforms:
+        condition &= Q(platform__in=filters.platforms)
+    if filters.source_ids:
+        condition &= Q(source_id__in=filters.source_ids)
+    if filters.languages:
+        condition &= _languages_q(filters.languages)
+    for flag in filters.flags:
+        condition &= _flag_q(flag)
+    if filters.assignees:
+        condition &= _assignees_q(user, filters.assignees)
+    if filters.published_from:
+        condition &= Q(published_at__gte=_day_start(filters.published_from))
+    if filters.published_to:
+        condition &= Q(published_at__lt=_day_start(filters.published_to + timedelta(days=1)))
+    mentions = mentions.filter(condition)
+    if filters.query:
+        mentions = _search(mentions, filters.query)
+    return mentions
+
+
+def mention_page(
+    *, user: User, filters: MentionFilters | None = None, before: Cursor | None = None, size: int = PAGE_SIZE
+) -> MentionPage:
+    """One page of the list after ``before`` (keyset pagination, no OFFSET and no COUNT). Runs one query."""
+    filters = filters or MentionFilters()
+    mentions = mentions_filtered(user, filters).select_related("assignee", "case_link__case")
     if before is not None:
-        mentions = mentions.filter(
-            Q(published_at__lt=before.published_at) | Q(published_at=before.published_at, id__lt=before.mention_id)
-        )
+        mentions = mentions.filter(_after_cursor(before, is_search=bool(filters.query)))
     rows = list(mentions[: size + 1])
     has_more = len(rows) > size
     rows = rows[:size]
     last = rows[-1] if has_more else None
     return MentionPage(
         mentions=rows,
-        next_cursor=Cursor(published_at=last.published_at, mention_id=last.id) if last else None,
+        next_cursor=_cursor_of(last) if last else None,
+        newest_id=max((m.id for m in rows), default=0),
     )
+
+
+def mentions_newer(*, user: User, filters: MentionFilters, after_id: int) -> int:
+    """How many mentions matching ``filters`` arrived after the one with id ``after_id``. Runs one query.
+
+    Counts at most 100: the bar says "99+" beyond that, and the count stays cheap on a busy inbox.
+    """
+    newer = mentions_filtered(user, filters).filter(id__gt=after_id)
+    return len(newer.order_by().values_list("id", flat=True)[:100])
+
+
+def mention_detail(*, user: User, mention_id: int) -> Mention | None:
+    """One mention with what its detail pane shows, or None when there is none ``user`` may see.
+
+    Runs one query; ``sightings_of``, ``events_of`` and ``author_history`` read the rest.
+    """
+    return (
+        mentions_visible_to(user)
+        .select_related("assignee", "case_link__case", "added_by", "source")
+        .filter(id=mention_id)
+        .first()
+    )
+
+
+def sightings_of(mention: Mention) -> list[Sighting]:
+    """Every source that saw ``mention``, first sighting first. Runs one query."""
+    return list(mention.sightings.select_related("source").order_by("seen_at", "id"))
+
+
+def events_of(mention: Mention) -> list[MentionEvent]:
+    """The activity history of ``mention``, newest first. Runs one query."""
+    return list(mention.events.select_related("actor"))
+
+
+@dataclass(frozen=True)
+class AuthorHistory:
+    mentions: list[Mention] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    complaints: int = 0
+
+
+def author_history(*, user: User, mention: Mention) -> AuthorHistory:
+    """Other mentions of the same author across all sources, and the cases they are in. Runs two queries.
+
+    Persistent complainers show up here. A mention without an author has no history.
+    """
+    if not mention.author:
+        return AuthorHistory()
+    others = list(
+        mentions_visible_to(user)
+        .filter(organisation_id=mention.organisation_id, author=mention.author)
+        .exclude(id=mention.id)
+        .select_related("case_link__case")[:AUTHOR_HISTORY_SIZE]
+    )
+    cases = {m.case_link.case_id: m.case_link.case for m in others if _case_of(m) is not None}
+    own = _case_of(mention)
+    if own is not None:
+        cases.pop(own.id, None)
+    complaints = sum(1 for m in others if m.effective_category == Mention.Category.COMPLAINT)
+    return AuthorHistory(mentions=others, cases=list(cases.values()), complaints=complaints)
+
+
+def _case_of(mention: Mention) -> Case | None:
+    try:
+        return mention.case_link.case
+    except Mention.case_link.RelatedObjectDoesNotExist:
+        return None
+
+
+def cases_open(*, user: User, limit: int = 50) -> list[Case]:
+    """Open cases a mention can be added to, newest first. Runs one query."""
+    if not user.has_perm("monitoring.triage_mention"):
+        return []
+    return list(Case.objects.exclude(status=Case.Status.CLOSED)[:limit])
+
+
+def assignable_people() -> list[User]:
+    """The people mentions can be assigned to: staff and managers. Runs one query."""
+    return list(
+        User.objects.filter(is_active=True, groups__name__in=[Role.STAFF, Role.MANAGER])
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+# Counts per filter value -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    statuses: list[FacetValue]
+    categories: list[FacetValue]
+    platforms: list[FacetValue]
+    sources: list[FacetValue]
+    languages: list[FacetValue]
+    flags: list[FacetValue]
+    assignees: list[FacetValue]
+
+
+def mention_facets(*, user: User, filters: MentionFilters) -> Facets:
+    """How many mentions each filter value would show, given the other filters. Runs eight queries.
+
+    Each dimension is counted with every filter but its own, so choosing a second value of the same
+    filter shows what it adds. Read apart from the list (the list never waits for counts).
+    """
+
+    def grouped(name: str, column: str) -> dict[str, int]:
+        rows = mentions_filtered(user, filters.without(name)).order_by().values(column).annotate(n=Count("id"))
+        return {str(row[column]) if row[column] is not None else "": row["n"] for row in rows}
+
+    statuses = grouped("statuses", "status")
+    platforms = grouped("platforms", "platform")
+    sources = grouped("source_ids", "source_id")
+    languages = grouped("languages", "language")
+    assigned = grouped("assignees", "assignee_id")
+    base = mentions_filtered(user, filters.without("categories")).order_by()
+    category_counts = base.aggregate(
+        **{
+            value: Count("id", filter=Q(category=value) | Q(category="", suggested_category=value))
+            for value in Mention.Category.values
+        }
+    )
+    flag_base = mentions_filtered(user, filters.without("flags")).order_by()
+    flag_counts = flag_base.aggregate(**{value: Count("id", filter=_flag_q(value)) for value in Mention.Flag.values})
+    names = dict(Source.objects.filter(id__in=[int(s) for s in sources if s]).values_list("id", "name"))
+    people = {str(u.id): str(u) for u in User.objects.filter(id__in=[int(a) for a in assigned if a])}
+    language_labels = {"nl": _("Dutch"), "en": _("English")}
+    other_languages = sum(n for code, n in languages.items() if code not in ("nl", "en"))
+    return Facets(
+        statuses=[FacetValue(v, str(label), statuses.get(v, 0)) for v, label in Mention.Status.choices],
+        categories=[FacetValue(v, str(label), category_counts[v]) for v, label in Mention.Category.choices],
+        platforms=[FacetValue(v, str(label), platforms[v]) for v, label in Platform.choices if platforms.get(v)],
+        sources=sorted(
+            (FacetValue(s, names.get(int(s), s), n) for s, n in sources.items() if s),
+            key=lambda f: (-f.count, f.label),
+        ),
+        languages=[FacetValue(c, str(language_labels[c]), languages.get(c, 0)) for c in ("nl", "en")]
+        + [FacetValue("other", str(_("Other")), other_languages)],
+        flags=[FacetValue(v, str(label), flag_counts[v]) for v, label in Mention.Flag.choices],
+        assignees=[
+            FacetValue("none", str(_("Unassigned")), assigned.get("", 0)),
+            *sorted((FacetValue(a, people.get(a, a), n) for a, n in assigned.items() if a), key=lambda f: f.label),
+        ],
+    )
+
+
+# Pieces ----------------------------------------------------------------------------------------------
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _languages_q(languages: tuple[str, ...]) -> Q:
+    known = [code for code in languages if code != "other"]
+    condition = Q(language__in=known) if known else Q(pk__in=[])
+    if "other" in languages:
+        condition |= ~Q(language__in=["nl", "en"])
+    return condition
+
+
+def _flag_q(flag: str) -> Q:
+    if connection.vendor == "postgresql":
+        return Q(flags__contains=[flag])
+    # SQLite has no JSON containment; the flags are a short JSON list of plain words.
+    return Q(flags__icontains=f'"{flag}"')
+
+
+def _assignees_q(user: User, assignees: tuple[str, ...]) -> Q:
+    condition = Q(pk__in=[])
+    for value in assignees:
+        if value == "me":
+            condition |= Q(assignee_id=user.id)
+        elif value == "none":
+            condition |= Q(assignee__isnull=True)
+        elif value.isdigit():
+            condition |= Q(assignee_id=int(value))
+    return condition
+
+
+_TSQUERY = "(websearch_to_tsquery('dutch'::regconfig, %s) || websearch_to_tsquery('english'::regconfig, %s))"
+
+
+def _search(mentions: QuerySet[Mention], query: str) -> QuerySet[Mention]:
+    """Full-text search: PostgreSQL's Dutch and English stemming ("klachten" finds "klacht"), ranked,
+    titles weighing most; elsewhere a case-insensitive match on title, text or author, newest first."""
+    if connection.vendor != "postgresql":
+        return mentions.filter(Q(title__icontains=query) | Q(snippet__icontains=query) | Q(author__icontains=query))
+    # The column is generated by PostgreSQL (inbox migration 0002), so it is read through SQL here.
+    # Only constant SQL is put together here; the query text is a parameter.
+    matches = RawSQL(f"search_document @@ {_TSQUERY}", (query, query), output_field=BooleanField())  # noqa: S611
+    rank = RawSQL(  # noqa: S611
+        f"round(ts_rank(search_document, {_TSQUERY})::numeric, 6)",
+        (query, query),
+        output_field=DecimalField(max_digits=12, decimal_places=6),
+    )
+    return mentions.filter(matches).annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+
+
+def _after_cursor(before: Cursor, *, is_search: bool) -> Q:
+    after = Q(published_at__lt=before.published_at) | Q(published_at=before.published_at, id__lt=before.mention_id)
+    if is_search and before.rank is not None:
+        return Q(rank__lt=before.rank) | (Q(rank=before.rank) & after)
+    return after
+
+
+def _cursor_of(mention: Mention) -> Cursor:
+    rank = getattr(mention, "rank", None)
+    return Cursor(published_at=mention.published_at, mention_id=mention.id, rank=rank)

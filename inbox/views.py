@@ -1,15 +1,39 @@
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
-from inbox import selectors
-from inbox.forms import MentionPageForm
+from inbox import presence, selectors, services
+from inbox.exceptions import InboxError, MentionNotFound
+from inbox.forms import (
+    SAVED_VIEWS,
+    AssignForm,
+    BulkForm,
+    CaseForm,
+    CategoriseForm,
+    IgnoreForm,
+    MentionFilterForm,
+    NoteForm,
+)
+from monitoring.models import Mention
+
+FACETS_CACHE_SECONDS = 30
+PEOPLE_CACHE_SECONDS = 60
 
 
 class AppRequest(HttpRequest):
@@ -19,15 +43,327 @@ class AppRequest(HttpRequest):
 
 @require_safe
 @permission_required("monitoring.view_mention", raise_exception=True)
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-Target")
 def mention_list(request: AppRequest) -> HttpResponse:
-    """The inbox list, newest first; HTMX asks for the list alone or for the next page of rows."""
-    form = MentionPageForm(request.GET)
+    """The inbox: filters, the list, and an empty detail pane. HTMX asks for the list or its next rows."""
+    return _inbox_page(request, mention=None)
+
+
+@require_safe
+@permission_required("monitoring.view_mention", raise_exception=True)
+@vary_on_headers("HX-Request", "HX-Target")
+def mention_detail(request: AppRequest, mention_id: int) -> HttpResponse:
+    """One mention beside the list; HTMX asks for the detail pane alone."""
+    mention = selectors.mention_detail(user=request.user, mention_id=mention_id)
+    if mention is None:
+        raise Http404(_("This mention does not exist, or you may not see it."))
+    if request.htmx and request.htmx.target == "mention-detail":
+        list_query = _filter_form(request).query().urlencode()
+        return render(request, "inbox/inbox.html#mention-detail", _detail_context(request, mention, list_query))
+    return _inbox_page(request, mention=mention)
+
+
+def _filter_form(request: AppRequest) -> MentionFilterForm:
+    form = MentionFilterForm(request.GET)
+    form.is_valid()
+    return form
+
+
+def _inbox_page(request: AppRequest, *, mention: Mention | None) -> HttpResponse:
+    form = MentionFilterForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(form.errors["before"].as_text())
+        return HttpResponseBadRequest(form.error_text())
     before = form.cleaned_data["before"]
-    page = selectors.mention_page(user=request.user, before=before)
-    template_name = "inbox/mention_list.html"
-    if request.htmx:
-        template_name += "#mention-more" if before else "#mention-list"
-    return render(request, template_name, {"page": page})
+    page = selectors.mention_page(user=request.user, filters=form.filters(), before=before)
+    list_query = form.query().urlencode()
+    context: dict[str, Any] = {
+        "page": page,
+        "filters": form.filters(),
+        "current_view": form.current_view(),
+        "saved_views": [(key, label) for key, (label, _values) in SAVED_VIEWS.items()],
+        "list_query": list_query,
+        "people": _people(),
+        "ignore_form": IgnoreForm(),
+        "category_choices": Mention.Category.choices,
+    }
+    template_name = "inbox/inbox.html"
+    if request.htmx and before:
+        template_name += "#mention-more"
+    elif request.htmx and request.htmx.target in ("mention-list", "inbox-panes"):
+        template_name += f"#{request.htmx.target}"
+    elif mention is not None:
+        context.update(_detail_context(request, mention, list_query))
+    return render(request, template_name, context)
+
+
+def _detail_context(request: AppRequest, mention: Mention, list_query: str) -> dict[str, Any]:
+    user = request.user
+    people = _people()
+    return {
+        "mention": mention,
+        "sightings": selectors.sightings_of(mention),
+        "events": selectors.events_of(mention),
+        "history": selectors.author_history(user=user, mention=mention),
+        "others_here": presence.presence_of(mention_id=mention.id, user=user),
+        "category_form": CategoriseForm(initial={"category": mention.effective_category}),
+        "ignore_form": IgnoreForm(),
+        "assign_form": AssignForm(initial={"assignee": mention.assignee_id}, people=people),
+        "note_form": NoteForm(),
+        "open_cases": selectors.cases_open(user=user),
+        "list_query": list_query,
+        "heartbeat": presence.HEARTBEAT,
+    }
+
+
+@require_safe
+@permission_required("monitoring.view_mention", raise_exception=True)
+def mention_facets(request: AppRequest) -> HttpResponse:
+    """How many mentions each filter value has, given the other filters; read after the list, kept 30 s."""
+    form = MentionFilterForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.error_text())
+    filters = form.filters()
+    key = "inbox:facets:" + hashlib.sha256(f"{request.user.id}:{filters!r}".encode()).hexdigest()
+    facets = cache.get(key)
+    if facets is None:
+        facets = selectors.mention_facets(user=request.user, filters=filters)
+        cache.set(key, facets, FACETS_CACHE_SECONDS)
+    groups = [
+        (_("Status"), "status", facets.statuses),
+        (_("Category"), "category", facets.categories),
+        (_("Flags"), "flag", facets.flags),
+        (_("Assigned to"), "assignee", facets.assignees),
+        (_("Platform"), "platform", facets.platforms),
+        (_("Source"), "source", facets.sources),
+        (_("Language"), "language", facets.languages),
+    ]
+    context = {"facet_groups": groups, "list_query": form.query().urlencode(), "filters": filters}
+    return render(request, "inbox/_facets.html", context)
+
+
+@require_safe
+@permission_required("monitoring.view_mention", raise_exception=True)
+def mention_newer(request: AppRequest) -> HttpResponse:
+    """The "N new" bar: mentions matching the list's filters that arrived since it was read."""
+    form = MentionFilterForm(request.GET)
+    after = request.GET.get("after", "")
+    if not form.is_valid() or not after.isdigit():
+        return HttpResponseBadRequest(_("This list link is not valid."))
+    count = selectors.mentions_newer(user=request.user, filters=form.filters(), after_id=int(after))
+    return render(
+        request,
+        "inbox/inbox.html#mention-newer",
+        {"newer_count": count, "newest_id": int(after), "list_query": form.query().urlencode()},
+    )
+
+
+# Triage ----------------------------------------------------------------------------------------------
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def mention_categorise(request: AppRequest, mention_id: int) -> HttpResponse:
+    form = CategoriseForm(request.POST)
+    return _triage(
+        request,
+        mention_id,
+        form,
+        lambda data: services.mention_categorise(
+            actor=request.user, mention_id=mention_id, category=data["category"], version=data["version"]
+        ),
+    )
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def mention_ignore(request: AppRequest, mention_id: int) -> HttpResponse:
+    form = IgnoreForm(request.POST)
+    return _triage(
+        request,
+        mention_id,
+        form,
+        lambda data: services.mention_ignore(
+            actor=request.user, mention_id=mention_id, reason=data["reason"], version=data["version"]
+        ),
+        done=_("Ignored. It stays findable under “Ignored”."),
+    )
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def mention_restore(request: AppRequest, mention_id: int) -> HttpResponse:
+    form = CategoriseForm(request.POST)
+    form.fields["category"].required = False
+    return _triage(
+        request,
+        mention_id,
+        form,
+        lambda data: services.mention_restore(actor=request.user, mention_id=mention_id, version=data["version"]),
+        done=_("Back in the inbox."),
+    )
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def mention_assign(request: AppRequest, mention_id: int) -> HttpResponse:
+    form = AssignForm(request.POST, people=_people())
+    return _triage(
+        request,
+        mention_id,
+        form,
+        lambda data: services.mention_assign(
+            actor=request.user, mention_id=mention_id, assignee_id=data["assignee"], version=data["version"]
+        ),
+    )
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def mention_note(request: AppRequest, mention_id: int) -> HttpResponse:
+    form = NoteForm(request.POST)
+    return _triage(
+        request,
+        mention_id,
+        form,
+        lambda data: services.mention_note_add(actor=request.user, mention_id=mention_id, text=data["text"]),
+        done=_("Note added."),
+    )
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def mention_case(request: AppRequest, mention_id: int) -> HttpResponse:
+    form = CaseForm(request.POST)
+
+    def run(data: dict[str, Any]) -> object:
+        if data["case"]:
+            return services.case_attach(
+                actor=request.user, mention_id=mention_id, case_id=data["case"], version=data["version"]
+            )
+        return services.case_open(
+            actor=request.user, mention_id=mention_id, title=data["title"], version=data["version"]
+        )
+
+    return _triage(request, mention_id, form, run, done=_("The mention is in a case now."))
+
+
+def _triage(
+    request: AppRequest,
+    mention_id: int,
+    form: Any,
+    run: Callable[[dict[str, Any]], object],
+    *,
+    done: str = "",
+) -> HttpResponse:
+    """Run one triage change and show the mention again, with what happened or why nothing did."""
+    error = ""
+    if not form.is_valid():
+        error = " ".join(str(m) for messages_ in form.errors.values() for m in messages_)
+    else:
+        try:
+            run(form.cleaned_data)
+        except MentionNotFound as exc:
+            raise Http404(str(exc)) from exc
+        except InboxError as exc:
+            error = str(exc)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        elif done:
+            messages.success(request, done)
+        return redirect(reverse("inbox:mention-detail", args=[mention_id]) + _return_query(request))
+    mention = selectors.mention_detail(user=request.user, mention_id=mention_id)
+    if mention is None:
+        raise Http404(_("This mention does not exist, or you may not see it."))
+    list_query = _return_query(request).lstrip("?")
+    outcome = {"error": error, "done": "" if error else done, "is_oob": True}
+    context = _detail_context(request, mention, list_query) | outcome
+    response = render(request, "inbox/inbox.html#mention-detail", context)
+    return trigger_client_event(response, "mention-changed", {"id": mention_id}) if not error else response
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def mention_bulk(request: AppRequest) -> HttpResponse:
+    """One change to the selected mentions; the list comes back with an Undo."""
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Select mentions and choose what to do with them."))
+    else:
+        try:
+            outcome = services.mentions_bulk_triage(
+                actor=request.user,
+                mention_ids=form.cleaned_data["ids"],
+                action=form.cleaned_data["action"],
+                value=form.cleaned_data["value"],
+            )
+        except InboxError as exc:
+            messages.error(request, str(exc))
+        else:
+            text = ngettext("%(count)d mention changed.", "%(count)d mentions changed.", outcome.changed) % {
+                "count": outcome.changed
+            }
+            if outcome.skipped:
+                text += " " + ngettext("%(count)d left as it was.", "%(count)d left as they were.", outcome.skipped) % {
+                    "count": outcome.skipped
+                }
+            messages.success(request, text, extra_tags="undoable")
+    return redirect(reverse("inbox:mention-list") + _return_query(request))
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def triage_undo(request: AppRequest) -> HttpResponse:
+    """Take back one's own last triage change."""
+    try:
+        outcome = services.batch_undo(actor=request.user)
+    except InboxError as exc:
+        messages.error(request, str(exc))
+    else:
+        text = ngettext("Undone for %(count)d mention.", "Undone for %(count)d mentions.", outcome.restored) % {
+            "count": outcome.restored
+        }
+        if outcome.kept:
+            text += " " + ngettext(
+                "%(count)d was changed by somebody since and stays as it is.",
+                "%(count)d were changed by somebody since and stay as they are.",
+                outcome.kept,
+            ) % {"count": outcome.kept}
+        messages.success(request, text)
+    return redirect(reverse("inbox:mention-list") + _return_query(request))
+
+
+@require_POST
+@permission_required("monitoring.view_mention", raise_exception=True)
+def mention_presence(request: AppRequest, mention_id: int) -> HttpResponse:
+    """An open detail pane reports itself (viewing or replying) and gets back who else is there."""
+    if selectors.mention_detail(user=request.user, mention_id=mention_id) is None:
+        raise Http404(_("This mention does not exist, or you may not see it."))
+    state = request.POST.get("state", presence.VIEWING)
+    if state == "left":
+        presence.presence_leave(mention_id=mention_id, user=request.user)
+        return HttpResponse(status=204)
+    others = presence.presence_report(mention_id=mention_id, user=request.user, state=state)
+    return render(
+        request,
+        "inbox/inbox.html#mention-presence",
+        {"others_here": others, "mention": {"id": mention_id}, "heartbeat": presence.HEARTBEAT},
+    )
+
+
+# Pieces ----------------------------------------------------------------------------------------------
+
+
+def _people() -> list[tuple[int, str]]:
+    """Who mentions can be assigned to, kept a minute: every list page shows them in its bulk bar."""
+    people = cache.get("inbox:people")
+    if people is None:
+        people = [(person.id, str(person)) for person in selectors.assignable_people()]
+        cache.set("inbox:people", people, PEOPLE_CACHE_SECONDS)
+    return list(people)
+
+
+def _return_query(request: AppRequest) -> str:
+    """The list's filters sent back with a form, to return to the same list."""
+    query = request.POST.get("return_query", "").lstrip("?")
+    return f"?{query}" if query else ""

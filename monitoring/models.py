@@ -123,6 +123,18 @@ class Mention(models.Model):
         PRAISE = "praise", _("Praise")
         OTHER = "other", _("Other")
 
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        TRIAGED = "triaged", _("Triaged")
+        IGNORED = "ignored", _("Ignored")
+        IN_CASE = "in_case", _("In a case")
+
+    class IgnoreReason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        NOT_ABOUT_US = "not_about_us", _("Not about us")
+        DUPLICATE = "duplicate", _("Duplicate")
+        NO_ACTION = "no_action", _("No action needed")
+
     class Flag(models.TextChoices):
         FAIL = "fail", _("#fail")
         THREAT = "threat", _("Threat")
@@ -160,6 +172,24 @@ class Mention(models.Model):
         related_name="+",
         verbose_name=_("added by hand by"),
     )
+    # Triage: what people made of it (changed only through inbox.services, each change audited there).
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
+    category = models.CharField(
+        _("confirmed category"), max_length=16, choices=Category.choices, blank=True, default=""
+    )
+    ignore_reason = models.CharField(
+        _("why it was ignored"), max_length=16, choices=IgnoreReason.choices, blank=True, default=""
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_mentions",
+        verbose_name=_("assigned to"),
+    )
+    # Bumped by every triage change: a form sent with an older version was made on a stale screen.
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("mention")
@@ -176,11 +206,27 @@ class Mention(models.Model):
             models.Index(fields=["-published_at", "-id"], name="mention_newest_idx"),
             # Author history: repeated authors at ingest, and later a person's earlier mentions.
             models.Index(fields=["organisation", "author", "published_at"], name="mention_author_idx"),
+            # The inbox's filtered views keep the newest-first order: each walks its own index.
+            models.Index(fields=["status", "-published_at", "-id"], name="mention_status_newest_idx"),
+            models.Index(fields=["assignee", "-published_at", "-id"], name="mention_assignee_newest_idx"),
+            models.Index(fields=["source", "-published_at", "-id"], name="mention_source_newest_idx"),
         ]
         permissions = [("triage_mention", _("Can triage mentions"))]
 
     def __str__(self) -> str:
         return self.title or self.snippet[:80] or self.url
+
+    @property
+    def effective_category(self) -> str:
+        """The confirmed category, else the one the signals suggest."""
+        return self.category or self.suggested_category
+
+    @property
+    def is_category_confirmed(self) -> bool:
+        return bool(self.category)
+
+    def get_effective_category_display(self) -> str:
+        return str(dict(self.Category.choices).get(self.effective_category, self.effective_category))
 
     @property
     def flag_labels(self) -> list[str]:

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+
+class InboxError(Exception):
+    """Base class for what people cannot do in the inbox; the message is for them, in plain words."""
+
+    def __init__(self, message: str, *, mention_id: int | None = None) -> None:
+        self.mention_id = mention_id
+        super().__init__(message)
+
+
+class MentionNotFound(InboxError):
+    def __init__(self, mention_id: int) -> None:
+        super().__init__(_("This mention does not exist, or you may not see it."), mention_id=mention_id)
+
+
+class MentionChanged(InboxError):
+    """Somebody changed the mention after this screen was shown: nothing was overwritten."""
+
+    def __init__(self, mention_id: int, *, by: str, what: str, at: datetime | None) -> None:
+        self.by = by
+        self.what = what
+        self.at = at
+        when = date_format(localtime(at), "TIME_FORMAT") if at else ""
+        super().__init__(
+            _("Already handled by %(person)s (%(what)s, %(when)s). Nothing was changed; look again and decide.")
+            % {"person": by, "what": what, "when": when},
+            mention_id=mention_id,
+        )
+
+
+class TriageRefused(InboxError):
+    """The change does not fit the mention's state, e.g. ignoring a mention that is in a case."""
+
+
+class NothingToUndo(InboxError):
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("There is nothing of yours to undo."))
