@@ -346,7 +346,7 @@ def mention_presence(request: AppRequest, mention_id: int) -> HttpResponse:
     others = presence.presence_report(mention_id=mention_id, user=request.user, state=state)
     return render(
         request,
-        "inbox/inbox.html#mention-presence",
+        "inbox/_mention_detail.html#mention-presence",
         {"others_here": others, "mention": {"id": mention_id}, "heartbeat": presence.HEARTBEAT},
     )
 
