@@ -211,6 +211,19 @@ def assignable_people() -> list[User]:
     )
 
 
+def inbox_generation() -> tuple[int, int]:
+    """The newest mention id and the newest triage change id: counts read before either moved are stale.
+
+    Runs one query (two index look-ups).
+    """
+    quote = connection.ops.quote_name
+    mentions, events = quote(Mention._meta.db_table), quote(MentionEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT max(id) FROM {mentions}), (SELECT max(id) FROM {events})")  # noqa: S608
+        newest, changed = cursor.fetchone()
+    return newest or 0, changed or 0
+
+
 # Counts per filter value -----------------------------------------------------------------------------
 
 

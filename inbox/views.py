@@ -118,12 +118,15 @@ def _detail_context(request: AppRequest, mention: Mention, list_query: str) -> d
 @require_safe
 @permission_required("monitoring.view_mention", raise_exception=True)
 def mention_facets(request: AppRequest) -> HttpResponse:
-    """How many mentions each filter value has, given the other filters; read after the list, kept 30 s."""
+    """How many mentions each filter value has, given the other filters; read after the list, and kept
+    (30 s at most) until a mention arrives or is triaged."""
     form = MentionFilterForm(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest(form.error_text())
     filters = form.filters()
-    key = "inbox:facets:" + hashlib.sha256(f"{request.user.id}:{filters!r}".encode()).hexdigest()
+    # Kept until a mention arrives or changes: then the key moves on by itself.
+    generation = selectors.inbox_generation()
+    key = "inbox:facets:" + hashlib.sha256(f"{request.user.id}:{generation}:{filters!r}".encode()).hexdigest()
     facets = cache.get(key)
     if facets is None:
         facets = selectors.mention_facets(user=request.user, filters=filters)
