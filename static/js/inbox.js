@@ -148,11 +148,29 @@
     }
     if (target.id === "mention-list" || target.id === "inbox-panes") updateBulk();
     if (target.id === "mention-detail") {
+      const panes = document.getElementById("inbox-panes");
+      const opened = document.querySelector("#mention-detail .detail-body") !== null;
+      if (panes && opened && !panes.classList.contains("has-detail")) {
+        panes.classList.add("has-detail");
+        if (window.matchMedia("(max-width: 980px)").matches) window.scrollTo(0, 0);
+      }
       const match = location.pathname.match(/\/m\/(\d+)\//);
       const openRow = match && document.getElementById("mention-row-" + match[1]);
       if (openRow) setCurrent(openRow, false);
     }
   });
 
-  document.addEventListener("DOMContentLoaded", updateBulk);
+  /* On a narrow screen the counts fold away under "Filters", so the list comes first. */
+  function foldFacets() {
+    if (window.matchMedia("(max-width: 980px)").matches) {
+      document.querySelectorAll("[data-facet-box]").forEach((box) => box.removeAttribute("open"));
+    }
+  }
+  document.body.addEventListener("htmx:afterSettle", (event) => {
+    if (event.detail.target && event.detail.target.id === "inbox-panes") foldFacets();
+  });
+  document.addEventListener("DOMContentLoaded", () => {
+    updateBulk();
+    foldFacets();
+  });
 })();
