@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from inbox.models import Case, CaseMention, MentionEvent
+
+
+class NeverDeleted(admin.ModelAdmin):
+    """Cases and the audit trail are kept: a complaint that disappears comes back louder."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False
+
+
+class CaseMentionInline(admin.TabularInline):
+    model = CaseMention
+    extra = 0
+    readonly_fields = ["mention", "added_by", "added_at"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(NeverDeleted):
+    list_display = ["id", "title", "status", "assignee", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    readonly_fields = ["organisation", "created_by", "created_at", "status"]
+    inlines = [CaseMentionInline]
+
+
+@admin.register(MentionEvent)
+class MentionEventAdmin(NeverDeleted):
+    list_display = ["created_at", "mention", "action", "actor", "to_value"]
+    list_filter = ["action"]
+    list_select_related = ["mention", "actor"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: MentionEvent | None = None) -> bool:
+        return False
