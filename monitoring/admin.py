@@ -39,7 +39,20 @@ class MentionAdmin(admin.ModelAdmin):
     list_filter = ["suggested_category", "platform", "language", "source"]
     search_fields = ["title", "snippet", "author"]
     date_hierarchy = "published_at"
-    readonly_fields = ["organisation", "source", "canonical_url", "fetched_at", "signal_reasons", "flags"]
+    # Triage goes through the inbox, which audits every change; here it is only shown.
+    readonly_fields = [
+        "organisation",
+        "source",
+        "canonical_url",
+        "fetched_at",
+        "signal_reasons",
+        "flags",
+        "status",
+        "category",
+        "ignore_reason",
+        "assignee",
+        "version",
+    ]
     inlines = [SightingInline]
 
     def has_delete_permission(self, request: HttpRequest, obj: Mention | None = None) -> bool:
