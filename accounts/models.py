@@ -10,6 +10,23 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The board's appointments: one voice for the organisation, and who takes over during absence.
+    webcare_owner = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("webcare owner"),
+    )
+    webcare_deputy = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deputy"),
+    )
 
     class Meta:
         verbose_name = _("organisation")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -72,8 +73,39 @@ class MentionEvent(models.Model):
         return str(choices.get(value, value))
 
 
+class Scenario(models.Model):
+    """A worst case the board prepared for: what may happen, the prepared answer and who responds."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="scenarios")
+    title = models.CharField(_("title"), max_length=200)
+    situation = models.TextField(_("when this applies"))
+    prepared_answer = models.TextField(_("prepared answer"))
+    responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who responds"),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Case(models.Model):
-    """A complaint being handled: one or more mentions, an owner and a status. Never deleted."""
+    """A complaint being handled: one or more mentions, the complainant, an owner and a status. Never deleted.
+
+    Its time stamps (first response, moved private, resolved, closed) are set by the services from
+    the events that cause them; response times count from ``reported_at``, the publication of the
+    first mention.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -82,11 +114,49 @@ class Case(models.Model):
         RESOLVED = "resolved", _("Resolved")
         CLOSED = "closed", _("Closed")
 
+    class ComplainerType(models.TextChoices):
+        QUESTION = "question", _("Has a question")
+        DISAPPOINTED = "disappointed", _("Disappointed")
+        ANGRY = "angry", _("Angry")
+
+    class Assessment(models.TextChoices):
+        JUSTIFIED = "justified", _("Justified")
+        UNJUSTIFIED = "unjustified", _("Unjustified")
+        OPINION = "opinion", _("An opinion")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        NOT_SATISFIED = "not_satisfied", _("Not satisfied")
+        NO_ANSWER = "no_answer", _("No answer")
+
+    class ResolutionKind(models.TextChoices):
+        EXPLANATION = "explanation", _("Explanation")
+        APOLOGY = "apology", _("Apology")
+        FIX = "fix", _("Fix")
+        REPLACEMENT = "replacement", _("Replacement")
+        VOUCHER = "voucher", _("Voucher or discount")
+        REFUND = "refund", _("Refund")
+        NONE_POSSIBLE = "none_possible", _("No solution possible")
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organisation")
     )
     title = models.CharField(_("title"), max_length=300)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    complainant_name = models.CharField(_("complainant"), max_length=200, blank=True)
+    complainant_platform = models.CharField(_("platform"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("e-mail address"), blank=True)
+    contact_phone = models.CharField(_("phone number"), max_length=40, blank=True)
+    complainer_type = models.CharField(_("complainer type"), max_length=16, choices=ComplainerType.choices, blank=True)
+    assessment = models.CharField(_("assessment"), max_length=16, choices=Assessment.choices, blank=True)
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    tags = models.CharField(_("tags"), max_length=300, blank=True, help_text=_("Separated by commas."))
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -95,15 +165,34 @@ class Case(models.Model):
         related_name="assigned_cases",
         verbose_name=_("assigned to"),
     )
+    scenario = models.ForeignKey(
+        Scenario, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases", verbose_name=_("scenario")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
     )
     created_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    reported_at = models.DateTimeField(_("said in public at"), default=timezone.now)
+    first_seen_at = models.DateTimeField(_("found at"), default=timezone.now)
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    moved_private_at = models.DateTimeField(_("moved private at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    resolution_kind = models.CharField(_("solution"), max_length=16, choices=ResolutionKind.choices, blank=True)
+    resolution_agreed = models.TextField(_("what was agreed"), blank=True)
+    satisfaction_asked = models.BooleanField(_("asked whether this really solves it"), default=False)
+    satisfaction = models.CharField(_("answer"), max_length=16, choices=Satisfaction.choices, blank=True)
+    public_followup_url = models.URLField(_("public follow-up"), max_length=2000, blank=True)
+    public_followup_skipped_because = models.TextField(_("why no public follow-up"), blank=True)
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="case_status_recent_idx")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.title}"
@@ -111,6 +200,39 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
+
+    @property
+    def polling_delay(self) -> timedelta:
+        """How long after it was said we found it: the part of the response time the sources cost."""
+        return max(self.first_seen_at - self.reported_at, timedelta(0))
+
+    @property
+    def first_response_time(self) -> timedelta | None:
+        return self.first_response_at - self.reported_at if self.first_response_at else None
+
+
+class CaseEvent(models.Model):
+    """One audited change to a case: who, what, from → to, when. The case history is read from these."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=24)
+    from_value = models.TextField(blank=True)
+    to_value = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.case_id}"
 
 
 class CaseMention(models.Model):
@@ -127,3 +249,214 @@ class CaseMention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.mention_id}"
+
+
+class Reply(models.Model):
+    """An answer to the complainant. Public and private replies are posted on the platform by a person and
+    logged here with the link; e-mail, phone and in-person record what was said. All count as a response."""
+
+    class Channel(models.TextChoices):
+        PUBLIC = "public", _("Public reply on the platform")
+        PRIVATE = "private", _("Private message")
+        EMAIL = "email", _("E-mail")
+        PHONE = "phone", _("Phone call")
+        IN_PERSON = "in_person", _("In person")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        AWAITING_APPROVAL = "awaiting_approval", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        POSTED = "posted", _("Posted")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="replies")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    text = models.TextField(_("text"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    needs_approval = models.BooleanField(_("needs a second pair of eyes"), default=False)
+    link = models.URLField(_("link to the posted reply"), max_length=2000, blank=True)
+    platform_posted_at = models.DateTimeField(_("time on the platform"), null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    posted_at = models.DateTimeField(_("logged as sent at"), null=True, blank=True)
+    # One per form shown: a second submit of the same form finds the first reply instead of making another.
+    submission_key = models.UUIDField(unique=True, default=uuid.uuid4)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.case_id}"
+
+    @property
+    def is_posted(self) -> bool:
+        return self.state == self.State.POSTED
+
+    @property
+    def responded_at(self) -> datetime | None:
+        """When the complainant got it: the platform's time where known, else when it was logged."""
+        return self.platform_posted_at or self.posted_at
+
+
+class ReplyTemplate(models.Model):
+    """A reply to start from, with placeholders such as {naam} and {medewerker}."""
+
+    class Purpose(models.TextChoices):
+        ACKNOWLEDGE = "acknowledge", _("Acknowledge")
+        INVITE_PRIVATE = "invite_private", _("Invite to a private channel")
+        APOLOGY = "apology", _("Apology")
+        JUSTIFIED = "justified", _("Justified complaint")
+        UNJUSTIFIED = "unjustified", _("Unjustified complaint")
+        OPINION = "opinion", _("An opinion")
+        RESOLVED_PUBLIC = "resolved_public", _("Resolved, said in public")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="reply_templates")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    language = models.CharField(_("language"), max_length=2, choices=[("nl", "Nederlands"), ("en", "English")])
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        ordering = ["purpose", "language", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class HouseRule(models.Model):
+    """One of the organisation's own rules for answering, shown beside every reply being written."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="house_rules")
+    language = models.CharField(_("language"), max_length=2, choices=[("nl", "Nederlands"), ("en", "English")])
+    text = models.CharField(_("rule"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("house rule")
+        verbose_name_plural = _("house rules")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class FlaggedPhrase(models.Model):
+    """A phrase that reads badly in a reply, with the advice shown while typing it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="flagged_phrases")
+    phrase = models.CharField(_("phrase"), max_length=100)
+    advice = models.CharField(_("advice"), max_length=300)
+
+    class Meta:
+        verbose_name = _("flagged phrase")
+        verbose_name_plural = _("flagged phrases")
+        ordering = ["phrase"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "phrase"], name="flaggedphrase_unique")]
+
+    def __str__(self) -> str:
+        return self.phrase
+
+
+class FourEyesRule(models.Model):
+    """Public replies on cases that match need approval before they may be marked as posted.
+
+    An empty priority or category matches any.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="four_eyes_rules")
+    priority = models.CharField(_("priority"), max_length=8, choices=Case.Priority.choices, blank=True)
+    category = models.CharField(_("category"), max_length=16, choices=Mention.Category.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("four-eyes rule")
+        verbose_name_plural = _("four-eyes rules")
+
+    def __str__(self) -> str:
+        return f"{self.priority or '*'} / {self.category or '*'}"
+
+
+class ImprovementAction(models.Model):
+    """What the organisation changes because of a complaint."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("To do")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="improvements")
+    description = models.TextField(_("what changes"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
+    announced_url = models.URLField(_("announced publicly at"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("improvement")
+        verbose_name_plural = _("improvements")
+        ordering = ["state", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class RemovalRequest(models.Model):
+    """A last resort for fake or abusive content: asking the platform to take it down."""
+
+    class Reason(models.TextChoices):
+        NOT_A_CUSTOMER = "not_a_customer", _("Not a customer (fake review)")
+        THREAT = "threat", _("Threat or intimidation")
+        BLACKMAIL = "blackmail", _("Blackmail")
+        ABUSE = "abuse", _("Personal abuse")
+        RACISM = "racism", _("Racism")
+        SEXISM = "sexism", _("Sexism")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Waiting for the platform")
+        REMOVED = "removed", _("Removed")
+        REFUSED = "refused", _("Refused")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="removal_requests")
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    platform = models.CharField(_("platform"), max_length=100)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("removal request")
+        verbose_name_plural = _("removal requests")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} {self.case_id}"
+
+
+class Notification(models.Model):
+    """Something a person should see in the app: an @mention in a note, a reply waiting for approval."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.text

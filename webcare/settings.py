@@ -7,6 +7,8 @@ and ``ALLOWED_HOSTS`` (see README, "Configuration").
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import secrets
 from pathlib import Path
 
@@ -255,6 +257,10 @@ WEBCARE_FETCH_MAX_BYTES = env.int("WEBCARE_FETCH_MAX_BYTES", 10 * 1024 * 1024, m
 # How many fetches may run at once against one host, across all workers.
 WEBCARE_FETCH_PER_HOST = env.int("WEBCARE_FETCH_PER_HOST", 2, minimum=1)
 WEBCARE_POLL_INTERVAL_MINUTES = env.int("WEBCARE_POLL_INTERVAL_MINUTES", 15, minimum=1)
+# Response-time targets of a new case, counted from when the complaint was said in public.
+# (Per organisation and in office hours later; these are the defaults.)
+WEBCARE_FIRST_RESPONSE_TARGET = timedelta(hours=1)
+WEBCARE_RESOLUTION_TARGET = timedelta(days=2)
 
 # Every name above came through ``env``; deployment files are checked against this list.
 ENVIRONMENT_VARIABLES = frozenset(env.names)
