@@ -94,13 +94,17 @@ class MentionFilterForm(forms.Form):
         )
 
     def query(self) -> QueryDict:
-        """The filters in force as a query string's values, a saved view spelled out (no page, no view)."""
+        """The filters in force as query string values, a saved view spelled out (no page; ``view=all`` for none)."""
         query = QueryDict(mutable=True)
         data = cast(QueryDict, self.data)
         for name in FILTER_NAMES:
             values = [value for value in data.getlist(name) if value]
             if values:
                 query.setlist(name, values)
+        if not query:
+            # No filters at all is the "Everything" view; an empty query would mean the default view
+            # (New) to the next page, the counts and the "N new" bar.
+            query["view"] = "all"
         return query
 
     def current_view(self) -> str:

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BooleanField, Count, DecimalField, Q, QuerySet
+from django.db.models import BooleanField, Count, DecimalField, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,7 +114,14 @@ def mention_page(
 ) -> MentionPage:
     """One page of the list after ``before`` (keyset pagination, no OFFSET and no COUNT). Runs one query."""
     filters = filters or MentionFilters()
-    mentions = mentions_filtered(user, filters).select_related("assignee", "case_link__case")
+    # "N new" counts from the highest id of all, not of this page: the list is ordered by publication
+    # time (or rank), so an old entry a feed delivers late has a high id and sits on a later page.
+    newest = mentions_visible_to(user).order_by("-id").values("id")[:1]
+    mentions = (
+        mentions_filtered(user, filters)
+        .select_related("assignee", "case_link__case")
+        .annotate(newest_mention_id=Subquery(newest))
+    )
     if before is not None:
         mentions = mentions.filter(_after_cursor(before, is_search=bool(filters.query)))
     rows = list(mentions[: size + 1])
@@ -124,7 +131,7 @@ def mention_page(
     return MentionPage(
         mentions=rows,
         next_cursor=_cursor_of(last) if last else None,
-        newest_id=max((m.id for m in rows), default=0),
+        newest_id=rows[0].newest_mention_id if rows else 0,
     )
 
 

@@ -96,7 +96,7 @@ def case_open(*, actor: User, mention_id: int, title: str = "", version: int | N
             created_by=actor,
         )
         CaseMention.objects.create(case=case, mention=mention, added_by=actor)
-        _change(actor, mention, Action.CASE_OPEN, {"status": Status.IN_CASE}, batch=uuid.uuid4(), label=str(case))
+        _change(actor, mention, Action.CASE_OPEN, _IN_CASE, batch=uuid.uuid4(), label=str(case))
     return case
 
 
@@ -109,7 +109,7 @@ def case_attach(*, actor: User, mention_id: int, case_id: int, version: int | No
         if case is None or not case.is_open:
             raise TriageRefused(_("That case is closed or does not exist."), mention_id=mention_id)
         CaseMention.objects.create(case=case, mention=mention, added_by=actor)
-        _change(actor, mention, Action.CASE_ATTACH, {"status": Status.IN_CASE}, batch=uuid.uuid4(), label=str(case))
+        _change(actor, mention, Action.CASE_ATTACH, _IN_CASE, batch=uuid.uuid4(), label=str(case))
     return case
 
 
@@ -275,6 +275,9 @@ def _change(
         version=mention.version,
     )
 
+
+# A mention taken into a case is no longer ignored, whatever it was before.
+_IN_CASE: dict[str, Any] = {"status": Status.IN_CASE, "ignore_reason": ""}
 
 # Which earlier value the history shows beside the new one.
 _SHOWN: dict[str, str] = {Action.CATEGORISE: "category", Action.ASSIGN: "assignee"}

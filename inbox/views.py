@@ -72,7 +72,7 @@ def _filter_form(request: AppRequest) -> MentionFilterForm:
 def _inbox_page(request: AppRequest, *, mention: Mention | None) -> HttpResponse:
     form = MentionFilterForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(form.error_text())
+        return _bad_request(form.error_text())
     before = form.cleaned_data["before"]
     page = selectors.mention_page(user=request.user, filters=form.filters(), before=before)
     list_query = form.query().urlencode()
@@ -122,7 +122,7 @@ def mention_facets(request: AppRequest) -> HttpResponse:
     (30 s at most) until a mention arrives or is triaged."""
     form = MentionFilterForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(form.error_text())
+        return _bad_request(form.error_text())
     filters = form.filters()
     # Kept until a mention arrives or changes: then the key moves on by itself.
     generation = selectors.inbox_generation()
@@ -151,7 +151,7 @@ def mention_newer(request: AppRequest) -> HttpResponse:
     form = MentionFilterForm(request.GET)
     after = request.GET.get("after", "")
     if not form.is_valid() or not after.isdigit():
-        return HttpResponseBadRequest(_("This list link is not valid."))
+        return _bad_request(_("This list link is not valid."))
     count = selectors.mentions_newer(user=request.user, filters=form.filters(), after_id=int(after))
     return render(
         request,
@@ -364,6 +364,11 @@ def _people() -> list[tuple[int, str]]:
         people = [(person.id, str(person)) for person in selectors.assignable_people()]
         cache.set("inbox:people", people, PEOPLE_CACHE_SECONDS)
     return list(people)
+
+
+def _bad_request(message: str) -> HttpResponse:
+    """A 400 with a plain-text message: form errors repeat what was sent, which must never be read as HTML."""
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 def _return_query(request: AppRequest) -> str:
