@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -234,6 +235,51 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.action} {self.case_id}"
 
+    @property
+    def action_label(self) -> str:
+        return str(CASE_ACTIONS.get(self.action, self.action))
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_value)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_value)
+
+    def _label(self, value: str) -> str:
+        """Stored codes shown in the reader's language; names and free text as they are."""
+        choices = _CASE_VALUE_CHOICES.get(self.action)
+        return str(dict(choices).get(value, value)) if choices else value
+
+
+CASE_ACTIONS = {
+    "opened": _("opened the case"),
+    "status": _("changed the status"),
+    "note": _("added a note"),
+    "reply_draft": _("wrote a reply"),
+    "reply_approval_asked": _("asked for approval of a reply"),
+    "reply_approved": _("approved a reply"),
+    "reply_comment": _("commented on a reply"),
+    "reply_posted": _("logged a reply as sent"),
+    "not_satisfied": _("heard the complainant is not satisfied"),
+    "improvement_added": _("added an improvement"),
+    "improvement_state": _("updated an improvement"),
+    "removal_requested": _("asked the platform to remove it"),
+    "removal_outcome": _("recorded the platform's answer"),
+    "mention_added": _("added a mention"),
+    "set_title": _("changed the title"),
+    "set_complainant_name": _("changed the complainant"),
+    "set_contact_email": _("changed the e-mail address"),
+    "set_contact_phone": _("changed the phone number"),
+    "set_complainer_type": _("set the complainer type"),
+    "set_assessment": _("assessed the complaint"),
+    "set_priority": _("set the priority"),
+    "set_tags": _("changed the tags"),
+    "set_assignee": _("assigned the case"),
+    "set_scenario": _("linked a scenario"),
+}
+
 
 class CaseMention(models.Model):
     """A mention that belongs to a case; a mention belongs to one case at most."""
@@ -460,3 +506,17 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+_CASE_VALUE_CHOICES: dict[str, Any] = {
+    "status": Case.Status.choices,
+    "set_complainer_type": Case.ComplainerType.choices,
+    "set_assessment": Case.Assessment.choices,
+    "set_priority": Case.Priority.choices,
+    "reply_draft": Reply.Channel.choices,
+    "reply_posted": Reply.Channel.choices,
+    "not_satisfied": Case.ResolutionKind.choices,
+    "improvement_state": ImprovementAction.State.choices,
+    "removal_requested": RemovalRequest.Reason.choices,
+    "removal_outcome": RemovalRequest.Outcome.choices,
+}

@@ -1,0 +1,68 @@
+/* The reply editor: start from a template with its placeholders filled in, and warn about flagged phrases
+   while typing. */
+(function () {
+  "use strict";
+
+  const readJson = (id) => {
+    const element = document.getElementById(id);
+    return element ? JSON.parse(element.textContent) : null;
+  };
+  const phrases = readJson("flagged-phrases") || [];
+  const values = readJson("placeholder-values") || {};
+  const aliases = { name: "naam", staff: "medewerker", organisation: "organisatie", phone: "telefoon" };
+
+  /* Case and accents ignored, punctuation as spaces: the same folding as the server's check. */
+  const fold = (text) =>
+    " " +
+    text
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/[^\p{L}\p{N}_\s]/gu, " ")
+      .split(/\s+/)
+      .filter(Boolean)
+      .join(" ") +
+    " ";
+
+  function fill(body) {
+    return body.replace(/\{([^{}\s]{1,40})\}/g, (whole, name) => {
+      const key = aliases[name.toLowerCase()] || name.toLowerCase();
+      return values[key] || whole;
+    });
+  }
+
+  function warn(textarea, box) {
+    const text = fold(textarea.value);
+    box.replaceChildren();
+    phrases.forEach(([phrase, advice]) => {
+      const needle = fold(phrase).trim();
+      if (needle && text.includes(" " + needle + " ")) {
+        const item = document.createElement("p");
+        item.className = "phrase-warning";
+        item.setAttribute("role", "alert");
+        const strong = document.createElement("strong");
+        strong.textContent = "“" + phrase + "”";
+        item.append(strong, " — " + advice);
+        box.append(item);
+      }
+    });
+  }
+
+  document.querySelectorAll("[data-composer]").forEach((form) => {
+    const textarea = form.querySelector("[data-reply-text]");
+    const box = form.querySelector("[data-phrase-warnings]");
+    const picker = form.querySelector("[data-template-picker]");
+    textarea.addEventListener("input", () => warn(textarea, box));
+    picker.addEventListener("change", () => {
+      const option = picker.selectedOptions[0];
+      if (!option || !option.dataset.body) return;
+      if (textarea.value.trim() && !window.confirm(picker.dataset.replace || "")) return;
+      textarea.value = fill(option.dataset.body);
+      warn(textarea, box);
+      textarea.focus();
+    });
+    form.addEventListener("submit", () => {
+      form.querySelectorAll("button[type=submit]").forEach((button) => (button.disabled = true));
+    });
+  });
+})();
