@@ -67,6 +67,12 @@
       }
       return;
     }
+    /* A select never submits its form on Enter; the triage controls e, c and a focus do. */
+    if (event.key === "Enter" && event.target.matches("#mention-detail select[data-shortcut]")) {
+      event.preventDefault();
+      event.target.form?.requestSubmit();
+      return;
+    }
     if (isTyping(event.target) || (dialog && dialog.open)) return;
     const actions = {
       j: () => move(1),
@@ -147,6 +153,8 @@
       if (atTop) bar.querySelector("[data-newer-show]")?.click();
     }
     if (target.id === "mention-list" || target.id === "inbox-panes") updateBulk();
+    /* The list was read again (new mentions shown): the counts beside it follow. */
+    if (target.id === "mention-list") document.body.dispatchEvent(new CustomEvent("mention-changed"));
     if (target.id === "mention-detail") {
       const panes = document.getElementById("inbox-panes");
       const opened = document.querySelector("#mention-detail .detail-body") !== null;
