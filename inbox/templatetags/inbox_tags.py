@@ -56,3 +56,10 @@ def query_items(query_string: str) -> list[tuple[str, str]]:
     """Each name and value of a query string, a filter with several values once per value."""
     query = QueryDict(query_string)
     return [(name, value) for name in query for value in query.getlist(name)]
+
+
+@register.filter
+def with_search(terms: Sequence[str] | None, query: str) -> list[str]:
+    """The watch ``terms`` plus the words of a search, so what was searched for is marked too."""
+    words = [word.strip("\"'*") for word in str(query or "").split()]
+    return [*(terms or []), *(word for word in words if len(word) >= 3 and not word.startswith("-"))]

@@ -168,6 +168,26 @@
     }
   });
 
+  /* Leaving a mention (another one opened, or the tab closed) takes one off its presence list at once. */
+  function leavePresence() {
+    const box = document.querySelector("#mention-detail [data-presence]");
+    if (!box || !navigator.sendBeacon) return;
+    const data = new FormData();
+    data.append("state", "left");
+    try {
+      data.append("csrfmiddlewaretoken", JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]);
+    } catch (error) {
+      return;
+    }
+    navigator.sendBeacon(box.getAttribute("hx-post"), data);
+  }
+  window.addEventListener("pagehide", leavePresence);
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.target && event.detail.target.id === "mention-detail" && event.detail.requestConfig.verb === "get") {
+      leavePresence();
+    }
+  });
+
   /* On a narrow screen the counts fold away under "Filters", so the list comes first. */
   function foldFacets() {
     if (window.matchMedia("(max-width: 980px)").matches) {
