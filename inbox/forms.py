@@ -18,6 +18,7 @@ SAVED_VIEWS: dict[str, tuple[Any, dict[str, list[str]]]] = {
     "all": (_("Everything"), {}),
 }
 DEFAULT_VIEW = "new"
+MAX_ID = 2**63 - 1  # the largest id a row can have (64-bit primary keys)
 FILTER_NAMES = ("status", "category", "platform", "source", "language", "flag", "assignee", "from", "to", "q")
 
 
@@ -60,12 +61,12 @@ class MentionFilterForm(forms.Form):
         super().__init__(data, *args, **kwargs)
 
     def clean_source(self) -> list[int]:
-        return [value for value in self.cleaned_data["source"] if value > 0]
+        return _ids(self.cleaned_data["source"], _("Choose one of the sources."))
 
     def clean_assignee(self) -> list[str]:
         values = self.cleaned_data["assignee"]
         for value in values:
-            if value not in ("me", "none") and not value.isdigit():
+            if value not in ("me", "none") and not (value.isdigit() and 0 < int(value) <= MAX_ID):
                 raise forms.ValidationError(_("Choose a person, “me” or “unassigned”."), code="invalid")
         return values
 
@@ -160,3 +161,13 @@ class BulkForm(forms.Form):
     )
     value = forms.CharField(required=False, max_length=20)
     # Any id may be sent: the service only touches mentions the person may see.
+
+    def clean_ids(self) -> list[int]:
+        return _ids(self.cleaned_data["ids"], _("Select mentions and choose what to do with them."))
+
+
+def _ids(values: list[int], message: Any) -> list[int]:
+    """Row ids as sent; one that no row can have is refused here (SQLite cannot even compare it)."""
+    if any(not 0 < value <= MAX_ID for value in values):
+        raise forms.ValidationError(message, code="invalid")
+    return values

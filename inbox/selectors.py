@@ -124,14 +124,16 @@ def mention_page(
     )
     if before is not None:
         mentions = mentions.filter(_after_cursor(before, is_search=bool(filters.query)))
-    rows = list(mentions[: size + 1])
+    annotated = list(mentions[: size + 1])
+    newest_id = annotated[0].newest_mention_id if annotated else 0
+    rows: list[Mention] = list(annotated)
     has_more = len(rows) > size
     rows = rows[:size]
     last = rows[-1] if has_more else None
     return MentionPage(
         mentions=rows,
         next_cursor=_cursor_of(last) if last else None,
-        newest_id=rows[0].newest_mention_id if rows else 0,
+        newest_id=newest_id,
     )
 
 

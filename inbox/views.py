@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -99,7 +99,10 @@ def _inbox_page(request: AppRequest, *, mention: Mention | None) -> HttpResponse
 def _detail_context(request: AppRequest, mention: Mention, list_query: str) -> dict[str, Any]:
     user = request.user
     people = _people()
+    # The row sent along out of band is rendered as the list renders it (search terms marked).
+    list_form = MentionFilterForm(QueryDict(list_query))
     return {
+        "filters": list_form.filters() if list_form.is_valid() else selectors.MentionFilters(),
         "mention": mention,
         "sightings": selectors.sightings_of(mention),
         "events": selectors.events_of(mention),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inbox.selectors import PAGE_SIZE
-from tests.factories import MentionFactory, SourceFactory
+from tests.factories import MentionFactory
 from tests.inbox.conftest import HX, hx
 
 pytestmark = pytest.mark.django_db
@@ -174,13 +174,17 @@ def test_a_400_never_echoes_markup(client_for, staff_member):
     assert response["Content-Type"].startswith("text/plain")
 
 
-def test_out_of_range_numbers_find_nothing_instead_of_failing(client_for, staff_member, source):
+@pytest.mark.parametrize("query", [{"source": "9" * 25}, {"source": "0"}, {"assignee": "9" * 25}])
+def test_ids_no_row_can_have_are_a_400_not_a_crash(client_for, staff_member, source, query):
     MentionFactory(source=source)
-    client = client_for(staff_member)
-    huge = "9" * 25
-    assert shown(client.get(URL, {"source": huge})) == []
-    assert shown(client.get(URL, {"assignee": huge})) == []
-    assert client.get(URL, {"view": "all", "before": f"2025-01-01T00:00:00+00:00~{huge}"}).status_code == 200
+    assert client_for(staff_member).get(URL, query).status_code == 400
+
+
+def test_a_page_link_past_every_id_is_the_end_of_the_list(client_for, staff_member, source):
+    MentionFactory(source=source, published_at=timezone.now() - timedelta(days=1))
+    response = client_for(staff_member).get(URL, {"view": "all", "before": f"{timezone.now().isoformat()}~{'9' * 25}"})
+    assert response.status_code == 200
+    assert len(shown(response)) == 1
 
 
 # HTMX partials ------------------------------------------------------------------------------------------

@@ -1,0 +1,113 @@
+"""Counts beside each filter value: every other filter applies, its own does not."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from inbox.selectors import MentionFilters, mention_facets
+from inbox.services import mention_ignore
+from tests.factories import MentionFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("inbox:mention-facets")
+
+
+def counts(facet_values) -> dict[str, int]:
+    return {f.value: f.count for f in facet_values}
+
+
+def shown_counts(body: str, name: str) -> dict[str, int]:
+    """The counts the sidebar shows for one filter, by value, read from the links."""
+    section = body.split(f'id="facet-{name}"', 1)[1].split("</section>", 1)[0]
+    found = {}
+    for link, count in re.findall(r'<a class="facet-value[^"]*" href="([^"]*)".*?facet-count">(\d+)<', section, re.S):
+        found[link] = int(count)
+    return found
+
+
+@pytest.fixture
+def world(source, organisation, staff_member, manager):
+    forum = SourceFactory(organisation=organisation, name="Forum")
+    MentionFactory(source=source, platform="facebook", suggested_category="complaint", language="nl", flags=["fail"])
+    MentionFactory(source=source, platform="facebook", suggested_category="praise", language="en")
+    MentionFactory(source=forum, platform="forum", category="complaint", language="de", assignee=staff_member)
+    MentionFactory(source=forum, platform="forum", status="ignored", ignore_reason="spam", assignee=manager)
+    return forum
+
+
+def test_each_dimension_ignores_its_own_choice(staff_member, world):
+    facets = mention_facets(user=staff_member, filters=MentionFilters(statuses=("new",), platforms=("facebook",)))
+    # Statuses among Facebook mentions; platforms among new mentions.
+    assert counts(facets.statuses) == {"new": 2, "triaged": 0, "ignored": 0, "in_case": 0}
+    assert counts(facets.platforms) == {"facebook": 2, "forum": 1}
+    # The rest count new Facebook mentions only.
+    assert counts(facets.categories) == {"complaint": 1, "question": 0, "praise": 1, "other": 0}
+    assert counts(facets.languages) == {"nl": 1, "en": 1, "other": 0}
+    assert counts(facets.flags)["fail"] == 1
+
+
+def test_categories_count_the_confirmed_one_before_the_suggestion(staff_member, world):
+    facets = mention_facets(user=staff_member, filters=MentionFilters())
+    assert counts(facets.categories) == {"complaint": 2, "question": 0, "praise": 1, "other": 1}
+
+
+def test_sources_people_and_other_languages(staff_member, manager, source, world):
+    facets = mention_facets(user=staff_member, filters=MentionFilters())
+    assert counts(facets.sources) == {str(source.id): 2, str(world.id): 2}
+    assert {f.label for f in facets.sources} == {"Buurtnieuws", "Forum"}
+    assert counts(facets.assignees) == {"none": 2, str(staff_member.id): 1, str(manager.id): 1}
+    assert counts(facets.languages)["other"] == 2  # German, and one without a language
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search needs PostgreSQL")
+def test_counts_follow_the_search(staff_member, source):
+    MentionFactory(source=source, title="Klacht", platform="facebook")
+    MentionFactory(source=source, title="Lof", platform="forum")
+    facets = mention_facets(user=staff_member, filters=MentionFilters(query="klachten"))
+    assert counts(facets.platforms) == {"facebook": 1}
+
+
+def test_it_sends_anonymous_visitors_to_sign_in(client_for):
+    assert client_for(None).get(URL)["Location"].startswith(reverse("login"))
+
+
+def test_it_refuses_users_without_a_role_and_other_methods(client_for, no_role_user, staff_member):
+    assert client_for(no_role_user).get(URL).status_code == 403
+    assert client_for(staff_member).post(URL).status_code == 405
+
+
+def test_the_sidebar_shows_counts_and_links_that_toggle_a_value(client_for, board_member, world):
+    body = client_for(board_member).get(URL, {"status": "new"}).content.decode()
+    statuses = shown_counts(body, "status")
+    assert statuses[f"{reverse('inbox:mention-list')}?view=all"] == 3  # "New" switched off again
+    assert statuses[f"{reverse('inbox:mention-list')}?status=new&amp;status=ignored"] == 1
+
+
+def test_an_invalid_filter_is_a_plain_400(client_for, staff_member):
+    response = client_for(staff_member).get(URL, {"language": "<b>fr</b>"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+
+
+def test_cached_counts_are_each_persons_own(client_for, staff_member, manager, world):
+    """The same URL ("mine") cached for one person must not answer for another."""
+    query = {"view": "all", "assignee": "me"}
+    sam = shown_counts(client_for(staff_member).get(URL, query).content.decode(), "status")
+    max_ = shown_counts(client_for(manager).get(URL, query).content.decode(), "status")
+    link = f"{reverse('inbox:mention-list')}?assignee=me&amp;status="
+    assert {k.removeprefix(link): v for k, v in sam.items() if k.startswith(link)}["new"] == 1
+    assert {k.removeprefix(link): v for k, v in max_.items() if k.startswith(link)}["ignored"] == 1
+    assert {k.removeprefix(link): v for k, v in max_.items() if k.startswith(link)}["new"] == 0
+
+
+def test_counts_asked_for_after_a_change_show_it(client_for, staff_member, source):
+    mention = MentionFactory(source=source)
+    client = client_for(staff_member)
+    new_link = f"{reverse('inbox:mention-list')}?view=all&amp;status=new"
+    assert shown_counts(client.get(URL, {"view": "all"}).content.decode(), "status")[new_link] == 1
+    mention_ignore(actor=staff_member, mention_id=mention.id, reason="spam")
+    assert shown_counts(client.get(URL, {"view": "all"}).content.decode(), "status")[new_link] == 0

@@ -1,0 +1,102 @@
+"""Who else has the mention open, and who is writing a reply to it."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from inbox import presence
+from monitoring.models import Mention
+from tests.factories import MentionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mention(source) -> Mention:
+    return MentionFactory(source=source)
+
+
+def report(client, mention: Mention, state: str):
+    return client.post(
+        reverse("inbox:mention-presence", args=[mention.id]), {"state": state}, headers={"HX-Request": "true"}
+    )
+
+
+def test_two_people_on_one_mention_see_each_other(client_for, staff_member, manager, mention):
+    sam, max_ = client_for(staff_member), client_for(manager)
+    assert "presence-person" not in report(sam, mention, "viewing").content.decode()
+
+    seen_by_max = report(max_, mention, "viewing").content.decode()
+    seen_by_sam = report(sam, mention, "viewing").content.decode()
+
+    assert seen_by_max.lstrip().startswith('<div id="mention-presence"')
+    assert str(staff_member) in seen_by_max
+    assert str(manager) in seen_by_sam
+    assert str(staff_member) not in seen_by_sam.split("data-presence>", 1)[1]
+
+
+def test_someone_replying_gives_a_warning(client_for, staff_member, manager, mention):
+    sam, max_ = client_for(staff_member), client_for(manager)
+    report(max_, mention, "replying")
+    body = report(sam, mention, "viewing").content.decode()
+    assert 'class="presence-warning" role="alert"' in body
+    assert "is-replying" in body
+    assert str(manager) in body
+
+
+def test_an_unknown_state_counts_as_viewing(client_for, staff_member, manager, mention):
+    report(client_for(manager), mention, "<b>typing</b>")
+    body = report(client_for(staff_member), mention, "viewing").content.decode()
+    assert "presence-warning" not in body
+    assert "<b>typing" not in body
+
+
+def test_leaving_drops_out(client_for, staff_member, manager, mention):
+    sam, max_ = client_for(staff_member), client_for(manager)
+    report(max_, mention, "replying")
+    assert report(max_, mention, "left").status_code == 204
+    assert str(manager) not in report(sam, mention, "viewing").content.decode()
+
+
+def test_presence_is_per_mention(client_for, staff_member, manager, source, mention):
+    report(client_for(manager), mention, "viewing")
+    other = MentionFactory(source=source)
+    assert str(manager) not in report(client_for(staff_member), other, "viewing").content.decode()
+
+
+def test_the_detail_pane_shows_who_is_there(client_for, staff_member, manager, mention):
+    report(client_for(manager), mention, "replying")
+    body = client_for(staff_member).get(reverse("inbox:mention-detail", args=[mention.id])).content.decode()
+    assert 'class="presence-warning" role="alert"' in body
+
+
+def test_a_report_runs_out(staff_member, manager, mention, monkeypatch):
+    presence.presence_report(mention_id=mention.id, user=manager, state="viewing")
+    now = presence.time.time()
+    monkeypatch.setattr(presence.time, "time", lambda: now + presence.TTL + 1)
+    assert presence.presence_of(mention_id=mention.id, user=staff_member) == []
+
+
+def test_people_who_may_not_see_mentions_are_refused(client_for, no_role_user, staff_member, manager, mention):
+    report(client_for(manager), mention, "viewing")
+    response = report(client_for(no_role_user), mention, "viewing")
+    assert response.status_code == 403
+    assert str(manager).encode() not in response.content
+    assert [p.user_id for p in presence.presence_of(mention_id=mention.id, user=staff_member)] == [manager.id]
+
+
+def test_it_refuses_other_methods_and_unknown_mentions(client_for, staff_member, mention):
+    client = client_for(staff_member)
+    assert client.get(reverse("inbox:mention-presence", args=[mention.id])).status_code == 405
+    assert report(client, Mention(id=mention.id + 999), "viewing").status_code == 404
+
+
+def test_it_works_on_the_real_cache(settings, redis_url, staff_member, manager, mention):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    presence.presence_report(mention_id=mention.id, user=manager, state="replying")
+    try:
+        [other] = presence.presence_of(mention_id=mention.id, user=staff_member)
+        assert (other.user_id, other.is_replying) == (manager.id, True)
+    finally:
+        presence.presence_leave(mention_id=mention.id, user=manager)
