@@ -342,8 +342,7 @@ def world_ensure(count: int) -> World:
     if existing:
         log(f"$ TRUNCATE the {existing:,} mentions of an earlier run")
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE inbox_casemention, inbox_mentionevent, monitoring_sighting, monitoring_mention")
-            cursor.execute("TRUNCATE inbox_case, monitoring_source, accounts_organisation CASCADE")
+            cursor.execute("TRUNCATE monitoring_mention, inbox_case, monitoring_source, accounts_organisation CASCADE")
 
     organisation = Organisation.objects.create(name=f"Zwemvereniging {ORGANISATION}")
     sources = Source.objects.bulk_create(
