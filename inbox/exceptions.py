@@ -35,6 +35,31 @@ class MentionChanged(InboxError):
         )
 
 
+class CaseNotFound(InboxError):
+    def __init__(self, case_id: int) -> None:
+        self.case_id = case_id
+        super().__init__(_("This case does not exist, or you may not see it."))
+
+
+class CaseChanged(InboxError):
+    """Somebody changed the case after this screen was shown: nothing was overwritten."""
+
+    def __init__(self, case_id: int, *, by: str, what: str, at: datetime | None) -> None:
+        self.case_id = case_id
+        when = date_format(localtime(at), "TIME_FORMAT") if at else ""
+        super().__init__(
+            _(
+                "%(person)s changed this case meanwhile (%(what)s, %(when)s). "
+                "Nothing was changed; look again and decide."
+            )
+            % {"person": by, "what": what, "when": when}
+        )
+
+
+class CaseRefused(InboxError):
+    """The step does not fit the case's state, or the person may not take it."""
+
+
 class TriageRefused(InboxError):
     """The change does not fit the mention's state, e.g. ignoring a mention that is in a case."""
 

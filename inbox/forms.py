@@ -6,6 +6,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from inbox.models import Case, RemovalRequest, Reply
 from inbox.selectors import LANGUAGES, Cursor, MentionFilters
 from monitoring.feeds.platforms import Platform
 from monitoring.models import Mention
@@ -171,3 +172,90 @@ def _ids(values: list[int], message: Any) -> list[int]:
     if any(not 0 < value <= MAX_ID for value in values):
         raise forms.ValidationError(message, code="invalid")
     return values
+
+
+# Cases -----------------------------------------------------------------------------------------------
+
+
+class CaseDetailsForm(forms.ModelForm):
+    """What the handler knows about the complaint; the case's version guards against overwriting."""
+
+    version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Case
+        fields = [
+            "title",
+            "complainant_name",
+            "contact_email",
+            "contact_phone",
+            "complainer_type",
+            "assessment",
+            "priority",
+            "assignee",
+            "tags",
+            "scenario",
+        ]
+
+    def __init__(
+        self, *args: Any, people: list[tuple[int, str]], scenarios: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", _("Nobody")), *people]
+        cast(forms.ChoiceField, self.fields["scenario"]).choices = [("", _("None")), *scenarios]
+
+    def values(self) -> dict[str, Any]:
+        """The fields as the service takes them (ids for the people and the scenario)."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name not in ("assignee", "scenario")}
+        data["assignee_id"] = self.cleaned_data["assignee"].id if self.cleaned_data["assignee"] else None
+        data["scenario_id"] = self.cleaned_data["scenario"].id if self.cleaned_data["scenario"] else None
+        return data
+
+
+class CaseResolveForm(VersionForm):
+    kind = forms.ChoiceField(choices=Case.ResolutionKind.choices, label=_("Solution"))
+    agreed = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000, label=_("What was agreed")
+    )
+    satisfaction_asked = forms.BooleanField(required=False, label=_("Did we ask whether this really solves it?"))
+    satisfaction = forms.ChoiceField(
+        choices=[("", "—"), *Case.Satisfaction.choices], required=False, label=_("Their answer")
+    )
+
+
+class CaseCloseForm(VersionForm):
+    followup_url = forms.URLField(
+        required=False, max_length=2000, assume_scheme="https", label=_("Link to the public follow-up")
+    )
+    skipped_because = forms.CharField(required=False, max_length=1000, label=_("Or: why no public follow-up is needed"))
+
+
+class ReplyForm(forms.Form):
+    channel = forms.ChoiceField(choices=Reply.Channel.choices, label=_("Channel"))
+    text = forms.CharField(widget=forms.Textarea, max_length=10000, label=_("Reply"))
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class ReplyPostedForm(forms.Form):
+    link = forms.URLField(required=False, max_length=2000, assume_scheme="https", label=_("Posted at"))
+    platform_posted_at = forms.DateTimeField(required=False, label=_("Time on the platform"))
+
+
+class ReplyReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("comment", _("Only comment"))])
+    comment = forms.CharField(required=False, max_length=2000, label=_("Comment"))
+
+
+class ImprovementForm(forms.Form):
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label=_("What changes"))
+    owner = forms.TypedChoiceField(coerce=int, label=_("Owner"))
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["owner"]).choices = people
+
+
+class RemovalRequestForm(forms.Form):
+    reason = forms.ChoiceField(choices=RemovalRequest.Reason.choices, label=_("Reason"))
+    platform = forms.CharField(max_length=100, label=_("Platform"))
+    note = forms.CharField(required=False, max_length=2000, label=_("Note"))

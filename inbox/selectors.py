@@ -12,9 +12,20 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from accounts.roles import Role
-from inbox.models import Case, MentionEvent
+from inbox.models import (
+    Case,
+    CaseEvent,
+    FlaggedPhrase,
+    HouseRule,
+    ImprovementAction,
+    MentionEvent,
+    Notification,
+    Reply,
+    ReplyTemplate,
+    Scenario,
+)
 from monitoring.feeds.platforms import Platform
 from monitoring.models import Mention, Sighting, Source
 from monitoring.selectors import mentions_visible_to
@@ -367,3 +378,133 @@ def _after_cursor(before: Cursor, *, is_search: bool) -> Q:
 def _cursor_of(mention: Mention) -> Cursor:
     rank = getattr(mention, "rank", None)
     return Cursor(published_at=mention.published_at, mention_id=mention.id, rank=rank)
+
+
+# Cases ------------------------------------------------------------------------------------------------
+
+CASE_PAGE_SIZE = 100
+
+# The templates that fit an assessment come first in the reply editor.
+FITTING_TEMPLATES: dict[str, tuple[str, ...]] = {
+    Case.Assessment.JUSTIFIED: (ReplyTemplate.Purpose.JUSTIFIED, ReplyTemplate.Purpose.APOLOGY),
+    Case.Assessment.UNJUSTIFIED: (ReplyTemplate.Purpose.UNJUSTIFIED,),
+    Case.Assessment.OPINION: (ReplyTemplate.Purpose.OPINION,),
+}
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    """Cases ``user`` may read; none for a user without the right to read mentions."""
+    if not user.has_perm("monitoring.view_mention"):
+        return Case.objects.none()
+    return Case.objects.select_related("assignee")
+
+
+def case_list(*, user: User, statuses: tuple[str, ...] = (), mine: bool = False) -> list[Case]:
+    """Cases, the ones whose response is due soonest first, closed ones last. Runs one query."""
+    cases = cases_visible_to(user)
+    if statuses:
+        cases = cases.filter(status__in=statuses)
+    if mine:
+        cases = cases.filter(assignee=user)
+    return list(
+        cases.order_by("closed_at", "first_response_at", "first_response_due_at", "-created_at")[:CASE_PAGE_SIZE]
+    )
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: Case
+    mentions: list
+    replies: list[Reply]
+    events: list[CaseEvent]
+    improvements: list[ImprovementAction]
+    removal_requests: list
+    templates: list[ReplyTemplate]
+    house_rules: list[HouseRule]
+    flagged_phrases: list[FlaggedPhrase]
+    scenarios: list[Scenario]
+
+
+def case_detail(*, user: User, case_id: int, language: str) -> CaseView | None:
+    """A case with everything its page shows, or None when there is none ``user`` may see."""
+    case = (
+        cases_visible_to(user)
+        .select_related("organisation", "scenario", "scenario__responder", "created_by")
+        .filter(id=case_id)
+        .first()
+    )
+    if case is None:
+        return None
+    fitting = FITTING_TEMPLATES.get(case.assessment, ())
+    templates = list(ReplyTemplate.objects.filter(organisation_id=case.organisation_id, is_active=True))
+    templates.sort(key=lambda t: (t.language != language, t.purpose not in fitting, t.purpose, t.title))
+    return CaseView(
+        case=case,
+        mentions=[link.mention for link in case.links.select_related("mention__source").order_by("added_at")],
+        replies=list(case.replies.select_related("author", "approved_by")),
+        events=list(case.events.select_related("actor")),
+        improvements=list(case.improvements.select_related("owner")),
+        removal_requests=list(case.removal_requests.select_related("requested_by")),
+        templates=templates,
+        house_rules=list(HouseRule.objects.filter(organisation_id=case.organisation_id, language=language))
+        or list(HouseRule.objects.filter(organisation_id=case.organisation_id)),
+        flagged_phrases=list(FlaggedPhrase.objects.filter(organisation_id=case.organisation_id)),
+        scenarios=list(Scenario.objects.filter(organisation_id=case.organisation_id, is_active=True)),
+    )
+
+
+def improvements_open(*, user: User) -> list[ImprovementAction]:
+    if not user.has_perm("monitoring.view_mention"):
+        return []
+    return list(ImprovementAction.objects.exclude(state=ImprovementAction.State.DONE).select_related("case", "owner"))
+
+
+def notifications_unread(*, user: User, limit: int = 20) -> list[Notification]:
+    return list(Notification.objects.filter(recipient=user, read_at__isnull=True).select_related("case")[:limit])
+
+
+def cases_overdue_count(*, user: User) -> int:
+    now = timezone.now()
+    return (
+        cases_visible_to(user)
+        .filter(
+            Q(first_response_at__isnull=True, first_response_due_at__lt=now)
+            | Q(resolved_at__isnull=True, resolution_due_at__lt=now)
+        )
+        .exclude(status=Case.Status.CLOSED)
+        .count()
+    )
+
+
+def approvers(*, organisation: Organisation) -> list[User]:
+    """Who may approve a reply that needs a second pair of eyes: the webcare owner, the deputy and the
+    managers. Runs one query."""
+    ids = [i for i in (organisation.webcare_owner_id, organisation.webcare_deputy_id) if i]
+    return list(User.objects.filter(Q(id__in=ids) | Q(groups__name=Role.MANAGER), is_active=True).distinct())
+
+
+# Who may do what --------------------------------------------------------------------------------------
+
+
+def is_approver(user: User, organisation: Organisation) -> bool:
+    """The webcare owner, the deputy and managers may approve a reply that needs a second pair of eyes."""
+    return user.id in (organisation.webcare_owner_id, organisation.webcare_deputy_id) or user.has_perm(
+        "accounts.view_reports"
+    )
+
+
+def may_close(user: User, case: Case) -> bool:
+    """Only the case's assignee, the webcare owner, the deputy or a manager may close a case."""
+    return user.id == case.assignee_id or is_approver(user, case.organisation)
+
+
+def scenarios_for(*, user: User) -> list[Scenario]:
+    """The scenarios in use, for linking a case. Runs one query."""
+    if not user.has_perm("monitoring.view_mention"):
+        return []
+    return list(Scenario.objects.filter(is_active=True))
+
+
+def reply_visible(*, user: User, reply_id: int) -> Reply | None:
+    """One reply, or None when there is none ``user`` may see. Runs one query."""
+    return Reply.objects.filter(id=reply_id, case__in=cases_visible_to(user)).first()

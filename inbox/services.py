@@ -6,20 +6,42 @@ changed the mention since, nothing is overwritten and ``MentionChanged`` says wh
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from inbox.exceptions import MentionChanged, MentionNotFound, NothingToUndo, TriageRefused
-from inbox.models import Case, CaseMention, MentionEvent
-from inbox.selectors import assignable_people
+from accounts.models import Organisation, User
+from inbox.exceptions import (
+    CaseChanged,
+    CaseNotFound,
+    CaseRefused,
+    MentionChanged,
+    MentionNotFound,
+    NothingToUndo,
+    TriageRefused,
+)
+from inbox.models import (
+    Case,
+    CaseEvent,
+    CaseMention,
+    FourEyesRule,
+    ImprovementAction,
+    MentionEvent,
+    Notification,
+    RemovalRequest,
+    Reply,
+    ReplyTemplate,
+)
+from inbox.selectors import approvers, assignable_people, is_approver, may_close
+from inbox.wording import placeholders_unknown
 from monitoring.models import Mention
 from monitoring.selectors import mentions_visible_to
 
@@ -89,13 +111,21 @@ def case_open(*, actor: User, mention_id: int, title: str = "", version: int | N
     with transaction.atomic():
         mention = _locked(actor, mention_id, version)
         _refuse_if_in_case(mention)
+        first_response_due, resolution_due = case_due_times(mention.published_at)
         case = Case.objects.create(
             organisation_id=mention.organisation_id,
             title=(title.strip() or str(mention))[:300],
             assignee=mention.assignee or actor,
             created_by=actor,
+            complainant_name=mention.author,
+            complainant_platform=mention.platform,
+            reported_at=mention.published_at,
+            first_seen_at=mention.fetched_at,
+            first_response_due_at=first_response_due,
+            resolution_due_at=resolution_due,
         )
         CaseMention.objects.create(case=case, mention=mention, added_by=actor)
+        _case_event(case, actor, "opened", "", str(mention))
         _change(actor, mention, Action.CASE_OPEN, _IN_CASE, batch=uuid.uuid4(), label=str(case))
     return case
 
@@ -109,6 +139,11 @@ def case_attach(*, actor: User, mention_id: int, case_id: int, version: int | No
         if case is None or not case.is_open:
             raise TriageRefused(_("That case is closed or does not exist."), mention_id=mention_id)
         CaseMention.objects.create(case=case, mention=mention, added_by=actor)
+        _case_event(case, actor, "mention_added", "", str(mention))
+        if mention.published_at < case.reported_at:
+            # An earlier post of the same complaint: response times count from the first time it was said.
+            case.reported_at = mention.published_at
+            case.save(update_fields=["reported_at"])
         _change(actor, mention, Action.CASE_ATTACH, _IN_CASE, batch=uuid.uuid4(), label=str(case))
     return case
 
@@ -281,3 +316,459 @@ _IN_CASE: dict[str, Any] = {"status": Status.IN_CASE, "ignore_reason": ""}
 
 # Which earlier value the history shows beside the new one.
 _SHOWN: dict[str, str] = {Action.CATEGORISE: "category", Action.ASSIGN: "assignee"}
+
+
+# Cases ------------------------------------------------------------------------------------------------
+
+CaseStatus = Case.Status
+
+# Which status may follow which. Reopening goes back to the private conversation.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseStatus.OPEN: frozenset({CaseStatus.ACKNOWLEDGED, CaseStatus.PRIVATE, CaseStatus.RESOLVED}),
+    CaseStatus.ACKNOWLEDGED: frozenset({CaseStatus.PRIVATE, CaseStatus.RESOLVED}),
+    CaseStatus.PRIVATE: frozenset({CaseStatus.RESOLVED}),
+    CaseStatus.RESOLVED: frozenset({CaseStatus.CLOSED, CaseStatus.PRIVATE}),
+    CaseStatus.CLOSED: frozenset({CaseStatus.PRIVATE}),
+}
+# Replies logged as done at once: what was said by phone, e-mail or in person happened already.
+RECORDED_CHANNELS = frozenset({Reply.Channel.EMAIL, Reply.Channel.PHONE, Reply.Channel.IN_PERSON})
+_MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
+
+EDITABLE_FIELDS = (
+    "title",
+    "complainant_name",
+    "contact_email",
+    "contact_phone",
+    "complainer_type",
+    "assessment",
+    "priority",
+    "tags",
+    "assignee_id",
+    "scenario_id",
+)
+
+
+# The case ---------------------------------------------------------------------------------------------
+
+
+def case_update(*, actor: User, case_id: int, version: int | None, **values: Any) -> Case:
+    """Change the case's own fields (see ``EDITABLE_FIELDS``); one audit row per changed field."""
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise CaseRefused(_("These fields cannot be changed here: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        case = _case_locked(case_id, version)
+        changed = [name for name, value in values.items() if getattr(case, name) != value]
+        for name in changed:
+            _case_event(case, actor, f"set_{name.removesuffix('_id')}", getattr(case, name), values[name])
+            setattr(case, name, values[name])
+        if changed:
+            case.full_clean(exclude=["organisation", "created_by", "assignee", "scenario"])
+            _save(case, changed)
+    return case
+
+
+def case_move_private(*, actor: User, case_id: int, version: int | None) -> Case:
+    """The conversation continues in private (a message, e-mail, phone or a cup of coffee)."""
+    with transaction.atomic():
+        case = _case_locked(case_id, version)
+        _transition(case, actor, CaseStatus.PRIVATE)
+        _save(case, ["status", "moved_private_at"])
+    return case
+
+
+def case_resolve(
+    *,
+    actor: User,
+    case_id: int,
+    version: int | None,
+    kind: str,
+    agreed: str,
+    satisfaction_asked: bool,
+    satisfaction: str,
+) -> Case:
+    """Record how it was solved and whether we asked the complainant if it really solves it.
+
+    "Not satisfied" takes the case back into the private conversation instead of resolving it.
+    """
+    if kind not in Case.ResolutionKind.values:
+        raise CaseRefused(_("Choose what the solution was."))
+    if satisfaction_asked and satisfaction not in Case.Satisfaction.values:
+        raise CaseRefused(_("Say what the complainant answered."))
+    if not satisfaction_asked:
+        satisfaction = ""
+    with transaction.atomic():
+        case = _case_locked(case_id, version)
+        case.resolution_kind, case.resolution_agreed = kind, agreed.strip()
+        case.satisfaction_asked, case.satisfaction = satisfaction_asked, satisfaction
+        fields = ["resolution_kind", "resolution_agreed", "satisfaction_asked", "satisfaction"]
+        if satisfaction == Case.Satisfaction.NOT_SATISFIED:
+            _case_event(case, actor, "not_satisfied", "", kind, note=case.resolution_agreed)
+            if case.status != CaseStatus.PRIVATE:
+                _transition(case, actor, CaseStatus.PRIVATE)
+                fields += ["status", "moved_private_at"]
+        else:
+            _transition(case, actor, CaseStatus.RESOLVED)
+            fields += ["status", "resolved_at"]
+        _save(case, fields)
+    return case
+
+
+def case_close(
+    *, actor: User, case_id: int, version: int | None, followup_url: str = "", skipped_because: str = ""
+) -> Case:
+    """Close a resolved case, with the public follow-up (its link) or the reason none is needed.
+
+    Raises ``CaseRefused`` for somebody who may not close it, or without either.
+    """
+    followup_url, skipped_because = followup_url.strip(), skipped_because.strip()
+    if not followup_url and not skipped_because:
+        raise CaseRefused(_("Link the public follow-up, or say why none is needed."))
+    with transaction.atomic():
+        case = _case_locked(case_id, version)
+        if not may_close(actor, case):
+            raise CaseRefused(
+                _("Only the person handling this case, the webcare owner, the deputy or a manager can close it.")
+            )
+        case.public_followup_url, case.public_followup_skipped_because = followup_url, skipped_because
+        _transition(case, actor, CaseStatus.CLOSED)
+        _save(case, ["status", "closed_at", "public_followup_url", "public_followup_skipped_because"])
+    return case
+
+
+def case_reopen(*, actor: User, case_id: int, version: int | None) -> Case:
+    """The complainant came back: the conversation goes on in private."""
+    with transaction.atomic():
+        case = _case_locked(case_id, version)
+        if case.status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+            raise CaseRefused(_("Only a resolved or closed case can be reopened."))
+        _transition(case, actor, CaseStatus.PRIVATE)
+        case.closed_at = None
+        _save(case, ["status", "moved_private_at", "closed_at"])
+    return case
+
+
+def case_note_add(*, actor: User, case_id: int, text: str) -> CaseEvent:
+    """An internal note; each @username in it gets a notification in the app."""
+    text = text.strip()
+    if not text:
+        raise CaseRefused(_("Write the note first."))
+    with transaction.atomic():
+        case = _case_locked(case_id, None)
+        event = _case_event(case, actor, "note", "", "", note=text)
+        names = set(_MENTION.findall(text))
+        for person in User.objects.filter(username__in=names, is_active=True).exclude(id=actor.id):
+            _notify(
+                person, actor, case, _("%(name)s mentioned you in a note on %(case)s") % {"name": actor, "case": case}
+            )
+    return event
+
+
+# Replies ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplySaved:
+    reply: Reply
+    is_new: bool  # False when the same form was sent twice
+
+
+def reply_save(*, actor: User, case_id: int, channel: str, text: str, submission_key: uuid.UUID) -> ReplySaved:
+    """A reply: a draft for the platform (public or private), or a record of what was said by e-mail,
+    phone or in person, which counts as a response at once. The same form sent twice saves one reply."""
+    text = text.strip()
+    if channel not in Reply.Channel.values:
+        raise CaseRefused(_("Choose how the reply goes out."))
+    if not text:
+        raise CaseRefused(_("Write the reply first."))
+    existing = Reply.objects.filter(submission_key=submission_key, case_id=case_id).first()
+    if existing is not None:
+        return ReplySaved(existing, is_new=False)
+    try:
+        with transaction.atomic():
+            case = _case_locked(case_id, None)
+            reply = Reply(
+                case=case,
+                channel=channel,
+                text=text,
+                author=actor,
+                submission_key=submission_key,
+                needs_approval=channel == Reply.Channel.PUBLIC and _needs_second_eyes(case),
+            )
+            reply.save()
+            _case_event(case, actor, "reply_draft", "", channel)
+            if channel in RECORDED_CHANNELS:
+                _posted(reply, actor, at=timezone.now(), link="", platform_at=None)
+    except IntegrityError:
+        # The same form arrived twice at the same moment; the other request saved it.
+        return ReplySaved(Reply.objects.get(submission_key=submission_key), is_new=False)
+    return ReplySaved(reply, is_new=True)
+
+
+def reply_request_approval(*, actor: User, reply_id: int) -> Reply:
+    """Ask for the second pair of eyes; the owner, the deputy and the managers are told."""
+    with transaction.atomic():
+        reply = _reply_locked(reply_id)
+        if reply.state != Reply.State.DRAFT:
+            raise CaseRefused(_("Only a draft can be sent for approval."))
+        reply.state = Reply.State.AWAITING_APPROVAL
+        reply.save(update_fields=["state"])
+        _case_event(reply.case, actor, "reply_approval_asked", "", "")
+        for person in approvers(organisation=reply.case.organisation):
+            if person.id != actor.id:
+                _notify(
+                    person,
+                    actor,
+                    reply.case,
+                    _("%(name)s asks you to check a reply on %(case)s") % {"name": actor, "case": reply.case},
+                )
+    return reply
+
+
+def reply_approve(*, actor: User, reply_id: int, comment: str = "") -> Reply:
+    """Approve a reply. Raises ``CaseRefused`` for its own author or somebody who may not approve."""
+    with transaction.atomic():
+        reply = _reply_locked(reply_id)
+        if reply.author_id == actor.id:
+            raise CaseRefused(_("A second pair of eyes means somebody else: ask a colleague to approve it."))
+        if not is_approver(actor, reply.case.organisation):
+            raise CaseRefused(_("Only the webcare owner, the deputy or a manager can approve replies."))
+        if reply.is_posted:
+            raise CaseRefused(_("This reply was posted already."))
+        reply.state, reply.approved_by, reply.approved_at = Reply.State.APPROVED, actor, timezone.now()
+        reply.save(update_fields=["state", "approved_by", "approved_at"])
+        _case_event(reply.case, actor, "reply_approved", "", "", note=comment.strip())
+        _notify(
+            reply.author,
+            actor,
+            reply.case,
+            _("%(name)s approved your reply on %(case)s") % {"name": actor, "case": reply.case},
+        )
+    return reply
+
+
+def reply_comment(*, actor: User, reply_id: int, comment: str) -> CaseEvent:
+    """A reviewer's remark on a reply; its author is told."""
+    comment = comment.strip()
+    if not comment:
+        raise CaseRefused(_("Write the comment first."))
+    with transaction.atomic():
+        reply = _reply_locked(reply_id)
+        event = _case_event(reply.case, actor, "reply_comment", "", "", note=comment)
+        if reply.author_id != actor.id:
+            _notify(
+                reply.author,
+                actor,
+                reply.case,
+                _("%(name)s commented on your reply on %(case)s") % {"name": actor, "case": reply.case},
+            )
+    return event
+
+
+def reply_mark_posted(
+    *, actor: User, reply_id: int, link: str = "", platform_posted_at: datetime | None = None
+) -> Reply:
+    """The reply was posted on the platform by hand: log it with its link (and the platform's time).
+
+    Raises ``CaseRefused`` while it still needs approval, and for its own author before approval.
+    """
+    with transaction.atomic():
+        reply = _reply_locked(reply_id)
+        if reply.is_posted:
+            return reply
+        if reply.needs_approval and reply.state != Reply.State.APPROVED:
+            raise CaseRefused(_("This reply needs approval before it may be posted."))
+        _posted(reply, actor, at=timezone.now(), link=link.strip(), platform_at=platform_posted_at)
+    return reply
+
+
+def _posted(reply: Reply, actor: User, *, at: datetime, link: str, platform_at: datetime | None) -> None:
+    reply.state, reply.posted_at, reply.link, reply.platform_posted_at = Reply.State.POSTED, at, link, platform_at
+    reply.save(update_fields=["state", "posted_at", "link", "platform_posted_at"])
+    case = reply.case
+    _case_event(case, actor, "reply_posted", "", reply.channel, note=reply.text)
+    fields: list[str] = []
+    responded = reply.responded_at
+    if responded and (case.first_response_at is None or responded < case.first_response_at):
+        case.first_response_at = responded
+        fields.append("first_response_at")
+    if case.status == CaseStatus.OPEN:
+        target = CaseStatus.ACKNOWLEDGED if reply.channel == Reply.Channel.PUBLIC else CaseStatus.PRIVATE
+        _transition(case, actor, target)
+        fields += ["status", "moved_private_at"]
+    elif case.status == CaseStatus.ACKNOWLEDGED and reply.channel != Reply.Channel.PUBLIC:
+        _transition(case, actor, CaseStatus.PRIVATE)
+        fields += ["status", "moved_private_at"]
+    if fields:
+        _save(case, fields)
+
+
+# Learning ---------------------------------------------------------------------------------------------
+
+
+def improvement_add(*, actor: User, case_id: int, description: str, owner_id: int) -> ImprovementAction:
+    description = description.strip()
+    if not description:
+        raise CaseRefused(_("Describe what changes."))
+    with transaction.atomic():
+        case = _case_locked(case_id, None)
+        improvement = ImprovementAction.objects.create(case=case, description=description, owner_id=owner_id)
+        _case_event(case, actor, "improvement_added", "", description)
+    return improvement
+
+
+def improvement_update(*, actor: User, improvement_id: int, state: str, announced_url: str = "") -> ImprovementAction:
+    if state not in ImprovementAction.State.values:
+        raise CaseRefused(_("Choose a state."))
+    with transaction.atomic():
+        improvement = ImprovementAction.objects.select_for_update().select_related("case").get(id=improvement_id)
+        _case_event(improvement.case, actor, "improvement_state", improvement.state, state)
+        improvement.state, improvement.announced_url = state, announced_url.strip()
+        improvement.save(update_fields=["state", "announced_url"])
+    return improvement
+
+
+def removal_request_add(*, actor: User, case_id: int, reason: str, platform: str, note: str = "") -> RemovalRequest:
+    """Ask a platform to remove fake or abusive content. A last resort: the case stays open."""
+    if reason not in RemovalRequest.Reason.values:
+        raise CaseRefused(_("Removal is only for fake or abusive content: choose the reason."))
+    with transaction.atomic():
+        case = _case_locked(case_id, None)
+        request = RemovalRequest.objects.create(
+            case=case, reason=reason, platform=platform.strip(), requested_by=actor, note=note.strip()
+        )
+        _case_event(case, actor, "removal_requested", "", reason)
+    return request
+
+
+def removal_request_outcome(*, actor: User, request_id: int, outcome: str) -> RemovalRequest:
+    if outcome not in RemovalRequest.Outcome.values:
+        raise CaseRefused(_("Choose the outcome."))
+    with transaction.atomic():
+        request = RemovalRequest.objects.select_for_update().select_related("case").get(id=request_id)
+        _case_event(request.case, actor, "removal_outcome", request.outcome, outcome)
+        request.outcome = outcome
+        request.save(update_fields=["outcome"])
+    return request
+
+
+# The organisation's own rules (the board) ------------------------------------------------------------
+
+
+def reply_template_save(
+    *, organisation: Organisation, template_id: int | None, purpose: str, language: str, title: str, body: str
+) -> ReplyTemplate:
+    """Create or change a template. Raises ``CaseRefused`` naming any unknown placeholder."""
+    unknown = placeholders_unknown(body)
+    if unknown:
+        raise CaseRefused(
+            _("Unknown placeholders: %(names)s. Use {naam}, {medewerker}, {organisatie}, {telefoon} or {email}.")
+            % {"names": ", ".join("{" + name + "}" for name in unknown)}
+        )
+    template = (
+        ReplyTemplate(organisation=organisation)
+        if template_id is None
+        else ReplyTemplate.objects.get(id=template_id, organisation=organisation)
+    )
+    template.purpose, template.language, template.title, template.body = purpose, language, title.strip(), body.strip()
+    template.full_clean()
+    template.save()
+    return template
+
+
+def organisation_roster_set(*, organisation: Organisation, owner_id: int | None, deputy_id: int | None) -> Organisation:
+    """The board appoints the webcare owner and the deputy (two different people)."""
+    if owner_id is not None and owner_id == deputy_id:
+        raise CaseRefused(_("The deputy takes over from the owner: choose two different people."))
+    organisation.webcare_owner_id, organisation.webcare_deputy_id = owner_id, deputy_id
+    organisation.save(update_fields=["webcare_owner", "webcare_deputy"])
+    return organisation
+
+
+# Pieces -----------------------------------------------------------------------------------------------
+
+
+def _needs_second_eyes(case: Case) -> bool:
+    category = _case_category(case)
+    rules = FourEyesRule.objects.filter(organisation_id=case.organisation_id)
+    return any(
+        (not rule.priority or rule.priority == case.priority) and (not rule.category or rule.category == category)
+        for rule in rules
+    )
+
+
+def _case_category(case: Case) -> str:
+    first = case.links.select_related("mention").order_by("added_at").first()
+    return first.mention.effective_category if first else ""
+
+
+def _case_locked(case_id: int, version: int | None) -> Case:
+    case = Case.objects.select_for_update(of=("self",)).select_related("organisation").filter(id=case_id).first()
+    if case is None:
+        raise CaseNotFound(case_id)
+    if version is not None and case.version != version:
+        last = case.events.exclude(action="note").select_related("actor").first()
+        raise CaseChanged(
+            case_id,
+            by=str(last.actor) if last and last.actor else _("somebody"),
+            what=last.action_label if last else "",
+            at=last.created_at if last else None,
+        )
+    return case
+
+
+def _reply_locked(reply_id: int) -> Reply:
+    reply = (
+        Reply.objects.select_for_update(of=("self",))
+        .select_related("case__organisation", "author")
+        .filter(id=reply_id)
+        .first()
+    )
+    if reply is None:
+        raise CaseRefused(_("This reply does not exist."))
+    return reply
+
+
+def _transition(case: Case, actor: User, to: str) -> None:
+    if to not in TRANSITIONS[case.status]:
+        raise CaseRefused(
+            _("A case that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": case.get_status_display(), "to": CaseStatus(to).label}
+        )
+    now = timezone.now()
+    _case_event(case, actor, "status", case.status, to)
+    case.status = to
+    if to == CaseStatus.PRIVATE and case.moved_private_at is None:
+        case.moved_private_at = now
+    elif to == CaseStatus.RESOLVED:
+        case.resolved_at = now
+    elif to == CaseStatus.CLOSED:
+        case.closed_at = now
+
+
+def _save(case: Case, fields: list[str]) -> None:
+    case.version += 1
+    case.save(update_fields=[*dict.fromkeys(fields), "version"])
+
+
+def _case_event(case: Case, actor: User, action: str, before: object, after: object, *, note: str = "") -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        action=action,
+        from_value="" if before is None else str(before),
+        to_value="" if after is None else str(after),
+        note=note,
+    )
+
+
+def _notify(recipient: User, actor: User, case: Case, text: str) -> None:
+    Notification.objects.create(recipient=recipient, actor=actor, case=case, text=text[:300])
+
+
+def case_due_times(reported_at: datetime) -> tuple[datetime, datetime]:
+    """When the first response and the resolution are due for a complaint said at ``reported_at``."""
+    return (
+        reported_at + settings.WEBCARE_FIRST_RESPONSE_TARGET,
+        reported_at + settings.WEBCARE_RESOLUTION_TARGET,
+    )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -10,8 +11,9 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
@@ -24,12 +26,22 @@ from inbox.forms import (
     SAVED_VIEWS,
     AssignForm,
     BulkForm,
+    CaseCloseForm,
+    CaseDetailsForm,
     CaseForm,
+    CaseResolveForm,
     CategoriseForm,
     IgnoreForm,
+    ImprovementForm,
     MentionFilterForm,
     NoteForm,
+    RemovalRequestForm,
+    ReplyForm,
+    ReplyPostedForm,
+    ReplyReviewForm,
+    VersionForm,
 )
+from inbox.models import Case, ImprovementAction, Reply
 from monitoring.models import Mention
 
 FACETS_CACHE_SECONDS = 30
@@ -378,3 +390,301 @@ def _return_query(request: AppRequest) -> str:
     """The list's filters sent back with a form, to return to the same list."""
     query = request.POST.get("return_query", "").lstrip("?")
     return f"?{query}" if query else ""
+
+
+# Cases -----------------------------------------------------------------------------------------------
+
+
+@require_safe
+@permission_required("monitoring.view_mention", raise_exception=True)
+def case_list(request: AppRequest) -> HttpResponse:
+    """Cases being handled, the ones whose answer is due soonest first; ?status= and ?mine=1 narrow it."""
+    chosen = tuple(value for value in request.GET.getlist("status") if value in Case.Status.values)
+    statuses = chosen or tuple(value for value in Case.Status.values if value != Case.Status.CLOSED)
+    mine = request.GET.get("mine") == "1"
+    context = {
+        "cases": selectors.case_list(user=request.user, statuses=statuses, mine=mine),
+        "chosen": chosen,
+        "mine": mine,
+        "now": timezone.now(),
+    }
+    return render(request, "inbox/case_list.html", context)
+
+
+@require_safe
+@permission_required("monitoring.view_mention", raise_exception=True)
+def case_detail(request: AppRequest, case_id: int) -> HttpResponse:
+    """One case: what was said, the replies and the editor, the history, and the next step."""
+    view = selectors.case_detail(user=request.user, case_id=case_id, language=(get_language() or "nl")[:2])
+    if view is None:
+        raise Http404(_("This case does not exist, or you may not see it."))
+    return render(request, "inbox/case_detail.html", _case_context(request, view))
+
+
+def _case_context(request: AppRequest, view: selectors.CaseView) -> dict[str, Any]:
+    case, user = view.case, request.user
+    people = _people()
+    first = view.mentions[0] if view.mentions else None
+    return {
+        "case": case,
+        "view": view,
+        "now": timezone.now(),
+        "statuses": [(value, label) for value, label in Case.Status.choices],
+        "channels": Reply.Channel.choices,
+        "fitting": selectors.FITTING_TEMPLATES.get(case.assessment, ()),
+        "submission_key": uuid.uuid4(),
+        "flagged_phrases": [[phrase.phrase, phrase.advice] for phrase in view.flagged_phrases],
+        "placeholder_values": {
+            "naam": case.complainant_name,
+            "medewerker": user.get_full_name() or user.get_username(),
+            "organisatie": case.organisation.name,
+            "email": user.email,
+            "platform": first.get_platform_display() if first else "",
+            "zaak": f"#{case.id}",
+        },
+        "details_form": CaseDetailsForm(
+            instance=case,
+            initial={"version": case.version},
+            people=people,
+            scenarios=[(scenario.id, scenario.title) for scenario in view.scenarios],
+        ),
+        "resolve_form": CaseResolveForm(),
+        "close_form": CaseCloseForm(),
+        "improvement_form": ImprovementForm(people=people, initial={"owner": user.id}),
+        "removal_form": RemovalRequestForm(initial={"platform": first.get_platform_display() if first else ""}),
+        "can_approve": selectors.is_approver(user, case.organisation),
+        "may_close": selectors.may_close(user, case),
+    }
+
+
+def _case_step(
+    request: AppRequest, case_id: int, form: Any, run: Callable[[dict[str, Any]], object], done: str
+) -> HttpResponse:
+    """Run one step on a case and show the case again, saying what happened or why nothing did."""
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    else:
+        try:
+            run(form.cleaned_data)
+        except InboxError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, done)
+    return redirect("inbox:case-detail", case_id=case_id)
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def case_update(request: AppRequest, case_id: int) -> HttpResponse:
+    scenarios = [(scenario.id, scenario.title) for scenario in selectors.scenarios_for(user=request.user)]
+    form = CaseDetailsForm(request.POST, people=_people(), scenarios=scenarios)
+
+    def run(data: dict[str, Any]) -> object:
+        return services.case_update(actor=request.user, case_id=case_id, version=data["version"], **form.values())
+
+    return _case_step(request, case_id, form, run, _("Saved."))
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def case_private(request: AppRequest, case_id: int) -> HttpResponse:
+    form = VersionForm(request.POST)
+    return _case_step(
+        request,
+        case_id,
+        form,
+        lambda data: services.case_move_private(actor=request.user, case_id=case_id, version=data["version"]),
+        _("The conversation goes on in private."),
+    )
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def case_resolve(request: AppRequest, case_id: int) -> HttpResponse:
+    form = CaseResolveForm(request.POST)
+    return _case_step(
+        request,
+        case_id,
+        form,
+        lambda data: services.case_resolve(
+            actor=request.user,
+            case_id=case_id,
+            version=data["version"],
+            kind=data["kind"],
+            agreed=data["agreed"],
+            satisfaction_asked=data["satisfaction_asked"],
+            satisfaction=data["satisfaction"],
+        ),
+        _("Recorded."),
+    )
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def case_close(request: AppRequest, case_id: int) -> HttpResponse:
+    form = CaseCloseForm(request.POST)
+    return _case_step(
+        request,
+        case_id,
+        form,
+        lambda data: services.case_close(
+            actor=request.user,
+            case_id=case_id,
+            version=data["version"],
+            followup_url=data["followup_url"],
+            skipped_because=data["skipped_because"],
+        ),
+        _("The case is closed."),
+    )
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def case_reopen(request: AppRequest, case_id: int) -> HttpResponse:
+    form = VersionForm(request.POST)
+    return _case_step(
+        request,
+        case_id,
+        form,
+        lambda data: services.case_reopen(actor=request.user, case_id=case_id, version=data["version"]),
+        _("The case is open again."),
+    )
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def case_note(request: AppRequest, case_id: int) -> HttpResponse:
+    form = NoteForm(request.POST)
+    return _case_step(
+        request,
+        case_id,
+        form,
+        lambda data: services.case_note_add(actor=request.user, case_id=case_id, text=data["text"]),
+        _("Note added."),
+    )
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def reply_add(request: AppRequest, case_id: int) -> HttpResponse:
+    form = ReplyForm(request.POST)
+
+    def run(data: dict[str, Any]) -> object:
+        return services.reply_save(
+            actor=request.user,
+            case_id=case_id,
+            channel=data["channel"],
+            text=data["text"],
+            submission_key=data["submission_key"],
+        )
+
+    return _case_step(request, case_id, form, run, _("Reply saved."))
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def reply_request_approval(request: AppRequest, reply_id: int) -> HttpResponse:
+    reply = _reply_or_404(request, reply_id)
+    return _case_step(
+        request,
+        reply.case_id,
+        VersionForm(request.POST),
+        lambda data: services.reply_request_approval(actor=request.user, reply_id=reply_id),
+        _("Sent for approval."),
+    )
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def reply_review(request: AppRequest, reply_id: int) -> HttpResponse:
+    reply = _reply_or_404(request, reply_id)
+    form = ReplyReviewForm(request.POST)
+
+    def run(data: dict[str, Any]) -> object:
+        if data["decision"] == "approve":
+            return services.reply_approve(actor=request.user, reply_id=reply_id, comment=data["comment"])
+        return services.reply_comment(actor=request.user, reply_id=reply_id, comment=data["comment"])
+
+    return _case_step(request, reply.case_id, form, run, _("Thank you for checking."))
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def reply_posted(request: AppRequest, reply_id: int) -> HttpResponse:
+    reply = _reply_or_404(request, reply_id)
+    form = ReplyPostedForm(request.POST)
+    return _case_step(
+        request,
+        reply.case_id,
+        form,
+        lambda data: services.reply_mark_posted(
+            actor=request.user, reply_id=reply_id, link=data["link"], platform_posted_at=data["platform_posted_at"]
+        ),
+        _("Logged as sent."),
+    )
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def improvement_add(request: AppRequest, case_id: int) -> HttpResponse:
+    form = ImprovementForm(request.POST, people=_people())
+    return _case_step(
+        request,
+        case_id,
+        form,
+        lambda data: services.improvement_add(
+            actor=request.user, case_id=case_id, description=data["description"], owner_id=data["owner"]
+        ),
+        _("Improvement added."),
+    )
+
+
+@require_safe
+@permission_required("monitoring.view_mention", raise_exception=True)
+def improvement_list(request: AppRequest) -> HttpResponse:
+    context = {
+        "improvements": selectors.improvements_open(user=request.user),
+        "states": ImprovementAction.State.choices,
+    }
+    return render(request, "inbox/improvement_list.html", context)
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def improvement_update(request: AppRequest, improvement_id: int) -> HttpResponse:
+    try:
+        services.improvement_update(
+            actor=request.user,
+            improvement_id=improvement_id,
+            state=request.POST.get("state", ""),
+            announced_url=request.POST.get("announced_url", ""),
+        )
+    except ImprovementAction.DoesNotExist as exc:
+        raise Http404(_("This improvement does not exist.")) from exc
+    except InboxError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("inbox:improvement-list")
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def removal_add(request: AppRequest, case_id: int) -> HttpResponse:
+    form = RemovalRequestForm(request.POST)
+    return _case_step(
+        request,
+        case_id,
+        form,
+        lambda data: services.removal_request_add(
+            actor=request.user, case_id=case_id, reason=data["reason"], platform=data["platform"], note=data["note"]
+        ),
+        _("The removal request is recorded. The case stays open."),
+    )
+
+
+def _reply_or_404(request: AppRequest, reply_id: int) -> Reply:
+    reply = selectors.reply_visible(user=request.user, reply_id=reply_id)
+    if reply is None:
+        raise Http404(_("This reply does not exist."))
+    return reply

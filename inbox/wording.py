@@ -50,6 +50,9 @@ class PhraseWarning:
     advice: str
 
 
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
@@ -57,10 +60,10 @@ def _fold(text: str) -> str:
 
 def phrases_flagged(text: str, phrases: Iterable[tuple[str, str]]) -> list[PhraseWarning]:
     """The flagged ``(phrase, advice)`` pairs found in ``text``: whole words, case and accents ignored."""
-    folded = f" {_fold(re.sub(r'[^\w\s]', ' ', text))} "
+    folded = f" {_fold(_PUNCTUATION.sub(' ', text))} "
     found = []
     for phrase, advice in phrases:
-        needle = _fold(re.sub(r"[^\w\s]", " ", phrase))
+        needle = _fold(_PUNCTUATION.sub(" ", phrase))
         if needle and f" {needle} " in folded:
             found.append(PhraseWarning(phrase=phrase, advice=advice))
     return found

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from datetime import timedelta
+
 from django import template
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -63,3 +67,12 @@ def with_search(terms: Sequence[str] | None, query: str) -> list[str]:
     """The watch ``terms`` plus the words of a search, so what was searched for is marked too."""
     words = [word.strip("\"'*") for word in str(query or "").split()]
     return [*(terms or []), *(word for word in words if len(word) >= 3 and not word.startswith("-"))]
+
+
+@register.filter
+def duration_words(delta: timedelta | None) -> str:
+    """A duration in words, in the reader's language ("1 hour, 5 minutes")."""
+    if delta is None:
+        return ""
+    now = timezone.now()
+    return timesince(now - max(delta, timedelta(0)), now)
