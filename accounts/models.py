@@ -10,6 +10,9 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # How complainants reach the organisation in private: filled into replies as {telefoon} and {email}.
+    contact_phone = models.CharField(_("phone number for complainants"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("e-mail address for complainants"), blank=True)
     # The board's appointments: one voice for the organisation, and who takes over during absence.
     webcare_owner = models.ForeignKey(
         "accounts.User",
@@ -34,6 +37,7 @@ class Organisation(models.Model):
         permissions = [
             ("view_reports", _("Can view response-time reports")),
             ("appoint_roster", _("Can appoint the webcare owner and deputy")),
+            ("manage_playbook", _("Can edit house rules, flagged phrases, four-eyes rules, scenarios and templates")),
         ]
 
     def __str__(self) -> str:

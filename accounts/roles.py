@@ -23,7 +23,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.STAFF: _STAFF,
     # A manager can do all that staff can and reviews response times.
     Role.MANAGER: (*_STAFF, "accounts.view_reports"),
-    # The board manages users and sources, appoints the webcare owner and deputy, and can read the inbox.
+    # The board manages users and sources, appoints the webcare owner and deputy, keeps the playbook (house
+    # rules, flagged phrases, four-eyes rules, scenarios, templates) and can read the inbox.
     Role.BOARD: (
         "monitoring.view_source",
         "monitoring.add_source",
@@ -33,5 +34,6 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "accounts.add_user",
         "accounts.change_user",
         "accounts.appoint_roster",
+        "accounts.manage_playbook",
     ),
 }

@@ -6,7 +6,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from inbox.models import Case, RemovalRequest, Reply
+from inbox.models import Case, RemovalRequest, Reply, ReplyTemplate
 from inbox.selectors import LANGUAGES, Cursor, MentionFilters
 from monitoring.feeds.platforms import Platform
 from monitoring.models import Mention
@@ -259,3 +259,73 @@ class RemovalRequestForm(forms.Form):
     reason = forms.ChoiceField(choices=RemovalRequest.Reason.choices, label=_("Reason"))
     platform = forms.CharField(max_length=100, label=_("Platform"))
     note = forms.CharField(required=False, max_length=2000, label=_("Note"))
+
+
+# The playbook (the board) -----------------------------------------------------------------------------
+
+
+class RosterForm(forms.Form):
+    owner = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label=_("Webcare owner"))
+    deputy = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label=_("Deputy"))
+    contact_phone = forms.CharField(required=False, max_length=40, label=_("Phone number for complainants"))
+    contact_email = forms.EmailField(required=False, label=_("E-mail address for complainants"))
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("owner", "deputy"):
+            cast(forms.ChoiceField, self.fields[name]).choices = [("", _("Nobody yet")), *people]
+
+
+class PlaybookItemForm(forms.Form):
+    """An item of one of the playbook's lists; ``people`` are offered where a person is chosen."""
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = people or []
+
+
+class HouseRuleForm(PlaybookItemForm):
+    text = forms.CharField(max_length=300, label=_("Rule"))
+    language = forms.ChoiceField(choices=[("nl", "Nederlands"), ("en", "English")], label=_("Language"))
+
+
+class FlaggedPhraseForm(PlaybookItemForm):
+    phrase = forms.CharField(max_length=100, label=_("Phrase"))
+    advice = forms.CharField(max_length=300, label=_("Advice shown while typing it"))
+
+
+class FourEyesRuleForm(PlaybookItemForm):
+    priority = forms.ChoiceField(
+        choices=[("", _("Any priority")), *Case.Priority.choices], required=False, label=_("Priority")
+    )
+    category = forms.ChoiceField(
+        choices=[("", _("Any category")), *Mention.Category.choices], required=False, label=_("Category")
+    )
+
+
+class ScenarioForm(PlaybookItemForm):
+    title = forms.CharField(max_length=200, label=_("Title"))
+    situation = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("When this applies"))
+    prepared_answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Prepared answer"))
+    responder_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label=_("Who responds"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["responder_id"]).choices = [("", _("Not decided")), *self.people]
+
+
+class ReplyTemplateForm(forms.Form):
+    template_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    purpose = forms.ChoiceField(choices=ReplyTemplate.Purpose.choices, label=_("Purpose"))
+    language = forms.ChoiceField(choices=[("nl", "Nederlands"), ("en", "English")], label=_("Language"))
+    title = forms.CharField(max_length=200, label=_("Title"))
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label=_("Text"))
+    is_active = forms.BooleanField(required=False, initial=True, label=_("In use"))
+
+
+PLAYBOOK_FORMS: dict[str, type[PlaybookItemForm]] = {
+    "house_rule": HouseRuleForm,
+    "flagged_phrase": FlaggedPhraseForm,
+    "four_eyes_rule": FourEyesRuleForm,
+    "scenario": ScenarioForm,
+}

@@ -508,6 +508,23 @@ class Notification(models.Model):
         return self.text
 
 
+class PlaybookEvent(models.Model):
+    """One audited change to the organisation's playbook or roster: who, what, from → to, when."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=32)
+    from_value = models.TextField(blank=True)
+    to_value = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.action
+
+
 _CASE_VALUE_CHOICES: dict[str, Any] = {
     "status": Case.Status.choices,
     "set_complainer_type": Case.ComplainerType.choices,

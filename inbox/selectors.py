@@ -18,6 +18,7 @@ from inbox.models import (
     Case,
     CaseEvent,
     FlaggedPhrase,
+    FourEyesRule,
     HouseRule,
     ImprovementAction,
     MentionEvent,
@@ -508,3 +509,37 @@ def scenarios_for(*, user: User) -> list[Scenario]:
 def reply_visible(*, user: User, reply_id: int) -> Reply | None:
     """One reply, or None when there is none ``user`` may see. Runs one query."""
     return Reply.objects.filter(id=reply_id, case__in=cases_visible_to(user)).first()
+
+
+@dataclass(frozen=True)
+class Playbook:
+    organisation: Organisation
+    house_rules: list[HouseRule]
+    flagged_phrases: list[FlaggedPhrase]
+    four_eyes_rules: list[FourEyesRule]
+    scenarios: list[Scenario]
+    templates: list[ReplyTemplate]
+
+
+def playbook_of(*, user: User, organisation: Organisation) -> Playbook | None:
+    """The organisation's agreements for answering, or None for somebody who may not read them."""
+    if not user.has_perm("monitoring.view_mention"):
+        return None
+    mine = {"organisation": organisation}
+    return Playbook(
+        organisation=organisation,
+        house_rules=list(HouseRule.objects.filter(**mine)),
+        flagged_phrases=list(FlaggedPhrase.objects.filter(**mine)),
+        four_eyes_rules=list(FourEyesRule.objects.filter(**mine)),
+        scenarios=list(Scenario.objects.filter(**mine, is_active=True).select_related("responder")),
+        templates=list(ReplyTemplate.objects.filter(**mine)),
+    )
+
+
+def people_with_a_role() -> list[User]:
+    """Everybody who works in the app: the board's choice of owner and deputy. Runs one query."""
+    return list(
+        User.objects.filter(is_active=True, groups__name__in=list(Role.values))
+        .distinct()
+        .order_by("first_name", "username")
+    )

@@ -14,11 +14,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from inbox.defaults import seed_organisation
 from inbox.exceptions import (
     CaseChanged,
     CaseNotFound,
@@ -32,13 +34,17 @@ from inbox.models import (
     Case,
     CaseEvent,
     CaseMention,
+    FlaggedPhrase,
     FourEyesRule,
+    HouseRule,
     ImprovementAction,
     MentionEvent,
     Notification,
+    PlaybookEvent,
     RemovalRequest,
     Reply,
     ReplyTemplate,
+    Scenario,
 )
 from inbox.selectors import approvers, assignable_people, is_approver, may_close
 from inbox.wording import placeholders_unknown
@@ -656,7 +662,15 @@ def removal_request_outcome(*, actor: User, request_id: int, outcome: str) -> Re
 
 
 def reply_template_save(
-    *, organisation: Organisation, template_id: int | None, purpose: str, language: str, title: str, body: str
+    *,
+    actor: User,
+    organisation: Organisation,
+    template_id: int | None,
+    purpose: str,
+    language: str,
+    title: str,
+    body: str,
+    is_active: bool = True,
 ) -> ReplyTemplate:
     """Create or change a template. Raises ``CaseRefused`` naming any unknown placeholder."""
     unknown = placeholders_unknown(body)
@@ -665,24 +679,112 @@ def reply_template_save(
             _("Unknown placeholders: %(names)s. Use {naam}, {medewerker}, {organisatie}, {telefoon} or {email}.")
             % {"names": ", ".join("{" + name + "}" for name in unknown)}
         )
-    template = (
-        ReplyTemplate(organisation=organisation)
-        if template_id is None
-        else ReplyTemplate.objects.get(id=template_id, organisation=organisation)
-    )
-    template.purpose, template.language, template.title, template.body = purpose, language, title.strip(), body.strip()
-    template.full_clean()
-    template.save()
+    with transaction.atomic():
+        template = (
+            ReplyTemplate(organisation=organisation)
+            if template_id is None
+            else ReplyTemplate.objects.select_for_update().get(id=template_id, organisation=organisation)
+        )
+        before = f"{template.title}: {template.body}" if template_id else ""
+        template.purpose, template.language, template.title = purpose, language, title.strip()
+        template.body, template.is_active = body.strip(), is_active
+        template.full_clean()
+        template.save()
+        _playbook_event(organisation, actor, "template", before, f"{template.title}: {template.body}")
     return template
 
 
-def organisation_roster_set(*, organisation: Organisation, owner_id: int | None, deputy_id: int | None) -> Organisation:
-    """The board appoints the webcare owner and the deputy (two different people)."""
+def organisation_roster_set(
+    *,
+    actor: User,
+    organisation: Organisation,
+    owner_id: int | None,
+    deputy_id: int | None,
+    contact_phone: str = "",
+    contact_email: str = "",
+) -> Organisation:
+    """The board appoints the webcare owner and the deputy (two different people) and says how complainants
+    reach the organisation in private."""
     if owner_id is not None and owner_id == deputy_id:
         raise CaseRefused(_("The deputy takes over from the owner: choose two different people."))
-    organisation.webcare_owner_id, organisation.webcare_deputy_id = owner_id, deputy_id
-    organisation.save(update_fields=["webcare_owner", "webcare_deputy"])
+    with transaction.atomic():
+        organisation = (
+            Organisation.objects.select_for_update()
+            .select_related("webcare_owner", "webcare_deputy")
+            .get(id=organisation.id)
+        )
+
+        def shown() -> str:
+            people = f"{organisation.webcare_owner or '—'} / {organisation.webcare_deputy or '—'}"
+            return f"{people} ({organisation.contact_phone} {organisation.contact_email})"
+
+        before = shown()
+        organisation.webcare_owner_id, organisation.webcare_deputy_id = owner_id, deputy_id
+        organisation.contact_phone, organisation.contact_email = contact_phone.strip(), contact_email.strip()
+        organisation.save(update_fields=["webcare_owner", "webcare_deputy", "contact_phone", "contact_email"])
+        organisation.refresh_from_db(fields=["webcare_owner", "webcare_deputy"])
+        after = shown()
+        _playbook_event(organisation, actor, "roster", before, after)
     return organisation
+
+
+def organisation_defaults_seed(*, organisation_id: int) -> None:
+    """Give a new organisation the default templates, house rules, flagged phrases and scenarios."""
+    models_by_name = {
+        "ReplyTemplate": ReplyTemplate,
+        "HouseRule": HouseRule,
+        "FlaggedPhrase": FlaggedPhrase,
+        "Scenario": Scenario,
+    }
+    with transaction.atomic():
+        seed_organisation(organisation_id, models=models_by_name)
+
+
+# What the playbook's lists hold: the model and the fields a person fills in.
+PLAYBOOK_LISTS: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
+    "house_rule": (HouseRule, ("text", "language")),
+    "flagged_phrase": (FlaggedPhrase, ("phrase", "advice")),
+    "four_eyes_rule": (FourEyesRule, ("priority", "category")),
+    "scenario": (Scenario, ("title", "situation", "prepared_answer", "responder_id")),
+}
+
+
+def playbook_item_add(*, actor: User, organisation: Organisation, kind: str, values: dict[str, Any]) -> models.Model:
+    """Add a house rule, flagged phrase, four-eyes rule or scenario. Raises ``CaseRefused`` for bad input."""
+    model, fields = PLAYBOOK_LISTS[kind]
+    extra: dict[str, Any] = {}
+    if kind == "house_rule":
+        extra["position"] = HouseRule.objects.filter(organisation=organisation).count()
+    item = model(organisation=organisation, **extra, **{name: values[name] for name in fields if name in values})
+    try:
+        item.full_clean()
+    except ValidationError as exc:
+        raise CaseRefused(" ".join(exc.messages)) from exc
+    with transaction.atomic():
+        item.save()
+        _playbook_event(organisation, actor, f"{kind}_added", "", str(item))
+    return item
+
+
+def playbook_item_remove(*, actor: User, organisation: Organisation, kind: str, item_id: int) -> None:
+    """Take an item off the playbook. A scenario is kept for the cases that follow it, but no longer offered."""
+    model, _fields = PLAYBOOK_LISTS[kind]
+    with transaction.atomic():
+        item = model._default_manager.select_for_update().filter(id=item_id, organisation=organisation).first()
+        if item is None:
+            return
+        if isinstance(item, Scenario):
+            item.is_active = False
+            item.save(update_fields=["is_active"])
+        else:
+            item.delete()
+        _playbook_event(organisation, actor, f"{kind}_removed", str(item), "")
+
+
+def _playbook_event(organisation: Organisation, actor: User, action: str, before: str, after: str) -> None:
+    PlaybookEvent.objects.create(
+        organisation=organisation, actor=actor, action=action, from_value=before, to_value=after
+    )
 
 
 # Pieces -----------------------------------------------------------------------------------------------

@@ -36,4 +36,9 @@ urlpatterns = [
     path("replies/<int:reply_id>/approval/", views.reply_request_approval, name="reply-request-approval"),
     path("replies/<int:reply_id>/review/", views.reply_review, name="reply-approve"),
     path("replies/<int:reply_id>/posted/", views.reply_posted, name="reply-posted"),
+    path("playbook/", views.playbook, name="playbook"),
+    path("playbook/roster/", views.playbook_roster, name="playbook-roster"),
+    path("playbook/templates/", views.playbook_template, name="playbook-template"),
+    path("playbook/<str:kind>/", views.playbook_add, name="playbook-add"),
+    path("playbook/<str:kind>/<int:item_id>/remove/", views.playbook_remove, name="playbook-remove"),
 ]

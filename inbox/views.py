@@ -19,10 +19,12 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from accounts.models import User
+from accounts.models import Organisation, User
+from accounts.selectors import organisation_current
 from inbox import presence, selectors, services
 from inbox.exceptions import InboxError, MentionNotFound
 from inbox.forms import (
+    PLAYBOOK_FORMS,
     SAVED_VIEWS,
     AssignForm,
     BulkForm,
@@ -39,9 +41,11 @@ from inbox.forms import (
     ReplyForm,
     ReplyPostedForm,
     ReplyReviewForm,
+    ReplyTemplateForm,
+    RosterForm,
     VersionForm,
 )
-from inbox.models import Case, ImprovementAction, Reply
+from inbox.models import Case, ImprovementAction, Reply, ReplyTemplate
 from monitoring.models import Mention
 
 FACETS_CACHE_SECONDS = 30
@@ -438,7 +442,8 @@ def _case_context(request: AppRequest, view: selectors.CaseView) -> dict[str, An
             "naam": case.complainant_name,
             "medewerker": user.get_full_name() or user.get_username(),
             "organisatie": case.organisation.name,
-            "email": user.email,
+            "telefoon": case.organisation.contact_phone,
+            "email": case.organisation.contact_email or user.email,
             "platform": first.get_platform_display() if first else "",
             "zaak": f"#{case.id}",
         },
@@ -688,3 +693,124 @@ def _reply_or_404(request: AppRequest, reply_id: int) -> Reply:
     if reply is None:
         raise Http404(_("This reply does not exist."))
     return reply
+
+
+# The playbook ----------------------------------------------------------------------------------------
+
+
+@require_safe
+@permission_required("monitoring.view_mention", raise_exception=True)
+def playbook(request: AppRequest) -> HttpResponse:
+    """The organisation's agreements for answering: everybody reads them, the board changes them."""
+    organisation = organisation_current()
+    book = selectors.playbook_of(user=request.user, organisation=organisation) if organisation else None
+    if book is None:
+        raise Http404(_("There is no organisation yet."))
+    people = [(person.id, str(person)) for person in selectors.people_with_a_role()]
+    context = {
+        "book": book,
+        "roster_form": RosterForm(
+            people=people,
+            initial={
+                "owner": book.organisation.webcare_owner_id,
+                "deputy": book.organisation.webcare_deputy_id,
+                "contact_phone": book.organisation.contact_phone,
+                "contact_email": book.organisation.contact_email,
+            },
+        ),
+        "forms": {kind: form(people=people) for kind, form in PLAYBOOK_FORMS.items()},
+        "template_form": ReplyTemplateForm(),
+        "purposes": ReplyTemplate.Purpose.choices,
+    }
+    return render(request, "inbox/playbook.html", context)
+
+
+def _playbook_step(request: AppRequest, run: Callable[[Organisation], object], done: str) -> HttpResponse:
+    organisation = organisation_current()
+    if organisation is None:
+        raise Http404(_("There is no organisation yet."))
+    try:
+        run(organisation)
+    except InboxError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect("inbox:playbook")
+
+
+@require_POST
+@permission_required("accounts.appoint_roster", raise_exception=True)
+def playbook_roster(request: AppRequest) -> HttpResponse:
+    people = [(person.id, str(person)) for person in selectors.people_with_a_role()]
+    form = RosterForm(request.POST, people=people)
+    if not form.is_valid():
+        messages.error(request, _("Choose people who work in the app."))
+        return redirect("inbox:playbook")
+    data = form.cleaned_data
+    return _playbook_step(
+        request,
+        lambda org: services.organisation_roster_set(
+            actor=request.user,
+            organisation=org,
+            owner_id=data["owner"],
+            deputy_id=data["deputy"],
+            contact_phone=data["contact_phone"],
+            contact_email=data["contact_email"],
+        ),
+        _("Saved."),
+    )
+
+
+@require_POST
+@permission_required("accounts.manage_playbook", raise_exception=True)
+def playbook_add(request: AppRequest, kind: str) -> HttpResponse:
+    if kind not in PLAYBOOK_FORMS:
+        raise Http404(kind)
+    people = [(person.id, str(person)) for person in selectors.people_with_a_role()]
+    form = PLAYBOOK_FORMS[kind](request.POST, people=people)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        return redirect("inbox:playbook")
+    return _playbook_step(
+        request,
+        lambda org: services.playbook_item_add(
+            actor=request.user, organisation=org, kind=kind, values=form.cleaned_data
+        ),
+        _("Added."),
+    )
+
+
+@require_POST
+@permission_required("accounts.manage_playbook", raise_exception=True)
+def playbook_remove(request: AppRequest, kind: str, item_id: int) -> HttpResponse:
+    if kind not in PLAYBOOK_FORMS:
+        raise Http404(kind)
+    return _playbook_step(
+        request,
+        lambda org: services.playbook_item_remove(actor=request.user, organisation=org, kind=kind, item_id=item_id),
+        _("Removed."),
+    )
+
+
+@require_POST
+@permission_required("accounts.manage_playbook", raise_exception=True)
+def playbook_template(request: AppRequest) -> HttpResponse:
+    form = ReplyTemplateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        return redirect("inbox:playbook")
+    data = form.cleaned_data
+    return _playbook_step(
+        request,
+        lambda org: services.reply_template_save(
+            actor=request.user,
+            organisation=org,
+            template_id=data["template_id"],
+            purpose=data["purpose"],
+            language=data["language"],
+            title=data["title"],
+            body=data["body"],
+            is_active=data["is_active"],
+        ),
+        _("The template is saved."),
+    )
