@@ -460,23 +460,6 @@ def improvements_open(*, user: User) -> list[ImprovementAction]:
     return list(ImprovementAction.objects.exclude(state=ImprovementAction.State.DONE).select_related("case", "owner"))
 
 
-def notifications_unread(*, user: User, limit: int = 20) -> list[Notification]:
-    return list(Notification.objects.filter(recipient=user, read_at__isnull=True).select_related("case")[:limit])
-
-
-def cases_overdue_count(*, user: User) -> int:
-    now = timezone.now()
-    return (
-        cases_visible_to(user)
-        .filter(
-            Q(first_response_at__isnull=True, first_response_due_at__lt=now)
-            | Q(resolved_at__isnull=True, resolution_due_at__lt=now)
-        )
-        .exclude(status=Case.Status.CLOSED)
-        .count()
-    )
-
-
 def approvers(*, organisation: Organisation) -> list[User]:
     """Who may approve a reply that needs a second pair of eyes: the webcare owner, the deputy and the
     managers. Runs one query."""
@@ -543,3 +526,13 @@ def people_with_a_role() -> list[User]:
         .distinct()
         .order_by("first_name", "username")
     )
+
+
+def notifications_recent(*, user: User, limit: int = 50) -> list[Notification]:
+    """``user``'s notifications, newest first, read or not. Runs one query."""
+    return list(Notification.objects.filter(recipient=user).select_related("actor", "case")[:limit])
+
+
+def notifications_unread_count(*, user: User) -> int:
+    """Runs one query."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -874,3 +874,8 @@ def case_due_times(reported_at: datetime) -> tuple[datetime, datetime]:
         reported_at + settings.WEBCARE_FIRST_RESPONSE_TARGET,
         reported_at + settings.WEBCARE_RESOLUTION_TARGET,
     )
+
+
+def notifications_mark_read(*, user: User) -> int:
+    """Everything waiting for ``user`` counts as seen now. Returns how many were unread."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

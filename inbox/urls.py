@@ -41,4 +41,6 @@ urlpatterns = [
     path("playbook/templates/", views.playbook_template, name="playbook-template"),
     path("playbook/<str:kind>/", views.playbook_add, name="playbook-add"),
     path("playbook/<str:kind>/<int:item_id>/remove/", views.playbook_remove, name="playbook-remove"),
+    path("notifications/", views.notification_list, name="notification-list"),
+    path("notifications/badge/", views.notification_badge, name="notification-badge"),
 ]
