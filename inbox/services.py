@@ -149,7 +149,8 @@ def case_attach(*, actor: User, mention_id: int, case_id: int, version: int | No
         if mention.published_at < case.reported_at:
             # An earlier post of the same complaint: response times count from the first time it was said.
             case.reported_at = mention.published_at
-            case.save(update_fields=["reported_at"])
+            case.first_response_due_at, case.resolution_due_at = case_due_times(mention.published_at)
+            case.save(update_fields=["reported_at", "first_response_due_at", "resolution_due_at"])
         _change(actor, mention, Action.CASE_ATTACH, _IN_CASE, batch=uuid.uuid4(), label=str(case))
     return case
 
@@ -366,7 +367,8 @@ def case_update(*, actor: User, case_id: int, version: int | None, **values: Any
         case = _case_locked(case_id, version)
         changed = [name for name, value in values.items() if getattr(case, name) != value]
         for name in changed:
-            _case_event(case, actor, f"set_{name.removesuffix('_id')}", getattr(case, name), values[name])
+            before, after = _shown(name, getattr(case, name)), _shown(name, values[name])
+            _case_event(case, actor, f"set_{name.removesuffix('_id')}", before, after)
             setattr(case, name, values[name])
         if changed:
             case.full_clean(exclude=["organisation", "created_by", "assignee", "scenario"])
@@ -379,7 +381,7 @@ def case_move_private(*, actor: User, case_id: int, version: int | None) -> Case
     with transaction.atomic():
         case = _case_locked(case_id, version)
         _transition(case, actor, CaseStatus.PRIVATE)
-        _save(case, ["status", "moved_private_at"])
+        _save(case, ["status", "moved_private_at", "resolved_at", "closed_at"])
     return case
 
 
@@ -412,7 +414,7 @@ def case_resolve(
             _case_event(case, actor, "not_satisfied", "", kind, note=case.resolution_agreed)
             if case.status != CaseStatus.PRIVATE:
                 _transition(case, actor, CaseStatus.PRIVATE)
-                fields += ["status", "moved_private_at"]
+                fields += ["status", "moved_private_at", "resolved_at"]
         else:
             _transition(case, actor, CaseStatus.RESOLVED)
             fields += ["status", "resolved_at"]
@@ -449,8 +451,7 @@ def case_reopen(*, actor: User, case_id: int, version: int | None) -> Case:
         if case.status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
             raise CaseRefused(_("Only a resolved or closed case can be reopened."))
         _transition(case, actor, CaseStatus.PRIVATE)
-        case.closed_at = None
-        _save(case, ["status", "moved_private_at", "closed_at"])
+        _save(case, ["status", "moved_private_at", "resolved_at", "closed_at"])
     return case
 
 
@@ -462,7 +463,8 @@ def case_note_add(*, actor: User, case_id: int, text: str) -> CaseEvent:
     with transaction.atomic():
         case = _case_locked(case_id, None)
         event = _case_event(case, actor, "note", "", "", note=text)
-        names = set(_MENTION.findall(text))
+        # A name ending a sentence ("bel jij, @kim.") keeps its punctuation out of the username.
+        names = {name.rstrip(".-+") for name in _MENTION.findall(text)}
         for person in User.objects.filter(username__in=names, is_active=True).exclude(id=actor.id):
             _notify(
                 person, actor, case, _("%(name)s mentioned you in a note on %(case)s") % {"name": actor, "case": case}
@@ -709,7 +711,7 @@ def organisation_roster_set(
         raise CaseRefused(_("The deputy takes over from the owner: choose two different people."))
     with transaction.atomic():
         organisation = (
-            Organisation.objects.select_for_update()
+            Organisation.objects.select_for_update(of=("self",))
             .select_related("webcare_owner", "webcare_deputy")
             .get(id=organisation.id)
         )
@@ -840,12 +842,22 @@ def _transition(case: Case, actor: User, to: str) -> None:
     now = timezone.now()
     _case_event(case, actor, "status", case.status, to)
     case.status = to
-    if to == CaseStatus.PRIVATE and case.moved_private_at is None:
-        case.moved_private_at = now
+    if to == CaseStatus.PRIVATE:
+        # Back in conversation (not satisfied after all, or reopened): no longer resolved nor closed.
+        case.moved_private_at = case.moved_private_at or now
+        case.resolved_at = case.closed_at = None
     elif to == CaseStatus.RESOLVED:
         case.resolved_at = now
     elif to == CaseStatus.CLOSED:
         case.closed_at = now
+
+
+def _shown(name: str, value: Any) -> object:
+    """A field's value as the history shows it: people and scenarios by name rather than by id."""
+    model = {"assignee_id": User, "scenario_id": Scenario}.get(name)
+    if model is None or value is None:
+        return value
+    return model.objects.filter(id=value).first() or value
 
 
 def _save(case: Case, fields: list[str]) -> None:

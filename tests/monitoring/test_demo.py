@@ -35,6 +35,16 @@ def test_demo_setup_creates_an_organisation_people_in_each_role_and_sources():
     ]
 
 
+def test_the_demo_club_has_a_webcare_owner_a_deputy_and_the_default_playbook():
+    demo_setup()
+
+    organisation = Organisation.objects.get()
+    assert organisation.webcare_owner == User.objects.get(username="staff")
+    assert organisation.webcare_deputy == User.objects.get(username="manager")
+    assert organisation.reply_templates.filter(purpose="acknowledge", language="nl").exists()
+    assert organisation.house_rules.exists()
+
+
 def test_demo_setup_runs_only_once():
     demo_setup()
     second = demo_setup()

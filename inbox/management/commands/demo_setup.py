@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import organisation_ensure, user_save_with_role
+from inbox.services import organisation_roster_set
 from monitoring.models import Source
 from monitoring.services import source_create
 
@@ -46,6 +47,16 @@ class Command(BaseCommand):
             for name, kind, label in DEMO_SOURCES:
                 url = base_url + reverse("monitoring:demo-feed", args=[name])
                 source_create(organisation=organisation, name=label, kind=kind, url=url, actor=None)
+            # The board's appointments: the staff member answers for the club, the manager stands in.
+            board = User.objects.get(username="board")
+            organisation_roster_set(
+                actor=board,
+                organisation=organisation,
+                owner_id=User.objects.get(username="staff").id,
+                deputy_id=User.objects.get(username="manager").id,
+                contact_phone="010 123 45 67",
+                contact_email="webcare@dedolfijnen.example",
+            )
         self.stdout.write(self.style.SUCCESS(f"Demo organisation: {organisation.name}"))
         self.stdout.write("Sign in with one of these accounts (shown only now; change them after signing in):")
         for username, role, password in passwords:
