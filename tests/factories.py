@@ -58,3 +58,26 @@ class MentionFactory(factory.django.DjangoModelFactory):
     snippet = "Somebody wrote about the club."
     published_at = factory.LazyFunction(timezone.now)
     fetched_at = factory.LazyFunction(timezone.now)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A case without mentions; tests of the workflow open cases from a mention with ``case_open``."""
+
+    class Meta:
+        model = "inbox.Case"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Complaint {n}")
+    complainant_name = "Karin"
+    created_by = factory.SubFactory(UserFactory)
+    assignee = factory.LazyAttribute(lambda c: c.created_by)
+
+
+class ReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "inbox.Reply"
+
+    case = factory.SubFactory(CaseFactory)
+    channel = "public"
+    text = "Thank you for telling us; we are looking into it."
+    author = factory.LazyAttribute(lambda r: r.case.created_by)
