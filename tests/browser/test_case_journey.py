@@ -1,0 +1,425 @@
+"""Cases in a real Chromium: a complaint from the inbox to a closed case, four eyes on a sensitive reply,
+the warning on a flagged phrase while typing, the board's playbook and what the board sees of a case.
+
+Dutch is the default language and its texts are still being written, so the journeys find things by
+ids, names, data attributes and roles; where prose is unavoidable they accept the Dutch or the English.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any, cast
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import ConsoleMessage, Locator, Page, Response, expect
+
+from accounts.models import Organisation, User
+from inbox import services
+from inbox.models import Case, FlaggedPhrase, FourEyesRule, HouseRule, PlaybookEvent, Reply, ReplyTemplate
+from monitoring.models import Mention
+from tests.conftest import ROOT, sign_in
+from tests.factories import MentionFactory, SourceFactory, UserFactory
+
+pytestmark = [pytest.mark.browser]
+
+ARTIFACTS = ROOT / "test-artifacts"
+COMPLAINANT = "Karin Jansen"
+
+
+def _watch_for_server_errors(page: Page, failures: list[str]) -> None:
+    def check(response: Response) -> None:
+        if response.status >= 500:
+            failures.append(f"{response.status} {response.url}")
+
+    page.on("response", check)
+
+
+@pytest.fixture(autouse=True)
+def no_server_errors(page: Page) -> Iterator[None]:
+    """A journey fails when any request the page makes ends in a server error."""
+    failures: list[str] = []
+    _watch_for_server_errors(page, failures)
+    yield
+    assert failures == [], f"The server failed: {failures}"
+
+
+@contextmanager
+def _other_page(browser: Any, live_server: Any, name: str) -> Iterator[Page]:
+    """A second browser, held to the same rules as the ``page`` fixture: no script errors, no CSP
+    violations, no server errors."""
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.live_server_url = live_server.url  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    def check(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            errors.append(message.text)
+
+    page.on("console", check)
+    _watch_for_server_errors(page, errors)
+    try:
+        yield page
+    finally:
+        _screenshot(page, name)
+        context.close()
+    assert errors == [], f"The second browser reported errors: {errors}"
+
+
+def _screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _complaint(organisation: Organisation, title: str = "Kleedkamers weer ijskoud") -> Mention:
+    return cast(
+        Mention,
+        MentionFactory(
+            source=SourceFactory(organisation=organisation, name="Buurtforum"),
+            title=title,
+            snippet="Al drie weken koude kleedkamers en niemand reageert. Slecht geregeld!",
+            suggested_category="complaint",
+            author=COMPLAINANT,
+            published_at=timezone.now() - timedelta(minutes=20),
+        ),
+    )
+
+
+def _case_of(organisation: Organisation, actor: User, title: str = "Kleedkamers weer ijskoud") -> Case:
+    """A case opened from a fresh complaint, as the inbox's "Case" button does."""
+    return services.case_open(actor=actor, mention_id=_complaint(organisation, title).id)
+
+
+def _case_url(page: Page, case: Case) -> str:
+    return f"{page.live_server_url}/inbox/cases/{case.id}/"  # type: ignore[attr-defined]
+
+
+def _status(page: Page) -> Locator:
+    return page.locator(".case-status-line .case-status")
+
+
+def _reply(page: Page, reply: Reply) -> Locator:
+    return page.locator(f"#reply-{reply.id}")
+
+
+def _write_reply(page: Page, channel: str, text: str | None = None) -> Reply:
+    """Save the composer's text (or ``text``) as a reply on ``channel``; returns the newest reply."""
+    before = Reply.objects.count()
+    page.locator("#reply-channel").select_option(channel)
+    if text is not None:
+        page.locator("#reply-text").fill(text)
+    page.locator("form[data-composer] button[type=submit]").click()
+    expect(page.locator("article.reply")).to_have_count(before + 1)
+    return Reply.objects.latest("id")
+
+
+def _mark_posted(page: Page, reply: Reply, link: str, platform_time: str = "") -> None:
+    form = _reply(page, reply).locator("form[action$='/posted/']")
+    form.locator("input[name=link]").fill(link)
+    if platform_time:
+        form.locator("input[name=platform_posted_at]").fill(platform_time)
+    form.locator("button[type=submit]").click()
+    expect(_reply(page, reply)).to_have_class(re.compile(r"\breply-posted\b"))
+
+
+def _history(page: Page) -> Locator:
+    return page.locator(".timeline .event")
+
+
+def _history_grew(page: Page, before: int, actor: str) -> int:
+    """The history has more entries than ``before``; every new one names ``actor`` and when."""
+    expect(_history(page)).not_to_have_count(before)
+    count = _history(page).count()
+    assert count > before, f"the history went from {before} to {count} entries"
+    for index in range(count - before):  # newest first
+        entry = _history(page).nth(index)
+        expect(entry.locator(".event-who")).to_have_text(actor)
+        expect(entry.locator("time[datetime]")).to_have_count(1)
+    return count
+
+
+# 1. From a complaint in the inbox to a closed case ----------------------------------------------------------
+
+
+def test_staff_handle_a_complaint_from_the_inbox_to_a_closed_case(page, organisation):
+    sam = cast(User, UserFactory(username="sam", first_name="Sam", last_name="de Vries", role="staff"))
+    mention = _complaint(organisation)
+    acknowledge = ReplyTemplate.objects.get(organisation=organisation, purpose="acknowledge", language="nl")
+    sign_in(page, "sam")
+
+    # The inbox: open a new case from the complaint.
+    page.goto(f"{page.live_server_url}/inbox/m/{mention.id}/")
+    detail = page.locator("#mention-detail")
+    expect(detail.locator(".detail-title")).to_have_text("Kleedkamers weer ijskoud")
+    expect(detail.locator("#triage-case")).to_have_value("")  # "Open a new complaint case"
+    detail.locator("form:has(#triage-case) button[type=submit]").click()
+    case_link = page.locator("#mention-detail a[href*='/inbox/cases/']")
+    expect(case_link).to_contain_text("#")
+    case = Case.objects.get()
+    assert (case.complainant_name, case.assignee, case.status) == (COMPLAINANT, sam, "open")
+    expect(case_link).to_contain_text(f"#{case.id}")
+    case_link.click()
+    expect(page).to_have_url(re.compile(rf"/inbox/cases/{case.id}/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kleedkamers weer ijskoud")
+    expect(_status(page)).to_have_class(re.compile(r"\bcase-status-open\b"))
+    entries = _history_grew(page, 0, "Sam de Vries")
+
+    # The acknowledgement template, its placeholders filled in, saved as a public reply.
+    page.locator("#reply-template").select_option(str(acknowledge.id))
+    text = page.locator("#reply-text")
+    expect(text).to_have_value(re.compile(rf"^Hoi {COMPLAINANT}, dank dat je dit meldt\."))
+    expect(text).to_have_value(re.compile(r"Sam de Vries namens Zwemvereniging De Dolfijnen$"))
+    expect(text).not_to_have_value(re.compile(r"[{}]"))
+    expect(text).to_be_focused()
+    public = _write_reply(page, "public")
+    assert (public.channel, public.state, public.author) == ("public", "draft", sam)
+    assert public.text.startswith(f"Hoi {COMPLAINANT}, dank dat je dit meldt.")
+    expect(page.locator(".messages")).to_be_visible()
+    expect(_status(page)).to_have_class(re.compile(r"\bcase-status-open\b"))  # a draft is no response yet
+    entries = _history_grew(page, entries, "Sam de Vries")
+
+    # Posted on the forum by hand, logged here with its link and the forum's own time.
+    posted_at = timezone.localtime(timezone.now() - timedelta(minutes=5)).replace(second=0, microsecond=0)
+    _mark_posted(
+        page, public, "https://forum.example.org/t/kleedkamers#reactie-1", posted_at.strftime("%Y-%m-%dT%H:%M")
+    )
+    expect(_status(page)).to_have_class(re.compile(r"\bcase-status-acknowledged\b"))
+    expect(_status(page)).to_have_text(re.compile(r"Bevestigd|Acknowledged"))
+    first_response = page.locator(".times > div").nth(2).locator("dd")
+    expect(first_response).to_contain_text(re.compile(r"\((na|after) "))
+    expect(_reply(page, public).locator("a[href='https://forum.example.org/t/kleedkamers#reactie-1']")).to_be_visible()
+    case.refresh_from_db()
+    assert case.first_response_at == posted_at
+    entries = _history_grew(page, entries, "Sam de Vries")
+
+    # The conversation moves to a private message.
+    private = _write_reply(page, "private", "Hoi Karin, ik heb je een bericht gestuurd: laten we het daar oplossen.")
+    _mark_posted(page, private, "https://forum.example.org/berichten/42")
+    expect(_status(page)).to_have_class(re.compile(r"\bcase-status-private\b"))
+    expect(_status(page)).to_have_text(re.compile(r"priv", re.IGNORECASE))
+    entries = _history_grew(page, entries, "Sam de Vries")
+
+    # Resolved, after asking whether this really solves it.
+    resolve = page.locator("form[action$='/resolve/']")
+    resolve.locator("select[name=kind]").select_option("fix")
+    resolve.locator("textarea[name=agreed]").fill("De verwarming in de kleedkamers is gerepareerd.")
+    resolve.locator("input[name=satisfaction_asked]").check()
+    resolve.locator("select[name=satisfaction]").select_option("satisfied")
+    resolve.locator("button[type=submit]").click()
+    expect(_status(page)).to_have_class(re.compile(r"\bcase-status-resolved\b"))
+    expect(_status(page)).to_have_text(re.compile(r"Opgelost|Resolved"))
+    entries = _history_grew(page, entries, "Sam de Vries")
+
+    # Closed, with the link to the public follow-up.
+    close = page.locator("form[action$='/close/']")
+    close.locator("input[name=followup_url]").fill("https://forum.example.org/t/kleedkamers#opgelost")
+    close.locator("button[type=submit]").click()
+    expect(_status(page)).to_have_class(re.compile(r"\bcase-status-closed\b"))
+    expect(_status(page)).to_have_text(re.compile(r"Gesloten|Afgesloten|Closed"))
+    expect(page.locator("[data-composer]")).to_have_count(0)
+    expect(page.locator("form[action$='/reopen/']")).to_have_count(1)
+    entries = _history_grew(page, entries, "Sam de Vries")
+    case.refresh_from_db()
+    assert case.status == "closed"
+    assert case.public_followup_url == "https://forum.example.org/t/kleedkamers#opgelost"
+    assert (case.satisfaction_asked, case.satisfaction, case.resolution_kind) == (True, "satisfied", "fix")
+    assert None not in (case.first_response_at, case.moved_private_at, case.resolved_at, case.closed_at)
+    assert case.events.count() == entries
+    assert set(case.events.values_list("actor", flat=True)) == {sam.id}
+    assert [
+        (event.from_value, event.to_value) for event in case.events.filter(action="status").order_by("created_at", "id")
+    ] == [("open", "acknowledged"), ("acknowledged", "private"), ("private", "resolved"), ("resolved", "closed")]
+    _screenshot(page, "case_journey_closed_case")
+
+    # The case list: no longer among the open cases, but under Closed.
+    page.goto(f"{page.live_server_url}/inbox/cases/")
+    expect(page.locator(f"table a[href$='/inbox/cases/{case.id}/']")).to_have_count(0)
+    page.locator("nav.tabs a[href$='?status=closed']").click()
+    expect(page).to_have_url(re.compile(r"status=closed"))
+    expect(page.locator("nav.tabs a[aria-current=page]")).to_have_attribute("href", re.compile(r"status=closed$"))
+    row = page.locator("table tbody tr").filter(has=page.locator(f"a[href$='/inbox/cases/{case.id}/']"))
+    expect(row).to_have_count(1)
+    expect(row.locator(".case-status")).to_have_class(re.compile(r"\bcase-status-closed\b"))
+    expect(row).to_contain_text(COMPLAINANT)
+
+
+# 2. Four eyes -----------------------------------------------------------------------------------------------
+
+
+def test_a_public_reply_on_a_high_priority_case_waits_for_the_deputy(page, browser, live_server, organisation):
+    sam = cast(User, UserFactory(username="sam", first_name="Sam", role="staff"))
+    dirk = cast(User, UserFactory(username="dirk", first_name="Dirk", role="staff"))
+    organisation.webcare_deputy = dirk
+    organisation.save(update_fields=["webcare_deputy"])
+    FourEyesRule.objects.create(organisation=organisation, priority="high")
+    case = _case_of(organisation, sam)
+    sign_in(page, "sam")
+    page.goto(_case_url(page, case))
+
+    # The case is sensitive: high priority.
+    details = page.locator("form[action$='/details/']")
+    details.locator("select[name=priority]").select_option("high")
+    details.locator("button[type=submit]").click()
+    expect(page.locator("form[action$='/details/'] select[name=priority]")).to_have_value("high")
+    case.refresh_from_db()
+    assert case.priority == "high"
+
+    reply = _write_reply(page, "public", "Hoi Karin, dank voor je bericht. We zoeken uit wat er misging.")
+    assert reply.needs_approval
+    article = _reply(page, reply)
+    expect(article.locator("header .tag")).to_have_count(1)  # "four eyes"
+    expect(article.locator("form[action$='/posted/']")).to_have_count(0)
+    expect(article.locator("form[action$='/review/']")).to_have_count(0)  # not by its own author
+    article.locator("form[action$='/approval/'] button[type=submit]").click()
+    expect(article).to_have_class(re.compile(r"\breply-awaiting_approval\b"))
+    expect(article.locator("form[action$='/posted/']")).to_have_count(0)
+    expect(article.locator("form[action$='/review/']")).to_have_count(0)
+    assert dirk.notifications.filter(case=case).count() == 1
+
+    # The deputy approves it in a browser of his own.
+    with _other_page(browser, live_server, "case_journey_four_eyes_deputy") as deputy:
+        sign_in(deputy, "dirk")
+        deputy.goto(_case_url(deputy, case))
+        review = _reply(deputy, reply).locator("form[action$='/review/']")
+        review.locator("input[name=comment]").fill("Prima zo, ga je gang.")
+        review.locator("button[value=approve]").click()
+        expect(_reply(deputy, reply)).to_have_class(re.compile(r"\breply-approved\b"))
+        expect(_reply(deputy, reply).locator("header")).to_contain_text("Dirk")
+        expect(deputy.locator(".timeline .event").first.locator(".event-who")).to_have_text("Dirk")
+    reply.refresh_from_db()
+    assert (reply.state, reply.approved_by) == ("approved", dirk)
+
+    # Now its author may log it as posted.
+    page.reload()
+    expect(article).to_have_class(re.compile(r"\breply-approved\b"))
+    _mark_posted(page, reply, "https://forum.example.org/t/kleedkamers#reactie-2")
+    expect(_status(page)).to_have_class(re.compile(r"\bcase-status-acknowledged\b"))
+    reply.refresh_from_db()
+    assert reply.state == "posted"
+
+
+# 3. A flagged phrase while typing --------------------------------------------------------------------------------
+
+
+def test_a_flagged_phrase_is_warned_about_while_typing(page, organisation):
+    sam = cast(User, UserFactory(username="sam", role="staff"))
+    assert FlaggedPhrase.objects.filter(organisation=organisation, phrase="wat vervelend voor u").exists()
+    case = _case_of(organisation, sam)
+    sign_in(page, "sam")
+    page.goto(_case_url(page, case))
+
+    warnings = page.locator("[data-phrase-warnings] .phrase-warning[role=alert]")
+    text = page.locator("#reply-text")
+    text.press_sequentially("Beste Karin, wat vervelend voor u")
+    expect(warnings).to_have_count(1)
+    expect(warnings).to_contain_text("wat vervelend voor u")
+    expect(warnings).to_be_visible()
+    text.press_sequentially(". We gaan het oplossen.")
+    expect(warnings).to_have_count(1)
+    _screenshot(page, "case_journey_flagged_phrase")
+
+    # Taking the phrase out takes the warning away, before anything was saved.
+    text.fill("Beste Karin, dank dat je dit meldt. We gaan het oplossen.")
+    expect(warnings).to_have_count(0)
+    text.press_sequentially(" Wat vervelend voor u!")  # case and punctuation do not hide it
+    expect(warnings).to_have_count(1)
+    for _ in " Wat vervelend voor u!":
+        text.press("Backspace")
+    expect(warnings).to_have_count(0)
+    assert Reply.objects.count() == 0
+
+
+# 4. The playbook ------------------------------------------------------------------------------------------------
+
+
+def test_the_board_keeps_the_playbook_and_staff_read_it(page, browser, live_server, organisation):
+    UserFactory(username="bea", first_name="Bea", role="board")
+    sam = cast(User, UserFactory(username="sam", first_name="Sam", last_name="de Vries", role="staff"))
+    dirk = cast(User, UserFactory(username="dirk", first_name="Dirk", last_name="Bakker", role="staff"))
+    sign_in(page, "bea")
+    page.goto(f"{page.live_server_url}/inbox/playbook/")
+
+    # Owner and deputy.
+    roster = page.locator("form[action$='/playbook/roster/']")
+    roster.locator("select[name=owner]").select_option(str(sam.id))
+    roster.locator("select[name=deputy]").select_option(str(dirk.id))
+    roster.locator("input[name=contact_email]").fill("webcare@dolfijnen.example")
+    roster.locator("button[type=submit]").click()
+    who = page.locator("section[aria-labelledby=roster-title]")
+    expect(who.locator("strong").first).to_have_text("Sam de Vries")
+    expect(who.locator("strong").nth(1)).to_have_text("Dirk Bakker")
+    organisation.refresh_from_db()
+    assert (organisation.webcare_owner, organisation.webcare_deputy) == (sam, dirk)
+
+    # A house rule.
+    rule = "Noem nooit een vrijwilliger bij naam in een openbare reactie."
+    add_rule = page.locator("form[action$='/playbook/house_rule/']")
+    add_rule.locator("input[name=text]").fill(rule)
+    add_rule.locator("select[name=language]").select_option("nl")
+    add_rule.locator("button[type=submit]").click()
+    expect(page.locator(".house-rules ol > li").filter(has_text=rule)).to_have_count(1)
+
+    # A flagged phrase.
+    add_phrase = page.locator("form[action$='/playbook/flagged_phrase/']")
+    add_phrase.locator("input[name=phrase]").fill("daar gaan wij niet over")
+    add_phrase.locator("input[name=advice]").fill("Zeg wie er wel over gaat en breng de klager in contact.")
+    add_phrase.locator("button[type=submit]").click()
+    phrases = page.locator("section[aria-labelledby=phrases-title]")
+    expect(phrases.locator("li").filter(has_text="daar gaan wij niet over")).to_have_count(1)
+
+    # A four-eyes rule for urgent cases.
+    add_four_eyes = page.locator("form[action$='/playbook/four_eyes_rule/']")
+    add_four_eyes.locator("select[name=priority]").select_option("urgent")
+    add_four_eyes.locator("button[type=submit]").click()
+    four_eyes = page.locator("section[aria-labelledby=four-eyes-title] li")
+    expect(four_eyes.filter(has=page.locator("form"))).to_have_count(1)
+
+    assert HouseRule.objects.filter(organisation=organisation, text=rule, language="nl").exists()
+    assert FlaggedPhrase.objects.filter(organisation=organisation, phrase="daar gaan wij niet over").exists()
+    assert list(FourEyesRule.objects.values_list("priority", "category")) == [("urgent", "")]
+    actions = set(PlaybookEvent.objects.values_list("action", flat=True))
+    assert {"roster", "house_rule_added", "flagged_phrase_added", "four_eyes_rule_added"} <= actions
+    _screenshot(page, "case_journey_playbook_board")
+
+    # A staff member reads the same playbook, without a single form.
+    with _other_page(browser, live_server, "case_journey_playbook_staff") as staff:
+        sign_in(staff, "sam")
+        staff.goto(f"{live_server.url}/inbox/playbook/")
+        content = staff.locator(".case-grid")
+        expect(content.locator(".house-rules ol > li").filter(has_text=rule)).to_have_count(1)
+        expect(content.locator("li").filter(has_text="daar gaan wij niet over")).to_have_count(1)
+        expect(content.locator("section[aria-labelledby=roster-title] strong").first).to_have_text("Sam de Vries")
+        expect(content.locator("form")).to_have_count(0)
+        expect(content.locator("input, select, textarea, button")).to_have_count(0)
+
+
+# 5. What the board sees of a case ------------------------------------------------------------------------------
+
+
+def test_the_board_reads_a_case_without_the_composer_or_the_steps(page, organisation):
+    UserFactory(username="bea", role="board")
+    sam = cast(User, UserFactory(username="sam", role="staff"))
+    case = _case_of(organisation, sam, title="Parkeerplaats altijd vol")
+    services.reply_save(
+        actor=sam, case_id=case.id, channel="public", text="Dank voor je bericht!", submission_key=uuid.uuid4()
+    )
+    sign_in(page, "bea")
+    page.goto(f"{page.live_server_url}/inbox/cases/")
+    page.locator(f"table a[href$='/inbox/cases/{case.id}/']").click()
+    expect(page).to_have_url(re.compile(rf"/inbox/cases/{case.id}/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Parkeerplaats altijd vol")
+    expect(page.locator("article.reply")).to_have_count(1)
+    expect(page.locator(".timeline .event")).not_to_have_count(0)
+
+    expect(page.locator("[data-composer], #reply-text, #reply-channel, #reply-template")).to_have_count(0)
+    expect(page.locator("#case-note")).to_have_count(0)
+    for step in ("details", "private", "resolve", "close", "reopen", "posted", "approval", "review", "note"):
+        expect(page.locator(f"form[action$='/{step}/']")).to_have_count(0)
+    expect(page.locator(".case-grid form")).to_have_count(0)
