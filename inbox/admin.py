@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from inbox.models import Case, CaseMention, MentionEvent
+from inbox.models import Case, CaseEvent, CaseMention, ImprovementAction, MentionEvent, RemovalRequest, Reply
 
 
 class NeverDeleted(admin.ModelAdmin):
@@ -43,3 +43,46 @@ class MentionEventAdmin(NeverDeleted):
 
     def has_change_permission(self, request: HttpRequest, obj: MentionEvent | None = None) -> bool:
         return False
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(NeverDeleted):
+    list_display = ["created_at", "case", "action", "actor", "to_value"]
+    list_filter = ["action"]
+    list_select_related = ["case", "actor"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: CaseEvent | None = None) -> bool:
+        return False
+
+
+@admin.register(Reply)
+class ReplyAdmin(NeverDeleted):
+    list_display = ["created_at", "case", "channel", "state", "author"]
+    list_filter = ["channel", "state"]
+    list_select_related = ["case", "author"]
+
+    # Read only: approval and posting go through the case page, which keeps the four-eyes rule and the history.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Reply | None = None) -> bool:
+        return False
+
+
+@admin.register(ImprovementAction)
+class ImprovementActionAdmin(NeverDeleted):
+    list_display = ["created_at", "case", "state", "owner"]
+    list_filter = ["state"]
+    list_select_related = ["case", "owner"]
+    readonly_fields = ["case", "created_at"]
+
+
+@admin.register(RemovalRequest)
+class RemovalRequestAdmin(NeverDeleted):
+    list_display = ["requested_at", "case", "reason", "platform", "outcome"]
+    list_filter = ["reason", "outcome"]
+    list_select_related = ["case"]
+    readonly_fields = ["case", "requested_by", "requested_at"]

@@ -22,7 +22,7 @@ from django_htmx.middleware import HtmxDetails
 from accounts.models import Organisation, User
 from accounts.selectors import organisation_current
 from inbox import presence, selectors, services
-from inbox.exceptions import InboxError, MentionNotFound
+from inbox.exceptions import CaseNotFound, InboxError, MentionNotFound
 from inbox.forms import (
     PLAYBOOK_FORMS,
     SAVED_VIEWS,
@@ -471,6 +471,8 @@ def _case_step(
     else:
         try:
             run(form.cleaned_data)
+        except CaseNotFound as exc:
+            raise Http404(str(exc)) from exc
         except InboxError as exc:
             messages.error(request, str(exc))
         else:
