@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BooleanField, Count, DecimalField, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, DecimalField, F, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -407,8 +407,15 @@ def case_list(*, user: User, statuses: tuple[str, ...] = (), mine: bool = False)
         cases = cases.filter(status__in=statuses)
     if mine:
         cases = cases.filter(assignee=user)
+    # NULLs placed explicitly: PostgreSQL sorts them last and SQLite first, and here an empty closed_at
+    # (still open) and an empty first_response_at (not answered yet) mean "first".
     return list(
-        cases.order_by("closed_at", "first_response_at", "first_response_due_at", "-created_at")[:CASE_PAGE_SIZE]
+        cases.order_by(
+            F("closed_at").asc(nulls_first=True),
+            F("first_response_at").asc(nulls_first=True),
+            F("first_response_due_at").asc(nulls_last=True),
+            "-created_at",
+        )[:CASE_PAGE_SIZE]
     )
 
 

@@ -1,0 +1,298 @@
+"""The case pages as a person uses them: the list, the case page with its editor, and each step's form."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from inbox import services
+from inbox.models import Case, CaseEvent, FourEyesRule, Reply
+from monitoring.models import Mention
+from tests.factories import MentionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mention(source) -> Mention:
+    return MentionFactory(source=source, author="Karin de Vries", title="Geen badmeester #fail")
+
+
+@pytest.fixture
+def case(staff_member, mention) -> Case:
+    return services.case_open(actor=staff_member, mention_id=mention.id, title="Geen badmeester")
+
+
+def page(client: Client, case: Case) -> str:
+    response = client.get(reverse("inbox:case-detail", args=[case.id]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.wsgi_request._messages]
+
+
+# The case page -----------------------------------------------------------------------------------------
+
+
+def test_the_case_page_speaks_dutch_and_shows_the_house_rules(client_for, staff_member, case):
+    content = page(client_for(staff_member), case)
+    assert '<html lang="nl"' in content
+    assert "Huisregels" in content
+    assert "Beloof alleen wat de organisatie waar kan maken" in content  # a seeded Dutch house rule
+    assert "One voice: you answer for the organisation" not in content  # the English ones stay out
+
+
+def test_the_template_picker_offers_the_organisations_templates(client_for, staff_member, case):
+    content = page(client_for(staff_member), case)
+    picker = re.search(r'<select id="reply-template".*?</select>', content, re.S)
+    assert picker is not None
+    options = re.findall(r"<option value=\"(\d+)\"", picker.group(0))
+    assert len(options) == case.organisation.reply_templates.filter(is_active=True).count() > 0
+    # Dutch ones first on a Dutch page.
+    assert "(NL)</option>" in picker.group(0).split("</option>", 2)[1] + "</option>"
+
+
+def test_a_justified_complaint_puts_the_fitting_template_first(client_for, staff_member, case):
+    services.case_update(actor=staff_member, case_id=case.id, version=None, assessment=Case.Assessment.JUSTIFIED)
+    content = page(client_for(staff_member), case)
+    first = re.search(r'<option value="\d+" data-body="[^"]*" data-fits>', content)
+    assert first is not None
+
+
+def test_the_flagged_phrases_go_to_the_editor_as_json(client_for, staff_member, case):
+    content = page(client_for(staff_member), case)
+    found = re.search(r'<script id="flagged-phrases" type="application/json">(.*?)</script>', content, re.S)
+    assert found is not None
+    phrases = dict(json.loads(found.group(1)))
+    assert "wat vervelend voor u" in phrases
+    assert "dat is niet onze schuld" in phrases
+
+
+def test_the_composer_is_protected_against_forged_posts(staff_member, case):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_member)
+    content = page(client, case)
+    composer = re.search(r'<form class="composer".*?</form>', content, re.S)
+    assert composer is not None
+    assert 'name="csrfmiddlewaretoken"' in composer.group(0)
+    key = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', composer.group(0))
+    assert key is not None
+
+    data = {"channel": "email", "text": "Gemaild", "submission_key": key.group(1)}
+    forged = client.post(reverse("inbox:reply-add", args=[case.id]), data)
+    assert forged.status_code == 403
+    assert not Reply.objects.exists()
+
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', composer.group(0)).group(1)
+    sent = client.post(reverse("inbox:reply-add", args=[case.id]), {**data, "csrfmiddlewaretoken": token})
+    assert sent.status_code == 302
+    assert Reply.objects.count() == 1
+
+
+def test_each_page_gets_its_own_submission_key(client_for, staff_member, case):
+    client = client_for(staff_member)
+    keys = {re.search(r'name="submission_key" value="([^"]+)"', page(client, case)).group(1) for _ in range(2)}
+    assert len(keys) == 2
+
+
+def test_the_case_page_costs_a_bounded_number_of_queries(client_for, staff_member, manager, case, source):
+    client = client_for(staff_member)
+    page(client, case)  # warm the people cache and the session
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            page(client, case)
+        return len(queries)
+
+    small = count()
+    for n in range(5):
+        services.case_attach(actor=staff_member, mention_id=MentionFactory(source=source).id, case_id=case.id)
+        reply = services.reply_save(
+            actor=staff_member, case_id=case.id, channel="public", text=f"Reactie {n}", submission_key=uuid.uuid4()
+        ).reply
+        services.reply_comment(actor=manager, reply_id=reply.id, comment="Goed")
+        services.improvement_add(actor=manager, case_id=case.id, description=f"Verbetering {n}", owner_id=manager.id)
+        services.removal_request_add(actor=staff_member, case_id=case.id, reason="threat", platform="Facebook")
+        services.case_note_add(actor=manager, case_id=case.id, text=f"Notitie {n}")
+    large = count()
+    assert large == small, "the page runs a query per reply, mention or event"
+    assert large <= 30
+
+
+def test_the_history_is_shown_newest_first_with_names_and_labels(client_for, staff_member, manager, case):
+    services.case_note_add(actor=manager, case_id=case.id, text="Eerst even bellen")
+    services.case_move_private(actor=staff_member, case_id=case.id, version=0)
+    content = page(client_for(staff_member), case)
+    timeline = re.search(r'<ol class="timeline">(.*?)</ol>', content, re.S).group(1)
+    whats = re.findall(r'<span class="event-what">(.*?)</span>', timeline, re.S)
+    assert len(whats) == 3
+    assert "Open → In privégesprek" in whats[0]
+    assert "Eerst even bellen" in timeline.split("</li>")[1]
+
+
+# The list ----------------------------------------------------------------------------------------------
+
+
+def test_the_list_puts_unanswered_cases_before_answered_ones(client_for, staff_member, source):
+    now = timezone.now()
+    answered = services.case_open(
+        actor=staff_member,
+        mention_id=MentionFactory(source=source, published_at=now - timedelta(hours=3)).id,
+        title="Beantwoorde klacht",
+    )
+    services.reply_save(
+        actor=staff_member, case_id=answered.id, channel="email", text="Gemaild", submission_key=uuid.uuid4()
+    )
+    waiting = services.case_open(
+        actor=staff_member,
+        mention_id=MentionFactory(source=source, published_at=now - timedelta(minutes=30)).id,
+        title="Wachtende klacht",
+    )
+    overdue = services.case_open(
+        actor=staff_member,
+        mention_id=MentionFactory(source=source, published_at=now - timedelta(hours=2)).id,
+        title="Te late klacht",
+    )
+    content = client_for(staff_member).get(reverse("inbox:case-list")).content.decode()
+    order = [content.index(case.title) for case in (overdue, waiting, answered)]
+    assert order == sorted(order), "the overdue case first, then the one due soon, the answered one last"
+
+
+def test_the_list_puts_closed_cases_last_when_they_are_shown(client_for, staff_member, source):
+    closed = services.case_open(
+        actor=staff_member, mention_id=MentionFactory(source=source).id, title="Gesloten klacht"
+    )
+    closed = services.case_resolve(
+        actor=staff_member, case_id=closed.id, version=0, kind="apology", agreed="", satisfaction_asked=False,
+        satisfaction="",
+    )  # fmt: skip
+    services.case_close(actor=staff_member, case_id=closed.id, version=closed.version, skipped_because="Klaar")
+    open_case = services.case_open(actor=staff_member, mention_id=MentionFactory(source=source).id, title="Open klacht")
+    content = client_for(staff_member).get(reverse("inbox:case-list"), {"status": ["open", "closed"]}).content.decode()
+    assert content.index(open_case.title) < content.index("Gesloten klacht")
+
+
+def test_the_list_hides_closed_cases_by_default(client_for, staff_member, source, case):
+    case = services.case_resolve(
+        actor=staff_member, case_id=case.id, version=0, kind="apology", agreed="", satisfaction_asked=False,
+        satisfaction="",
+    )  # fmt: skip
+    services.case_close(actor=staff_member, case_id=case.id, version=case.version, skipped_because="Klaar")
+    content = client_for(staff_member).get(reverse("inbox:case-list")).content.decode()
+    assert "Geen badmeester" not in content
+
+
+def test_mine_shows_only_my_cases(client_for, staff_member, manager, source, case):
+    services.case_open(actor=manager, mention_id=MentionFactory(source=source).id, title="Van de manager")
+    content = client_for(staff_member).get(reverse("inbox:case-list"), {"mine": "1"}).content.decode()
+    assert "Geen badmeester" in content
+    assert "Van de manager" not in content
+
+
+# Steps through their forms -----------------------------------------------------------------------------
+
+
+def test_a_double_submitted_reply_form_saves_one_reply(client_for, staff_member, case):
+    client = client_for(staff_member)
+    data = {"channel": "public", "text": "Dank voor je bericht!", "submission_key": str(uuid.uuid4())}
+    for _ in range(2):
+        assert client.post(reverse("inbox:reply-add", args=[case.id]), data).status_code == 302
+    assert Reply.objects.filter(case=case).count() == 1
+
+
+def test_logging_a_public_reply_with_the_platform_time_acknowledges(client_for, staff_member, case):
+    client = client_for(staff_member)
+    reply = services.reply_save(
+        actor=staff_member, case_id=case.id, channel="public", text="Gezien!", submission_key=uuid.uuid4()
+    ).reply
+    response = client.post(
+        reverse("inbox:reply-posted", args=[reply.id]),
+        {"link": "x.example/status/1", "platform_posted_at": "2025-03-03T10:40"},
+    )
+    assert response.status_code == 302
+    assert [m.level_tag for m in response.wsgi_request._messages] == ["success"]
+    case.refresh_from_db()
+    reply.refresh_from_db()
+    assert case.status == Case.Status.ACKNOWLEDGED
+    assert reply.link == "https://x.example/status/1"
+    assert timezone.localtime(case.first_response_at).strftime("%Y-%m-%d %H:%M") == "2025-03-03 10:40"
+
+
+def test_a_reply_waiting_for_approval_shows_no_posted_form_to_its_author(
+    client_for, staff_member, manager, organisation, case
+):
+    FourEyesRule.objects.create(organisation=organisation)
+    reply = services.reply_save(
+        actor=staff_member, case_id=case.id, channel="public", text="Gezien!", submission_key=uuid.uuid4()
+    ).reply
+    posted_url = reverse("inbox:reply-posted", args=[reply.id])
+    assert posted_url not in page(client_for(staff_member), case)
+
+    response = client_for(staff_member).post(posted_url, {"link": "https://x.example/1"})
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert reply.state == Reply.State.DRAFT
+    assert CaseEvent.objects.filter(case=case, action="reply_posted").count() == 0
+
+    services.reply_request_approval(actor=staff_member, reply_id=reply.id)
+    approve_url = reverse("inbox:reply-approve", args=[reply.id])
+    assert approve_url not in page(client_for(staff_member), case)
+    assert approve_url in page(client_for(manager), case)
+    client_for(manager).post(approve_url, {"decision": "approve", "comment": "Prima"})
+    reply.refresh_from_db()
+    assert (reply.state, reply.approved_by) == (Reply.State.APPROVED, manager)
+    assert posted_url in page(client_for(staff_member), case)
+
+
+def test_the_second_person_to_close_hears_who_closed_it_first(client_for, staff_member, manager, case):
+    case = services.case_resolve(
+        actor=staff_member, case_id=case.id, version=0, kind="apology", agreed="", satisfaction_asked=False,
+        satisfaction="",
+    )  # fmt: skip
+    url = reverse("inbox:case-close", args=[case.id])
+    data = {"version": str(case.version), "skipped_because": "Klaar"}
+    first = client_for(manager).post(url, data)
+    second = client_for(staff_member).post(url, {**data, "followup_url": "https://x.example/2"})
+    assert (first.status_code, second.status_code) == (302, 302)
+    [said] = messages_of(second)
+    assert said.startswith("max-manager")
+    case.refresh_from_db()
+    assert (case.status, case.public_followup_url) == (Case.Status.CLOSED, "")
+
+
+def test_a_colleague_who_is_not_handling_it_cannot_close(client_for, staff_member, case):
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(username="kim-collega", role="staff")
+    case = services.case_resolve(
+        actor=staff_member, case_id=case.id, version=0, kind="apology", agreed="", satisfaction_asked=False,
+        satisfaction="",
+    )  # fmt: skip
+    assert reverse("inbox:case-close", args=[case.id]) not in page(client_for(colleague), case)
+    response = client_for(colleague).post(
+        reverse("inbox:case-close", args=[case.id]), {"version": str(case.version), "skipped_because": "Klaar"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Case.Status.RESOLVED
+
+
+def test_an_invalid_form_says_what_is_wrong_and_changes_nothing(client_for, staff_member, case):
+    response = client_for(staff_member).post(
+        reverse("inbox:case-resolve", args=[case.id]), {"kind": "magic", "version": "0"}
+    )
+    assert response.status_code == 302
+    assert len(messages_of(response)) == 1
+    case.refresh_from_db()
+    assert (case.status, case.version) == (Case.Status.OPEN, 0)
