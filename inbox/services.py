@@ -854,10 +854,13 @@ def _transition(case: Case, actor: User, to: str) -> None:
 
 def _shown(name: str, value: Any) -> object:
     """A field's value as the history shows it: people and scenarios by name rather than by id."""
-    model = {"assignee_id": User, "scenario_id": Scenario}.get(name)
-    if model is None or value is None:
+    if value is None:
         return value
-    return model.objects.filter(id=value).first() or value
+    if name == "assignee_id":
+        return User.objects.filter(id=value).first() or value
+    if name == "scenario_id":
+        return Scenario.objects.filter(id=value).first() or value
+    return value
 
 
 def _save(case: Case, fields: list[str]) -> None:
