@@ -201,6 +201,10 @@ class CaseDetailsForm(forms.ModelForm):
         self, *args: Any, people: list[tuple[int, str]], scenarios: list[tuple[int, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        assignee = self.instance.assignee if self.instance.pk else None
+        if assignee is not None and assignee.id not in {person_id for person_id, _name in people}:
+            # Whoever has the case stays offered (and so stays chosen), even without the role now.
+            people = [*people, (assignee.id, str(assignee))]
         cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", _("Nobody")), *people]
         cast(forms.ChoiceField, self.fields["scenario"]).choices = [("", _("None")), *scenarios]
 

@@ -98,7 +98,7 @@ def _inbox_page(request: AppRequest, *, mention: Mention | None) -> HttpResponse
         "current_view": form.current_view(),
         "saved_views": [(key, label) for key, (label, _values) in SAVED_VIEWS.items()],
         "list_query": list_query,
-        "people": _people(),
+        "people": _people(fresh=False),
         "ignore_form": IgnoreForm(),
         "category_choices": Mention.Category.choices,
     }
@@ -114,7 +114,9 @@ def _inbox_page(request: AppRequest, *, mention: Mention | None) -> HttpResponse
 
 def _detail_context(request: AppRequest, mention: Mention, list_query: str) -> dict[str, Any]:
     user = request.user
-    people = _people()
+    people = _people(fresh=False)
+    if mention.assignee is not None and mention.assignee_id not in {person_id for person_id, _name in people}:
+        people.append((mention.assignee.id, str(mention.assignee)))
     # The row sent along out of band is rendered as the list renders it (search terms marked).
     list_form = MentionFilterForm(QueryDict(list_query))
     return {
@@ -376,9 +378,10 @@ def mention_presence(request: AppRequest, mention_id: int) -> HttpResponse:
 # Pieces ----------------------------------------------------------------------------------------------
 
 
-def _people() -> list[tuple[int, str]]:
-    """Who mentions can be assigned to, kept a minute: every list page shows them in its bulk bar."""
-    people = cache.get("inbox:people")
+def _people(*, fresh: bool = True) -> list[tuple[int, str]]:
+    """Who mentions and cases can be assigned to. The list page's bulk bar takes a copy kept a minute
+    (``fresh=False``); forms that show or check one person's assignment read it anew."""
+    people = None if fresh else cache.get("inbox:people")
     if people is None:
         people = [(person.id, str(person)) for person in selectors.assignable_people()]
         cache.set("inbox:people", people, PEOPLE_CACHE_SECONDS)
@@ -712,6 +715,7 @@ def playbook(request: AppRequest) -> HttpResponse:
     context = {
         "book": book,
         "roster_form": RosterForm(
+            prefix="roster",
             people=people,
             initial={
                 "owner": book.organisation.webcare_owner_id,
@@ -720,8 +724,9 @@ def playbook(request: AppRequest) -> HttpResponse:
                 "contact_email": book.organisation.contact_email,
             },
         ),
-        "forms": {kind: form(people=people) for kind, form in PLAYBOOK_FORMS.items()},
-        "template_form": ReplyTemplateForm(),
+        # Each form has its own prefix: several have a title or a language, and ids must stay unique.
+        "forms": {kind: form(prefix=kind, people=people) for kind, form in PLAYBOOK_FORMS.items()},
+        "template_form": ReplyTemplateForm(prefix="template"),
         "purposes": ReplyTemplate.Purpose.choices,
     }
     return render(request, "inbox/playbook.html", context)
@@ -744,7 +749,7 @@ def _playbook_step(request: AppRequest, run: Callable[[Organisation], object], d
 @permission_required("accounts.appoint_roster", raise_exception=True)
 def playbook_roster(request: AppRequest) -> HttpResponse:
     people = [(person.id, str(person)) for person in selectors.people_with_a_role()]
-    form = RosterForm(request.POST, people=people)
+    form = RosterForm(request.POST, prefix="roster", people=people)
     if not form.is_valid():
         messages.error(request, _("Choose people who work in the app."))
         return redirect("inbox:playbook")
@@ -769,7 +774,7 @@ def playbook_add(request: AppRequest, kind: str) -> HttpResponse:
     if kind not in PLAYBOOK_FORMS:
         raise Http404(kind)
     people = [(person.id, str(person)) for person in selectors.people_with_a_role()]
-    form = PLAYBOOK_FORMS[kind](request.POST, people=people)
+    form = PLAYBOOK_FORMS[kind](request.POST, prefix=kind, people=people)
     if not form.is_valid():
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
         return redirect("inbox:playbook")
@@ -797,7 +802,7 @@ def playbook_remove(request: AppRequest, kind: str, item_id: int) -> HttpRespons
 @require_POST
 @permission_required("accounts.manage_playbook", raise_exception=True)
 def playbook_template(request: AppRequest) -> HttpResponse:
-    form = ReplyTemplateForm(request.POST)
+    form = ReplyTemplateForm(request.POST, prefix="template")
     if not form.is_valid():
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
         return redirect("inbox:playbook")

@@ -372,12 +372,13 @@ def test_the_board_keeps_the_playbook_and_staff_read_it(page, browser, live_serv
     dirk = cast(User, UserFactory(username="dirk", first_name="Dirk", last_name="Bakker", role="staff"))
     sign_in(page, "bea")
     page.goto(f"{page.live_server_url}/inbox/playbook/")
+    _ids_unique(page)
 
     # Owner and deputy.
     roster = page.locator("form[action$='/playbook/roster/']")
-    roster.locator("select[name=owner]").select_option(str(sam.id))
-    roster.locator("select[name=deputy]").select_option(str(dirk.id))
-    roster.locator("input[name=contact_email]").fill("webcare@dolfijnen.example")
+    roster.locator("select[name=roster-owner]").select_option(str(sam.id))
+    roster.locator("select[name=roster-deputy]").select_option(str(dirk.id))
+    roster.locator("input[name=roster-contact_email]").fill("webcare@dolfijnen.example")
     roster.locator("button[type=submit]").click()
     who = page.locator("section[aria-labelledby=roster-title]")
     expect(who.locator("strong").first).to_have_text("Sam de Vries")
@@ -388,22 +389,22 @@ def test_the_board_keeps_the_playbook_and_staff_read_it(page, browser, live_serv
     # A house rule.
     rule = "Noem nooit een vrijwilliger bij naam in een openbare reactie."
     add_rule = page.locator("form[action$='/playbook/house_rule/']")
-    add_rule.locator("input[name=text]").fill(rule)
-    add_rule.locator("select[name=language]").select_option("nl")
+    add_rule.locator("input[name=house_rule-text]").fill(rule)
+    add_rule.locator("select[name=house_rule-language]").select_option("nl")
     add_rule.locator("button[type=submit]").click()
     expect(page.locator(".house-rules ol > li").filter(has_text=rule)).to_have_count(1)
 
     # A flagged phrase.
     add_phrase = page.locator("form[action$='/playbook/flagged_phrase/']")
-    add_phrase.locator("input[name=phrase]").fill("daar gaan wij niet over")
-    add_phrase.locator("input[name=advice]").fill("Zeg wie er wel over gaat en breng de klager in contact.")
+    add_phrase.locator("input[name=flagged_phrase-phrase]").fill("daar gaan wij niet over")
+    add_phrase.locator("input[name=flagged_phrase-advice]").fill("Zeg wie er wel over gaat en breng de klager in contact.")
     add_phrase.locator("button[type=submit]").click()
     phrases = page.locator("section[aria-labelledby=phrases-title]")
     expect(phrases.locator("li").filter(has_text="daar gaan wij niet over")).to_have_count(1)
 
     # A four-eyes rule for urgent cases.
     add_four_eyes = page.locator("form[action$='/playbook/four_eyes_rule/']")
-    add_four_eyes.locator("select[name=priority]").select_option("urgent")
+    add_four_eyes.locator("select[name=four_eyes_rule-priority]").select_option("urgent")
     add_four_eyes.locator("button[type=submit]").click()
     four_eyes = page.locator("section[aria-labelledby=four-eyes-title] li")
     expect(four_eyes.filter(has=page.locator("form"))).to_have_count(1)
