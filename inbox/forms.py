@@ -333,3 +333,7 @@ PLAYBOOK_FORMS: dict[str, type[PlaybookItemForm]] = {
     "four_eyes_rule": FourEyesRuleForm,
     "scenario": ScenarioForm,
 }
+
+
+class RemovalOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=RemovalRequest.Outcome.choices, label=_("Outcome"))

@@ -23,6 +23,7 @@ from inbox.models import (
     ImprovementAction,
     MentionEvent,
     Notification,
+    RemovalRequest,
     Reply,
     ReplyTemplate,
     Scenario,

@@ -33,6 +33,7 @@ urlpatterns = [
     path("cases/<int:case_id>/replies/", views.reply_add, name="reply-add"),
     path("cases/<int:case_id>/improvements/", views.improvement_add, name="improvement-add"),
     path("cases/<int:case_id>/removal/", views.removal_add, name="removal-add"),
+    path("removals/<int:request_id>/outcome/", views.removal_outcome, name="removal-outcome"),
     path("replies/<int:reply_id>/approval/", views.reply_request_approval, name="reply-request-approval"),
     path("replies/<int:reply_id>/review/", views.reply_review, name="reply-approve"),
     path("replies/<int:reply_id>/posted/", views.reply_posted, name="reply-posted"),

@@ -37,6 +37,7 @@ from inbox.forms import (
     ImprovementForm,
     MentionFilterForm,
     NoteForm,
+    RemovalOutcomeForm,
     RemovalRequestForm,
     ReplyForm,
     ReplyPostedForm,
@@ -45,7 +46,7 @@ from inbox.forms import (
     RosterForm,
     VersionForm,
 )
-from inbox.models import Case, ImprovementAction, Reply, ReplyTemplate
+from inbox.models import Case, ImprovementAction, RemovalRequest, Reply, ReplyTemplate
 from monitoring.models import Mention
 
 FACETS_CACHE_SECONDS = 30
@@ -460,6 +461,7 @@ def _case_context(request: AppRequest, view: selectors.CaseView) -> dict[str, An
         "close_form": CaseCloseForm(),
         "improvement_form": ImprovementForm(people=people, initial={"owner": user.id}),
         "removal_form": RemovalRequestForm(initial={"platform": first.get_platform_display() if first else ""}),
+        "removal_outcomes": RemovalRequest.Outcome.choices,
         "can_approve": selectors.is_approver(user, case.organisation),
         "may_close": selectors.may_close(user, case),
     }
@@ -839,3 +841,21 @@ def notification_list(request: AppRequest) -> HttpResponse:
     notifications = selectors.notifications_recent(user=request.user)
     services.notifications_mark_read(user=request.user)
     return render(request, "inbox/notification_list.html", {"notifications": notifications})
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def removal_outcome(request: AppRequest, request_id: int) -> HttpResponse:
+    """What the platform answered to a removal request."""
+    removal = selectors.removal_request_visible(user=request.user, request_id=request_id)
+    if removal is None:
+        raise Http404(_("This removal request does not exist."))
+    return _case_step(
+        request,
+        removal.case_id,
+        RemovalOutcomeForm(request.POST),
+        lambda data: services.removal_request_outcome(
+            actor=request.user, request_id=request_id, outcome=data["outcome"]
+        ),
+        _("Recorded."),
+    )

@@ -56,11 +56,19 @@
     picker.addEventListener("change", () => {
       const option = picker.selectedOptions[0];
       if (!option || !option.dataset.body) return;
-      if (textarea.value.trim() && !window.confirm(picker.dataset.replace || "")) return;
-      textarea.value = fill(option.dataset.body);
+      /* Only what the writer typed is worth a question; a template's own text is simply replaced. */
+      const edited = textarea.value.trim() && textarea.value !== textarea.dataset.filled;
+      if (edited && !window.confirm(picker.dataset.replace || "")) return;
+      textarea.value = textarea.dataset.filled = fill(option.dataset.body);
       warn(textarea, box);
       textarea.focus();
     });
+    /* A template that fits the complaint's assessment is chosen already: start from its text. */
+    const fitting = picker.querySelector("option[data-fits]");
+    if (fitting && fitting.selected && !textarea.value.trim()) {
+      textarea.value = textarea.dataset.filled = fill(fitting.dataset.body);
+      warn(textarea, box);
+    }
     form.addEventListener("submit", () => {
       form.querySelectorAll("button[type=submit]").forEach((button) => (button.disabled = true));
     });
