@@ -356,12 +356,14 @@ def poll_round(*, source_ids: list[int], queue: str, timeout: float) -> float:
     from django.utils import timezone as django_timezone
 
     from monitoring.models import Source
-    from monitoring.tasks import source_poll
+    from monitoring.tasks import POLL_BATCH_SIZE, sources_poll
 
     started_at = django_timezone.now()
     started = time.perf_counter()
-    for source_id in source_ids:
-        source_poll.apply_async(args=(source_id,), kwargs={"force": True}, queue=queue)
+    for start in range(0, len(source_ids), POLL_BATCH_SIZE):  # as the beat tick (sources_poll_due) queues them
+        sources_poll.apply_async(
+            args=(source_ids[start : start + POLL_BATCH_SIZE],), kwargs={"force": True}, queue=queue
+        )
     deadline = started + timeout
     while True:
         done = Source.objects.filter(id__in=source_ids, last_polled_at__gte=started_at).count()
@@ -516,8 +518,11 @@ def main() -> None:
                     concurrency=args.concurrency,
                     log_path=work_dir / "worker.log",
                 )
-                log(f"$ monitoring.tasks.source_poll.apply_async((source_id,), {{'force': True}}, queue={queue!r})")
-                log("  for each source, then wait until every source's last_polled_at is past the start")
+                log(f"$ monitoring.tasks.sources_poll.apply_async((source_ids,), {{'force': True}}, queue={queue!r})")
+                log(
+                    "  for each batch of POLL_BATCH_SIZE sources, then wait until every source's last_polled_at "
+                    "is past the start"
+                )
                 postmaster = postmaster_pid()
                 before = cpu_snapshot(worker.process.pid, postmaster)
                 first = poll_round(source_ids=source_ids, queue=queue, timeout=args.timeout)

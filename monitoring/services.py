@@ -7,10 +7,11 @@ import html
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from monitoring.exceptions import FetchError, MonitoringError, ParseError
 from monitoring.feeds.clean import html_clean
 from monitoring.feeds.decide import NewEntry, canonical_url, poll_plan
 from monitoring.feeds.enrich import Signal, enrich
-from monitoring.feeds.fetch import TOTAL_TIMEOUT, feed_fetch
+from monitoring.feeds.fetch import TOTAL_TIMEOUT, FetchRequest, FetchResult, feed_fetch, feeds_fetch
 from monitoring.feeds.parse import ParsedEntry, ParsedFeed, feed_parse, link_unwrap, title_from_text
 from monitoring.feeds.platforms import platform_for_url
 from monitoring.feeds.terms import WatchTerms as ParsedWatchTerms
@@ -83,13 +84,13 @@ def source_create(*, organisation: Organisation, name: str, kind: str, url: str,
 
 
 @contextmanager
-def host_slot(host: str) -> Iterator[bool]:
+def host_slot(host: str, *, seconds: float = TOTAL_TIMEOUT) -> Iterator[bool]:
     """Take one of the ``WEBCARE_FETCH_PER_HOST`` fetch slots for ``host``; yields whether one was free.
 
     Slots live in the shared cache (Redis in production), so the limit holds across worker processes;
-    a slot expires on its own if a worker dies holding it.
+    a slot expires on its own (``seconds`` and half a minute after it was taken) if a worker dies holding it.
     """
-    ttl = int(TOTAL_TIMEOUT) + 30
+    ttl = int(seconds) + 30
     for number in range(settings.WEBCARE_FETCH_PER_HOST):
         key = f"monitoring:host-slot:{host}:{number}"
         if cache.add(key, 1, timeout=ttl):
@@ -118,20 +119,121 @@ def source_claim(*, source_id: int, now: datetime, force: bool = False) -> Sourc
     return source
 
 
-def source_poll(*, source_id: int, force: bool = False) -> PollOutcome | None:
-    """Fetch, parse and store one source's new entries; ``None`` when it was not claimed.
+def sources_claim(*, source_ids: Sequence[int], now: datetime, force: bool = False) -> list[Source]:
+    """Take the due, active ones of ``source_ids`` for one poll each; returns them in id order.
 
-    The network is used outside any transaction; all changes of one poll are stored in one
-    transaction, so a failed fetch or parse changes no mention. Failures are recorded on the
-    source (and in its fetch log), not raised.
+    One transaction: the rows are locked with ``SKIP LOCKED`` and their ``next_poll_at`` moved one
+    interval on, so of two workers racing for a source exactly one gets it and the other skips it.
+    ``force`` takes sources that are not due yet too. Runs one query, plus one per distinct interval.
+    """
+    with transaction.atomic():
+        rows = Source.objects.select_for_update(skip_locked=True).filter(id__in=source_ids, is_active=True)
+        if not force:
+            rows = rows.filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+        sources = list(rows.order_by("id"))
+        by_interval: dict[int, list[int]] = {}
+        for source in sources:
+            source.next_poll_at = now + timedelta(minutes=source.poll_interval_minutes)
+            by_interval.setdefault(source.poll_interval_minutes, []).append(source.id)
+        for minutes, ids in by_interval.items():
+            Source.objects.filter(id__in=ids).update(next_poll_at=now + timedelta(minutes=minutes))
+    return sources
+
+
+@dataclass(frozen=True)
+class PollBatch:
+    outcomes: tuple[PollOutcome, ...]  # one per source that was polled
+    busy: tuple[int, ...] = ()  # sources left unpolled (and due again) because their host had no free slot
+
+
+def source_poll(*, source_id: int, force: bool = False) -> PollOutcome | None:
+    """Poll one source (see ``sources_poll``); ``None`` when it was not claimed or its host was busy."""
+    batch = sources_poll(source_ids=[source_id], force=force)
+    return batch.outcomes[0] if batch.outcomes else None
+
+
+def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch:
+    """Fetch, parse and store the new entries of those of ``source_ids`` this call claims.
+
+    The feeds are fetched concurrently, a thread per host, each host holding one of its
+    ``host_slot``s while its feeds are fetched one after another; sources whose host has no free
+    slot are given back (due at once) and listed in ``busy``. The network is used outside any
+    transaction. Each source with entries is stored in a transaction of its own, so a failed fetch
+    or parse changes no mention and one failing source never stops the others; failures are recorded
+    on the source (and in its fetch log), not raised. The sources answered with 304 are recorded
+    together in one transaction at the end.
     """
     now = timezone.now()
-    started = time.monotonic()
-    source = source_claim(source_id=source_id, now=now, force=force)
-    if source is None:
-        return None
+    sources = sources_claim(source_ids=source_ids, now=now, force=force)
+    if not sources:
+        return PollBatch(outcomes=())
+    by_host: dict[str, list[Source]] = {}
+    for source in sources:
+        by_host.setdefault((urlsplit(source.url).hostname or "").lower(), []).append(source)
+    by_id = {source.id: source for source in sources}
+    host_of = {source.id: host for host, group in by_host.items() for source in group}
+    outcomes: list[PollOutcome] = []
+    not_modified: list[tuple[Source, FetchResult, float]] = []
+    busy: list[Source] = []
+    context = _PollContext()
+    held: dict[str, ExitStack] = {}
     try:
-        result = feed_fetch(source.url, etag=source.etag, last_modified=source.last_modified)
+        for host, group in by_host.items():
+            slot = ExitStack()
+            if slot.enter_context(host_slot(host, seconds=len(group) * TOTAL_TIMEOUT)):
+                held[host] = slot
+            else:
+                slot.close()
+                busy += group
+        if busy:
+            Source.objects.filter(id__in=[source.id for source in busy]).update(next_poll_at=now)
+        groups = [
+            [FetchRequest(key=s.id, url=s.url, etag=s.etag, last_modified=s.last_modified) for s in by_host[host]]
+            for host in held
+        ]
+        waiting = {host: len(by_host[host]) for host in held}
+        for fetched in feeds_fetch(groups):
+            source, result = by_id[fetched.key], fetched.result
+            host = host_of[source.id]
+            waiting[host] -= 1
+            if not waiting[host]:  # the host's last answer is in: free its slot for other workers
+                held.pop(host).close()
+            if isinstance(result, FetchError):
+                outcomes.append(_poll_failed(source, result, now, fetched.started))
+            elif result.is_not_modified and not result.is_permanent_redirect and result.max_age is None:
+                not_modified.append((source, result, fetched.started))
+            else:
+                outcomes.append(_poll_stored(source, result, now, fetched.started, context))
+    finally:
+        for slot in held.values():
+            slot.close()
+    outcomes += _polls_not_modified(not_modified, now)
+    return PollBatch(outcomes=tuple(outcomes), busy=tuple(source.id for source in busy))
+
+
+class _PollContext:
+    """What every source of one batch shares: the signal list and each organisation's watch terms."""
+
+    def __init__(self) -> None:
+        self._signals: tuple[Signal, ...] | None = None
+        self._terms: dict[int, ParsedWatchTerms | None] = {}
+
+    def signals(self) -> tuple[Signal, ...]:
+        if self._signals is None:
+            self._signals = _signals()
+        return self._signals
+
+    def watch_terms(self, source: Source) -> ParsedWatchTerms | None:
+        if source.organisation_id not in self._terms:
+            self._terms[source.organisation_id] = _watch_terms(source)
+        return self._terms[source.organisation_id]
+
+
+def _poll_stored(
+    source: Source, result: FetchResult, now: datetime, started: float, context: _PollContext
+) -> PollOutcome:
+    """Parse what was fetched for ``source`` and store it in one transaction; a parse failure is recorded."""
+    try:
         parsed = None if result.is_not_modified else feed_parse(result.content, url=result.url, kind=source.kind)
         if parsed is not None and not parsed.is_feed:
             raise ParseError(source.url, _("The address did not return a feed we can read."))
@@ -142,7 +244,7 @@ def source_poll(*, source_id: int, force: bool = False) -> PollOutcome | None:
         if parsed is None:
             outcome = PollOutcome(source_id=source.id, is_not_modified=True)
         else:
-            outcome = replace(_store_entries(source, parsed, now), problem=parsed.problem)
+            outcome = replace(_store_entries(source, parsed, now, context), problem=parsed.problem)
             if parsed.query and parsed.query != source.query:
                 source.query = parsed.query
             source.last_problem = parsed.problem
@@ -166,6 +268,25 @@ def source_poll(*, source_id: int, force: bool = False) -> PollOutcome | None:
     return outcome
 
 
+def _polls_not_modified(polls: list[tuple[Source, FetchResult, float]], now: datetime) -> list[PollOutcome]:
+    """Record plain 304 answers (no move, no max-age) in one transaction. Runs two queries."""
+    if not polls:
+        return []
+    outcomes = []
+    logs = []
+    for source, result, started in polls:
+        source.mark_polled(at=now, status=result.status, found=None)
+        source.etag, source.last_modified = result.etag, result.last_modified
+        outcome = PollOutcome(source_id=source.id, is_not_modified=True)
+        outcomes.append(outcome)
+        logs.append(_fetch_log_row(source, now, started, result.status, outcome))
+    with transaction.atomic():
+        sources = [source for source, _result, _started in polls]
+        Source.objects.bulk_update(sources, [*_HEALTH_FIELDS, "etag", "last_modified"])
+        FetchLog.objects.bulk_create(logs)
+    return outcomes
+
+
 _HEALTH_FIELDS = [
     "last_polled_at",
     "last_status",
@@ -176,11 +297,11 @@ _HEALTH_FIELDS = [
 ]
 
 
-def _store_entries(source: Source, parsed: ParsedFeed, now: datetime) -> PollOutcome:
-    """Store what the plan says is new: a mention per new link, a sighting per entry. Runs ~7 queries."""
+def _store_entries(source: Source, parsed: ParsedFeed, now: datetime, context: _PollContext) -> PollOutcome:
+    """Store what the plan says is new: a mention per new link, a sighting per entry. Runs ~5 queries."""
     keys = [entry.key for entry in parsed.entries]
     known = set(Sighting.objects.filter(source=source, external_id__in=keys).values_list("external_id", flat=True))
-    plan = poll_plan(parsed.entries, known_keys=known, terms=_watch_terms(source), is_query=source.is_query)
+    plan = poll_plan(parsed.entries, known_keys=known, terms=context.watch_terms(source), is_query=source.is_query)
     if not plan.new_entries:
         return PollOutcome(source.id, found=len(parsed.entries), duplicates=plan.duplicates, filtered=plan.filtered)
 
@@ -191,7 +312,7 @@ def _store_entries(source: Source, parsed: ParsedFeed, now: datetime) -> PollOut
             "canonical_url", "id"
         )
     )
-    signals = _signals()
+    signals = context.signals()
     repeated = _repeated_authors(organisation_id, {new.entry.author for new in plan.new_entries if new.entry.author})
     fresh: list[Mention] = []
     fresh_links: set[str] = set()
@@ -358,7 +479,11 @@ def _repeated_authors(organisation_id: int, authors: set[str]) -> set[str]:
 
 
 def _fetch_log(source: Source, now: datetime, started: float, status: int | None, outcome: PollOutcome) -> None:
-    FetchLog.objects.create(
+    _fetch_log_row(source, now, started, status, outcome).save()
+
+
+def _fetch_log_row(source: Source, now: datetime, started: float, status: int | None, outcome: PollOutcome) -> FetchLog:
+    return FetchLog(
         source=source,
         started_at=now,
         duration_ms=int((time.monotonic() - started) * 1000),
