@@ -322,23 +322,28 @@ def _store_entries(source: Source, parsed: ParsedFeed, now: datetime, context: _
     # No look-up of the links first: nearly every new entry is a new link, and the insert below skips
     # (and then looks up) those another source brought in already.
     fresh = [
-        _mention(source, new, now, signals, repeated_author=new.entry.author in repeated) for new in plan.new_entries
+        _mention_values(source, new, now, signals, repeated_author=new.entry.author in repeated)
+        for new in plan.new_entries
     ]
-    with_link = [m for m in fresh if m.canonical_url]
-    without_link = [m for m in fresh if not m.canonical_url]
+    with_link = [values for values in fresh if values["canonical_url"]]
+    without_link = [Mention(**values) for values in fresh if not values["canonical_url"]]
     # Two sources may store the same link at once: the unique constraint keeps one, and the other's
     # entry becomes a sighting of it below.
     by_link, inserted = _mentions_insert(with_link, organisation_id=organisation_id)
     Mention.objects.bulk_create(without_link)
     created_ids = [m.id for m in without_link] + list(inserted)
     without_link_ids = iter(m.id for m in without_link)
-    sightings = []
-    for new in plan.new_entries:
-        mention_id = by_link.get(new.canonical_url) or next(without_link_ids)
-        sightings.append(
-            Sighting(mention_id=mention_id, source=source, external_id=new.entry.key, url=new.entry.url, seen_at=now)
-        )
-    _rows_insert(sightings)
+    entries = plan.new_entries
+    _columns_insert(
+        Sighting,
+        {
+            "mention_id": [by_link.get(new.canonical_url) or next(without_link_ids) for new in entries],
+            "source_id": [source.id] * len(entries),
+            "external_id": [new.entry.key for new in entries],
+            "url": [new.entry.url for new in entries],
+            "seen_at": [now] * len(entries),
+        },
+    )
     new_ids = sorted(set(created_ids))
     if new_ids:
         transaction.on_commit(lambda: mentions_ingested.send(sender=Mention, mention_ids=new_ids))
@@ -352,14 +357,15 @@ def _store_entries(source: Source, parsed: ParsedFeed, now: datetime, context: _
     )
 
 
-def _mentions_insert(mentions: list[Mention], *, organisation_id: int) -> tuple[dict[str, int], list[int]]:
-    """Store ``mentions`` (each with a link) but those whose link is stored already, and return
-    ``{link: mention id}`` for all of them and the ids of those inserted. Runs one query, or two when
-    some links were stored already (by an earlier poll, another source or another poll just now)."""
-    links = {mention.canonical_url for mention in mentions}
+def _mentions_insert(mentions: list[dict[str, Any]], *, organisation_id: int) -> tuple[dict[str, int], list[int]]:
+    """Store ``mentions`` (field values, each with a link) but those whose link is stored already, and
+    return ``{link: mention id}`` for all of them and the ids of those inserted. Runs one query, or two
+    when some links were stored already (by an earlier poll, another source or another poll just now)."""
+    links = {mention["canonical_url"] for mention in mentions}
     if not links:
         return {}, []
-    ids = dict(_rows_insert(mentions, returning="canonical_url"))
+    columns = {name: [mention[name] for mention in mentions] for name in mentions[0]}
+    ids = dict(_columns_insert(Mention, columns, returning="canonical_url"))
     inserted = list(ids.values())
     missing = links - ids.keys()
     if missing:
@@ -371,32 +377,37 @@ def _mentions_insert(mentions: list[Mention], *, organisation_id: int) -> tuple[
     return ids, inserted
 
 
-def _rows_insert(rows: Sequence[models.Model], *, returning: str = "") -> list[tuple[Any, int]]:
-    """``bulk_create(rows, ignore_conflicts=True)`` in one statement; with ``returning``, the value of that
-    field and the id of each row it inserted (on PostgreSQL; elsewhere ``[]``).
+def _columns_insert(
+    model: type[models.Model], values: dict[str, list[Any]], *, returning: str = ""
+) -> list[tuple[Any, int]]:
+    """Insert rows given column by column (``{field attname: [value per row]}``; every column the
+    database has no default for), skipping rows that conflict; with ``returning``, the value of that
+    field and the id of each row inserted (on PostgreSQL; elsewhere ``[]``, through ``bulk_create``).
 
     Django binds bulk_create's values on the client, escaping every one of them in Python: for a poll's
-    50 mentions that took longer than reading the feed. On PostgreSQL the columns go to the server as
-    binary arrays instead, unnested there into rows, as Django's own UNNEST insert does.
+    50 mentions that took longer than reading the feed. Here the columns go to the server as binary
+    arrays instead, unnested there into rows, as Django's own UNNEST insert does; and no model
+    instance is made per row.
     """
-    if not rows:
-        return []
-    model = type(rows[0])
     if connection.vendor != "postgresql":
+        rows = [model(**dict(zip(values, row, strict=True))) for row in zip(*values.values(), strict=True)]
         model._default_manager.bulk_create(rows, ignore_conflicts=True)
         return []
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    column = {field.name: connection.ops.quote_name(str(field.column)) for field in model._meta.concrete_fields}
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    fields = [by_attname[attname] for attname in values]
+    quote = connection.ops.quote_name
     # Casts without a length (varchar[], not varchar(500)[]): an over-long value fails, as in Django.
     arrays = ", ".join(f"%b::{str(field.db_type(connection)).split('(')[0]}[]" for field in fields)
     # Only names from the model's metadata are put into the statement; every value is a parameter.
     sql = (
-        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "  # noqa: S608
-        f"({', '.join(column[field.name] for field in fields)}) SELECT * FROM UNNEST({arrays}) ON CONFLICT DO NOTHING"
+        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(str(field.column)) for field in fields)}) "
+        f"SELECT * FROM UNNEST({arrays}) ON CONFLICT DO NOTHING"
     )
     if returning:
-        sql += f" RETURNING {column[returning]}, {column[model._meta.pk.name if model._meta.pk else 'id']}"
-    columns = [_column_values(field, [field.pre_save(row, True) for row in rows]) for field in fields]
+        pk = model._meta.pk.column if model._meta.pk else "id"
+        sql += f" RETURNING {quote(str(by_attname[returning].column))}, {quote(str(pk))}"
+    columns = [_column_values(field, values[field.attname]) for field in fields]
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
@@ -408,40 +419,52 @@ _PLAIN_VALUES = (str, int, type(None))
 
 
 def _column_values(field: models.Field[Any, Any], values: list[Any]) -> list[Any]:
-    """``field.get_db_prep_save`` of each value, skipped where it gives back the string or number it got."""
+    """``field.get_db_prep_save`` of each value, skipped where it gives back the value it got."""
     if isinstance(field, models.JSONField):
         return [connection.ops.adapt_json_value(value, field.encoder) for value in values]
     if isinstance(field, models.CharField | models.TextField | models.ForeignKey) and all(
         type(value) in _PLAIN_VALUES for value in values
     ):
         return values
+    if isinstance(field, models.DateTimeField) and all(
+        isinstance(value, datetime) and value.tzinfo is not None for value in values
+    ):
+        return values  # what get_db_prep_save gives for an aware datetime on PostgreSQL
     return [field.get_db_prep_save(value, connection) for value in values]
 
 
 def _mention(
     source: Source, new: NewEntry, now: datetime, signals: tuple[Signal, ...], *, repeated_author: bool
 ) -> Mention:
+    return Mention(**_mention_values(source, new, now, signals, repeated_author=repeated_author))
+
+
+def _mention_values(
+    source: Source, new: NewEntry, now: datetime, signals: tuple[Signal, ...], *, repeated_author: bool
+) -> dict[str, Any]:
+    """The new entry enriched, as a mention's field values (by attname)."""
     entry = new.entry
     enrichment = enrich(title=entry.title, text=entry.snippet, signals=signals, repeated_author=repeated_author)
-    return Mention(
-        organisation_id=source.organisation_id,
-        source=source,
-        canonical_url=new.canonical_url,
-        url=entry.url,
-        platform=entry.platform,
-        title=entry.title,
-        snippet=entry.snippet,
-        content_html=entry.content_html,
-        author=entry.author,
-        publisher=entry.publisher,
-        language=enrichment.language,
-        suggested_category=enrichment.category,
-        signal_reasons=list(enrichment.reasons),
-        flags=list(enrichment.flags),
-        matched_terms=list(new.matched_terms),
-        published_at=entry.published_at or now,
-        fetched_at=now,
-    )
+    return {
+        "organisation_id": source.organisation_id,
+        "source_id": source.id,
+        "canonical_url": new.canonical_url,
+        "url": entry.url,
+        "platform": entry.platform,
+        "title": entry.title,
+        "snippet": entry.snippet,
+        "content_html": entry.content_html,
+        "author": entry.author,
+        "publisher": entry.publisher,
+        "language": enrichment.language,
+        "suggested_category": enrichment.category,
+        "signal_reasons": list(enrichment.reasons),
+        "flags": list(enrichment.flags),
+        "matched_terms": list(new.matched_terms),
+        "published_at": entry.published_at or now,
+        "fetched_at": now,
+        "added_by_id": None,
+    }
 
 
 def _watch_terms(source: Source) -> ParsedWatchTerms | None:
