@@ -365,24 +365,34 @@ def _mentions_insert(mentions: list[dict[str, Any]], *, organisation_id: int) ->
     if not links:
         return {}, []
     columns = {name: [mention[name] for mention in mentions] for name in mentions[0]}
-    ids = dict(_columns_insert(Mention, columns, returning="canonical_url"))
+    returned = _columns_insert(Mention, columns, returning="canonical_url")
+    ids = dict(returned or [])
     inserted = list(ids.values())
     missing = links - ids.keys()
     if missing:
-        ids.update(
+        # Where the insert could not say which rows it added (bulk_create off PostgreSQL), a mention
+        # of this source with this poll's time is one it added: no other poll of the source runs now.
+        ours = (
+            set() if returned is not None else {(m["canonical_url"], m["source_id"], m["fetched_at"]) for m in mentions}
+        )
+        rows = (
             Mention.objects.filter(organisation_id=organisation_id, canonical_url__in=missing)
             .order_by()
-            .values_list("canonical_url", "id")
+            .values_list("canonical_url", "id", "source_id", "fetched_at")
         )
+        for link, mention_id, source_id, fetched_at in rows:
+            ids[link] = mention_id
+            if (link, source_id, fetched_at) in ours:
+                inserted.append(mention_id)
     return ids, inserted
 
 
 def _columns_insert(
     model: type[models.Model], values: dict[str, list[Any]], *, returning: str = ""
-) -> list[tuple[Any, int]]:
+) -> list[tuple[Any, int]] | None:
     """Insert rows given column by column (``{field attname: [value per row]}``; every column the
     database has no default for), skipping rows that conflict; with ``returning``, the value of that
-    field and the id of each row inserted (on PostgreSQL; elsewhere ``[]``, through ``bulk_create``).
+    field and the id of each row inserted (on PostgreSQL; elsewhere ``None``, through ``bulk_create``).
 
     Django binds bulk_create's values on the client, escaping every one of them in Python: for a poll's
     50 mentions that took longer than reading the feed. Here the columns go to the server as binary
@@ -392,7 +402,7 @@ def _columns_insert(
     if connection.vendor != "postgresql":
         rows = [model(**dict(zip(values, row, strict=True))) for row in zip(*values.values(), strict=True)]
         model._default_manager.bulk_create(rows, ignore_conflicts=True)
-        return []
+        return None
     by_attname = {field.attname: field for field in model._meta.concrete_fields}
     fields = [by_attname[attname] for attname in values]
     quote = connection.ops.quote_name

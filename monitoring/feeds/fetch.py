@@ -25,6 +25,7 @@ import httpcore
 import httpx
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from monitoring.exceptions import FetchError, RefusedAddress
@@ -314,19 +315,21 @@ def feeds_fetch(groups: Sequence[Sequence[FetchRequest]]) -> Iterator[Fetched]:
         return
     done: queue.Queue[Fetched] = queue.Queue(maxsize=FETCH_AHEAD)
     stop = threading.Event()
+    language = translation.get_language()  # errors in the caller's language, as from feed_fetch itself
 
     def run(group: Sequence[FetchRequest]) -> None:
-        for request in group:
-            if stop.is_set():
-                return
-            started = time.monotonic()
-            item = Fetched(key=request.key, result=_fetch_or_error(request), started=started)
-            while not stop.is_set():
-                try:
-                    done.put(item, timeout=0.5)
-                    break
-                except queue.Full:
-                    continue
+        with translation.override(language):
+            for request in group:
+                if stop.is_set():
+                    return
+                started = time.monotonic()
+                item = Fetched(key=request.key, result=_fetch_or_error(request), started=started)
+                while not stop.is_set():
+                    try:
+                        done.put(item, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
 
     with ThreadPoolExecutor(max_workers=min(MAX_FETCH_THREADS, len(groups)), thread_name_prefix="fetch") as pool:
         try:
