@@ -358,6 +358,9 @@ def _read(
 ) -> FetchResult:
     """The body of the last ``response`` (not a redirect) within the size and time caps; raises ``FetchError``."""
     if response.status_code == 304:
+        # A 304 has no body (RFC 9110 15.4.5); reading its end lets the connection serve the next poll,
+        # where closing the response unread would close the connection too.
+        response.read()
         return FetchResult(
             url=str(response.url),
             status=304,

@@ -532,3 +532,13 @@ def test_feeds_fetch_runs_groups_at_once_and_a_group_one_request_at_a_time(feed_
     assert sorted(keys) == [0, 1, 2, 10, 11, 12]
     assert most == {"0": 1, "1": 1}  # never two requests of one group at once
     assert time.monotonic() - started < 1.1  # the two groups ran side by side (6 x 0.2 s one by one)
+
+
+def test_a_304_leaves_its_connection_open_for_the_next_poll(feed_server, connections, fresh_client):
+    first = feed_server.serve("/a.xml", Reply(status=304, headers={"ETag": '"a"'}))
+    second = feed_server.serve("/b.xml", Reply(status=304, headers={"ETag": '"b"'}))
+
+    assert feed_fetch(first, etag='"a"').is_not_modified
+    assert feed_fetch(second, etag='"b"').is_not_modified
+
+    assert len(connections) == 1
