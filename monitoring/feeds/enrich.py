@@ -37,6 +37,7 @@ _DETECT_LANGUAGES = ("nl", "en", "de", "fr", "es", "it", "pt", "tr", "pl", "af")
 _MIN_LETTERS = 8  # below this no detector is reliable ("top", "thanks", "klacht")
 _DETECT_MAX_CHARS = 1000  # the start of a long text is enough to know its language
 _NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|#")  # links and handles are not language
+_NOISE_MARKERS = ("http", "www.", "@", "#")  # every _NOISE match starts with one of these
 
 _QUESTION_MARK = re.compile(r"\?(?![\w=&/%.])")  # not the "?" of a URL query string
 _QUESTION_MARK_WEIGHT = 1
@@ -151,11 +152,23 @@ def detect_language(text: str) -> str:
 
     Loads the language model (about 0.6 s, 100 MB) on the first call in a process.
     """
-    cleaned = _NOISE.sub(" ", text[:_DETECT_MAX_CHARS])
-    if sum(map(str.isalpha, cleaned)) < _MIN_LETTERS:
+    cleaned = text[:_DETECT_MAX_CHARS]
+    if any(marker in cleaned for marker in _NOISE_MARKERS):
+        cleaned = _NOISE.sub(" ", cleaned)
+    if not _has_letters(cleaned, _MIN_LETTERS):
         return "other"
     language, _score = _language_identifier().classify(cleaned)
     return language if language in ("nl", "en") else "other"
+
+
+def _has_letters(text: str, count: int) -> bool:
+    """Whether ``text`` has at least ``count`` letters; stops reading when it has."""
+    for char in text:
+        if char.isalpha():
+            count -= 1
+            if count <= 0:
+                return True
+    return count <= 0
 
 
 def enrich(*, title: str, text: str, signals: Sequence[Signal], repeated_author: bool = False) -> Enrichment:
