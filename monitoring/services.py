@@ -390,8 +390,8 @@ def _mentions_insert(mentions: list[dict[str, Any]], *, organisation_id: int) ->
 def _columns_insert(
     model: type[models.Model], values: dict[str, list[Any]], *, returning: str = ""
 ) -> list[tuple[Any, int]] | None:
-    """Insert rows given column by column (``{field attname: [value per row]}``; every column the
-    database has no default for), skipping rows that conflict; with ``returning``, the value of that
+    """Insert rows given column by column (``{field attname: [value per row]}``; fields left out get
+    their defaults), skipping rows that conflict; with ``returning``, the value of that
     field and the id of each row inserted (on PostgreSQL; elsewhere ``None``, through ``bulk_create``).
 
     Django binds bulk_create's values on the client, escaping every one of them in Python: for a poll's
@@ -404,6 +404,13 @@ def _columns_insert(
         model._default_manager.bulk_create(rows, ignore_conflicts=True)
         return None
     by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    count = len(next(iter(values.values()), []))
+    missing = [field for field in model._meta.concrete_fields if not field.primary_key and field.attname not in values]
+    if missing:
+        # Fields the caller leaves out get what a new instance would hold (defaults, auto_now_add), so a
+        # field added to the model later needs no change here.
+        blank = model()
+        values = {**values, **{field.attname: [field.pre_save(blank, True)] * count for field in missing}}
     fields = [by_attname[attname] for attname in values]
     quote = connection.ops.quote_name
     # Casts without a length (varchar[], not varchar(500)[]): an over-long value fails, as in Django.

@@ -697,3 +697,23 @@ def test_a_link_another_poll_stored_meanwhile_becomes_a_sighting_of_that_mention
     assert ids["https://a.example/2"] == Mention.objects.get(canonical_url="https://a.example/2").id
     assert inserted == [ids["https://a.example/2"]]
     assert Mention.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_column_insert_gives_fields_left_out_their_defaults(organisation):
+    if connection.vendor != "postgresql":
+        pytest.skip("elsewhere the store uses bulk_create itself")
+    source = SourceFactory(organisation=organisation)
+    now = timezone.now()
+    link = "https://a.example/1"
+
+    services._columns_insert(
+        Mention,
+        {"organisation_id": [organisation.id], "source_id": [source.id], "canonical_url": [link], "url": [link],
+         "published_at": [now], "fetched_at": [now]},
+    )  # fmt: skip
+
+    stored = Mention.objects.get(canonical_url=link)
+    blank = Mention()
+    for field in ("platform", "title", "language", "suggested_category", "signal_reasons", "flags", "added_by_id"):
+        assert getattr(stored, field) == getattr(blank, field)
