@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 # Sources per polling task: enough to share one claim, one signal list and one write of the 304s,
 # few enough that both pool processes get work and a task ends well within its host slot.
-POLL_BATCH_SIZE = 50
+POLL_BATCH_SIZE = 25
 HOST_BUSY_RETRY_SECONDS = 3
 
 
