@@ -9,8 +9,9 @@ entries: half Google-Alerts-shaped Atom, half RSS 2.0. Then, in one run:
 
 1. Our first poll: a `celery worker` subprocess (prefork, --concurrency 2) on a private queue with
    the Redis broker runs `monitoring.tasks.sources_poll(source_ids, force=True)` for every batch of
-   POLL_BATCH_SIZE sources (as the beat tick queues them); the clock stops when every source has been polled (read from the database). Every entry is new,
-   so it is fetched, parsed, cleaned, enriched and stored in PostgreSQL.
+   POLL_BATCH_SIZE sources (as the beat tick queues them); the clock stops when every source has
+   been polled (read from the database). Every entry is new, so it is fetched, parsed, cleaned,
+   enriched and stored in PostgreSQL.
 2. Our second poll: the same, every answer a 304.
 3. The worker's memory peak (VmHWM of its main process and each pool child).
 4. `reader` (make_reader on a temporary SQLite file) updating the same N feeds twice with
