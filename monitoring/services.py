@@ -7,7 +7,7 @@ import html
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -192,18 +192,20 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
             for host in held
         ]
         waiting = {host: len(by_host[host]) for host in held}
-        for fetched in feeds_fetch(groups):
-            source, result = by_id[fetched.key], fetched.result
-            host = host_of[source.id]
-            waiting[host] -= 1
-            if not waiting[host]:  # the host's last answer is in: free its slot for other workers
-                held.pop(host).close()
-            if isinstance(result, FetchError):
-                outcomes.append(_poll_failed(source, result, now, fetched.started))
-            elif result.is_not_modified and not result.is_permanent_redirect and result.max_age is None:
-                not_modified.append((source, result, fetched.started))
-            else:
-                outcomes.append(_poll_stored(source, result, now, fetched.started, context))
+        # closing(): should storing fail, the fetch threads stop at once, not when the generator is collected.
+        with closing(feeds_fetch(groups)) as fetches:
+            for fetched in fetches:
+                source, result = by_id[fetched.key], fetched.result
+                host = host_of[source.id]
+                waiting[host] -= 1
+                if not waiting[host]:  # the host's last answer is in: free its slot for other workers
+                    held.pop(host).close()
+                if isinstance(result, FetchError):
+                    outcomes.append(_poll_failed(source, result, now, fetched.started))
+                elif result.is_not_modified and not result.is_permanent_redirect and result.max_age is None:
+                    not_modified.append((source, result, fetched.started))
+                else:
+                    outcomes.append(_poll_stored(source, result, now, fetched.started, context))
     finally:
         for slot in held.values():
             slot.close()

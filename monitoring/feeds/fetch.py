@@ -15,7 +15,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -297,12 +297,14 @@ class Fetched:
     started: float  # time.monotonic() when its fetch began
 
 
-MAX_FETCH_THREADS = 8
-# Fetched bodies that may wait for the caller: a bound on memory while it is busy with earlier ones.
-FETCH_AHEAD = 4
+# Storing an answer takes longer than fetching it, so a few threads keep the caller busy; each holds
+# at most one body while the queue is full. Bodies in memory at once: at most these two added up, plus
+# the one the caller works on (each capped by WEBCARE_FETCH_MAX_BYTES).
+MAX_FETCH_THREADS = 4
+FETCH_AHEAD = 2  # fetched bodies that may wait for the caller
 
 
-def feeds_fetch(groups: Sequence[Sequence[FetchRequest]]) -> Iterator[Fetched]:
+def feeds_fetch(groups: Sequence[Sequence[FetchRequest]]) -> Generator[Fetched, None, None]:
     """``feed_fetch`` every request, yielding each as it completes (a ``FetchError`` as its result).
 
     The groups run at once, each in a thread (at most ``MAX_FETCH_THREADS``) that fetches its

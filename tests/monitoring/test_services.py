@@ -462,3 +462,25 @@ def test_an_author_with_two_recent_mentions_is_flagged_as_repeated(feed_server, 
     flags = dict(Mention.objects.filter(source=source).values_list("author", "flags"))
     assert "repeated_author" in flags["Jan Jansen"]
     assert "repeated_author" not in flags["Piet Bakker"]  # the third one is older than 90 days
+
+
+def test_a_store_that_fails_frees_the_host_and_stops_the_fetches(feed_server, organisation, monkeypatch, settings):
+    from monitoring import services
+    from monitoring.services import host_slot
+
+    settings.WEBCARE_FETCH_PER_HOST = 1
+    sources = [
+        SourceFactory(organisation=organisation, url=feed_server.serve(f"/{n}.xml", Reply(sample("google_alerts.xml"))))
+        for n in range(10)
+    ]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "_poll_stored", broken)
+    with pytest.raises(RuntimeError):
+        sources_poll(source_ids=[source.id for source in sources])
+
+    assert len(feed_server.requests) < 10  # the fetches stopped early
+    with host_slot("127.0.0.1") as free:
+        assert free
