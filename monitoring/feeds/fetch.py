@@ -351,7 +351,7 @@ def _fetch_or_error(request: FetchRequest) -> FetchResult | FetchError:
     except Exception as exc:  # a thread's boundary: the caller records it on the source instead
         logger.exception("Fetching %s failed unexpectedly.", request.url)
         return FetchError(
-            request.url, _("The feed could not be fetched (%(reason)s).") % {"reason": exc}, permanent=False
+            request.url, _("The site could not be reached (%(reason)s).") % {"reason": exc}, permanent=False
         )
 
 

@@ -542,3 +542,16 @@ def test_a_304_leaves_its_connection_open_for_the_next_poll(feed_server, connect
     assert feed_fetch(second, etag='"b"').is_not_modified
 
     assert len(connections) == 1
+
+
+def test_feeds_fetch_turns_an_unexpected_failure_into_a_fetch_error(monkeypatch):
+    def broken(url, **kwargs):
+        raise RuntimeError("a bug in the network stack")
+
+    monkeypatch.setattr(fetch, "feed_fetch", broken)
+
+    [item] = feeds_fetch([[FetchRequest(key=1, url="https://feeds.example.org/a.xml")]])
+
+    assert isinstance(item.result, FetchError)
+    assert not item.result.permanent
+    assert "a bug in the network stack" in str(item.result)
