@@ -173,7 +173,7 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
     by_id = {source.id: source for source in sources}
     host_of = {source.id: host for host, group in by_host.items() for source in group}
     outcomes: list[PollOutcome] = []
-    not_modified: list[tuple[Source, FetchResult, float]] = []
+    not_modified: list[tuple[Source, FetchResult, int]] = []  # with how long its fetch took (ms)
     busy: list[Source] = []
     context = _PollContext()
     held: dict[str, ExitStack] = {}
@@ -203,7 +203,7 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
                 if isinstance(result, FetchError):
                     outcomes.append(_poll_failed(source, result, now, fetched.started))
                 elif result.is_not_modified and not result.is_permanent_redirect and result.max_age is None:
-                    not_modified.append((source, result, fetched.started))
+                    not_modified.append((source, result, _ms_since(fetched.started)))
                 else:
                     outcomes.append(_poll_stored(source, result, now, fetched.started, context))
     finally:
@@ -270,7 +270,7 @@ def _poll_stored(
     return outcome
 
 
-def _polls_not_modified(polls: list[tuple[Source, FetchResult, float]], now: datetime) -> list[PollOutcome]:
+def _polls_not_modified(polls: list[tuple[Source, FetchResult, int]], now: datetime) -> list[PollOutcome]:
     """Record plain 304 answers (no move, no max-age) in one transaction.
 
     Runs two queries, and one more per distinct changed validator pair (a site that sends a new ETag
@@ -281,17 +281,17 @@ def _polls_not_modified(polls: list[tuple[Source, FetchResult, float]], now: dat
     outcomes: list[PollOutcome] = []
     logs: list[FetchLog] = []
     changed: dict[tuple[str, str], list[int]] = {}
-    for source, result, started in polls:
+    for source, result, duration_ms in polls:
         source.mark_polled(at=now, status=result.status, found=None)
         if (result.etag, result.last_modified) != (source.etag, source.last_modified):
             source.etag, source.last_modified = result.etag, result.last_modified
             changed.setdefault((result.etag, result.last_modified), []).append(source.id)
         outcome = PollOutcome(source_id=source.id, is_not_modified=True)
         outcomes.append(outcome)
-        logs.append(_fetch_log_row(source, now, started, result.status, outcome))
+        logs.append(_fetch_log_row(source, now, duration_ms, result.status, outcome))
     with transaction.atomic():
         # The same values as mark_polled gives each of them.
-        Source.objects.filter(id__in=[source.id for source, _result, _started in polls]).update(
+        Source.objects.filter(id__in=[source.id for source, _result, _duration in polls]).update(
             last_polled_at=now, last_status=304, last_success_at=now, last_error="", consecutive_failures=0
         )
         for (etag, last_modified), ids in changed.items():
@@ -538,14 +538,20 @@ def _repeated_authors(organisation_id: int, authors: set[str]) -> set[str]:
 
 
 def _fetch_log(source: Source, now: datetime, started: float, status: int | None, outcome: PollOutcome) -> None:
-    _fetch_log_row(source, now, started, status, outcome).save()
+    _fetch_log_row(source, now, _ms_since(started), status, outcome).save()
 
 
-def _fetch_log_row(source: Source, now: datetime, started: float, status: int | None, outcome: PollOutcome) -> FetchLog:
+def _ms_since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _fetch_log_row(
+    source: Source, now: datetime, duration_ms: int, status: int | None, outcome: PollOutcome
+) -> FetchLog:
     return FetchLog(
         source=source,
         started_at=now,
-        duration_ms=int((time.monotonic() - started) * 1000),
+        duration_ms=duration_ms,
         status=status,
         found=outcome.found,
         new=outcome.new,
