@@ -80,6 +80,8 @@ class Enrichment:
     flags: tuple[str, ...]  # from FLAGS and "repeated_author", in that order
 
 
+# A poll normalises each entry's title and text twice (watch terms, then signals): remember a feed's worth.
+@functools.lru_cache(maxsize=512)
 def normalise(text: str) -> str:
     """``text`` lowercased, without accents, with typographic apostrophes made plain and runs of
     whitespace folded into one space."""
