@@ -8,9 +8,10 @@ A loopback server (tests/feedserver.py, threaded, ETag/If-None-Match → 304) se
 entries: half Google-Alerts-shaped Atom, half RSS 2.0. Then, in one run:
 
 1. Our first poll: a `celery worker` subprocess (prefork, --concurrency 2) on a private queue with
-   the Redis broker runs `monitoring.tasks.source_poll(source_id, force=True)` for every source;
-   the clock stops when every source has been polled (read from the database). Every entry is new,
-   so it is fetched, parsed, cleaned, enriched and stored in PostgreSQL.
+   the Redis broker runs `monitoring.tasks.sources_poll(source_ids, force=True)` for every batch of
+   POLL_BATCH_SIZE sources (as the beat tick queues them); the clock stops when every source has
+   been polled (read from the database). Every entry is new, so it is fetched, parsed, cleaned,
+   enriched and stored in PostgreSQL.
 2. Our second poll: the same, every answer a 304.
 3. The worker's memory peak (VmHWM of its main process and each pool child).
 4. `reader` (make_reader on a temporary SQLite file) updating the same N feeds twice with
@@ -356,12 +357,14 @@ def poll_round(*, source_ids: list[int], queue: str, timeout: float) -> float:
     from django.utils import timezone as django_timezone
 
     from monitoring.models import Source
-    from monitoring.tasks import source_poll
+    from monitoring.tasks import POLL_BATCH_SIZE, sources_poll
 
     started_at = django_timezone.now()
     started = time.perf_counter()
-    for source_id in source_ids:
-        source_poll.apply_async(args=(source_id,), kwargs={"force": True}, queue=queue)
+    for start in range(0, len(source_ids), POLL_BATCH_SIZE):  # as the beat tick (sources_poll_due) queues them
+        sources_poll.apply_async(
+            args=(source_ids[start : start + POLL_BATCH_SIZE],), kwargs={"force": True}, queue=queue
+        )
     deadline = started + timeout
     while True:
         done = Source.objects.filter(id__in=source_ids, last_polled_at__gte=started_at).count()
@@ -395,16 +398,18 @@ def reader_run(urls: list[str], served: Served) -> tuple[float, float, int]:
             for url in urls:
                 reader.add_feed(url)
             log("$ reader.update_feeds(scheduled=False)  # all new")
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             reader.update_feeds(scheduled=False)
             first = time.perf_counter() - started
             entries = reader.get_entry_counts().total
             log(f"  {first:.2f} s, {entries} entries, answers {served.take()}")
+            log(f"  CPU s: reader and the feed server (this process) {time.process_time() - cpu:.1f}")
             log("$ reader.update_feeds(scheduled=False)  # all 304")
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             reader.update_feeds(scheduled=False)
             second = time.perf_counter() - started
             log(f"  {second:.2f} s, answers {served.take()}")
+            log(f"  CPU s: reader and the feed server (this process) {time.process_time() - cpu:.1f}")
         finally:
             reader.close()
     return first, second, entries
@@ -516,8 +521,11 @@ def main() -> None:
                     concurrency=args.concurrency,
                     log_path=work_dir / "worker.log",
                 )
-                log(f"$ monitoring.tasks.source_poll.apply_async((source_id,), {{'force': True}}, queue={queue!r})")
-                log("  for each source, then wait until every source's last_polled_at is past the start")
+                log(f"$ monitoring.tasks.sources_poll.apply_async((source_ids,), {{'force': True}}, queue={queue!r})")
+                log(
+                    "  for each batch of POLL_BATCH_SIZE sources, then wait until every source's last_polled_at "
+                    "is past the start"
+                )
                 postmaster = postmaster_pid()
                 before = cpu_snapshot(worker.process.pid, postmaster)
                 first = poll_round(source_ids=source_ids, queue=queue, timeout=args.timeout)

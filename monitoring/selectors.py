@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from django.db.models import Q, QuerySet
 
@@ -49,14 +48,6 @@ def source_fetch_log(user: User, source_id: int, *, limit: int = 20) -> list[Fet
     if not user.has_perm("monitoring.change_source"):
         return []
     return list(FetchLog.objects.filter(source_id=source_id)[:limit])
-
-
-def source_host(source_id: int) -> str | None:
-    """The host a source's feed is fetched from (lower-case), or None when there is no such source."""
-    url = Source.objects.filter(id=source_id).values_list("url", flat=True).first()
-    if url is None:
-        return None
-    return (urlsplit(url).hostname or "").lower()
 
 
 def watch_terms_for(organisation: Organisation) -> WatchTerms | None:

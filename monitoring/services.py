@@ -7,10 +7,11 @@ import html
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from monitoring.exceptions import FetchError, MonitoringError, ParseError
 from monitoring.feeds.clean import html_clean
 from monitoring.feeds.decide import NewEntry, canonical_url, poll_plan
 from monitoring.feeds.enrich import Signal, enrich
-from monitoring.feeds.fetch import TOTAL_TIMEOUT, feed_fetch
+from monitoring.feeds.fetch import TOTAL_TIMEOUT, FetchRequest, FetchResult, feed_fetch, feeds_fetch
 from monitoring.feeds.parse import ParsedEntry, ParsedFeed, feed_parse, link_unwrap, title_from_text
 from monitoring.feeds.platforms import platform_for_url
 from monitoring.feeds.terms import WatchTerms as ParsedWatchTerms
@@ -83,13 +84,13 @@ def source_create(*, organisation: Organisation, name: str, kind: str, url: str,
 
 
 @contextmanager
-def host_slot(host: str) -> Iterator[bool]:
+def host_slot(host: str, *, seconds: float = TOTAL_TIMEOUT) -> Iterator[bool]:
     """Take one of the ``WEBCARE_FETCH_PER_HOST`` fetch slots for ``host``; yields whether one was free.
 
     Slots live in the shared cache (Redis in production), so the limit holds across worker processes;
-    a slot expires on its own if a worker dies holding it.
+    a slot expires on its own (``seconds`` and half a minute after it was taken) if a worker dies holding it.
     """
-    ttl = int(TOTAL_TIMEOUT) + 30
+    ttl = int(seconds) + 30
     for number in range(settings.WEBCARE_FETCH_PER_HOST):
         key = f"monitoring:host-slot:{host}:{number}"
         if cache.add(key, 1, timeout=ttl):
@@ -118,20 +119,123 @@ def source_claim(*, source_id: int, now: datetime, force: bool = False) -> Sourc
     return source
 
 
-def source_poll(*, source_id: int, force: bool = False) -> PollOutcome | None:
-    """Fetch, parse and store one source's new entries; ``None`` when it was not claimed.
+def sources_claim(*, source_ids: Sequence[int], now: datetime, force: bool = False) -> list[Source]:
+    """Take the due, active ones of ``source_ids`` for one poll each; returns them in id order.
 
-    The network is used outside any transaction; all changes of one poll are stored in one
-    transaction, so a failed fetch or parse changes no mention. Failures are recorded on the
-    source (and in its fetch log), not raised.
+    One transaction: the rows are locked with ``SKIP LOCKED`` and their ``next_poll_at`` moved one
+    interval on, so of two workers racing for a source exactly one gets it and the other skips it.
+    ``force`` takes sources that are not due yet too. Runs one query, plus one per distinct interval.
+    """
+    with transaction.atomic():
+        rows = Source.objects.select_for_update(skip_locked=True).filter(id__in=source_ids, is_active=True)
+        if not force:
+            rows = rows.filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+        sources = list(rows.order_by("id"))
+        by_interval: dict[int, list[int]] = {}
+        for source in sources:
+            source.next_poll_at = now + timedelta(minutes=source.poll_interval_minutes)
+            by_interval.setdefault(source.poll_interval_minutes, []).append(source.id)
+        for minutes, ids in by_interval.items():
+            Source.objects.filter(id__in=ids).update(next_poll_at=now + timedelta(minutes=minutes))
+    return sources
+
+
+@dataclass(frozen=True)
+class PollBatch:
+    outcomes: tuple[PollOutcome, ...]  # one per source that was polled
+    busy: tuple[int, ...] = ()  # sources left unpolled (and due again) because their host had no free slot
+
+
+def source_poll(*, source_id: int, force: bool = False) -> PollOutcome | None:
+    """Poll one source (see ``sources_poll``); ``None`` when it was not claimed or its host was busy."""
+    batch = sources_poll(source_ids=[source_id], force=force)
+    return batch.outcomes[0] if batch.outcomes else None
+
+
+def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch:
+    """Fetch, parse and store the new entries of those of ``source_ids`` this call claims.
+
+    The feeds are fetched concurrently, a thread per host, each host holding one of its
+    ``host_slot``s while its feeds are fetched one after another; sources whose host has no free
+    slot are given back (due at once) and listed in ``busy``. The network is used outside any
+    transaction. Each source with entries is stored in a transaction of its own, so a failed fetch
+    or parse changes no mention and one failing source never stops the others; failures are recorded
+    on the source (and in its fetch log), not raised. The sources answered with 304 are recorded
+    together in one transaction at the end.
     """
     now = timezone.now()
-    started = time.monotonic()
-    source = source_claim(source_id=source_id, now=now, force=force)
-    if source is None:
-        return None
+    sources = sources_claim(source_ids=source_ids, now=now, force=force)
+    if not sources:
+        return PollBatch(outcomes=())
+    by_host: dict[str, list[Source]] = {}
+    for source in sources:
+        by_host.setdefault((urlsplit(source.url).hostname or "").lower(), []).append(source)
+    by_id = {source.id: source for source in sources}
+    host_of = {source.id: host for host, group in by_host.items() for source in group}
+    outcomes: list[PollOutcome] = []
+    not_modified: list[tuple[Source, FetchResult, int]] = []  # with how long its fetch took (ms)
+    busy: list[Source] = []
+    context = _PollContext()
+    held: dict[str, ExitStack] = {}
     try:
-        result = feed_fetch(source.url, etag=source.etag, last_modified=source.last_modified)
+        for host, group in by_host.items():
+            slot = ExitStack()
+            if slot.enter_context(host_slot(host, seconds=len(group) * TOTAL_TIMEOUT)):
+                held[host] = slot
+            else:
+                slot.close()
+                busy += group
+        if busy:
+            Source.objects.filter(id__in=[source.id for source in busy]).update(next_poll_at=now)
+        groups = [
+            [FetchRequest(key=s.id, url=s.url, etag=s.etag, last_modified=s.last_modified) for s in by_host[host]]
+            for host in held
+        ]
+        waiting = {host: len(by_host[host]) for host in held}
+        # closing(): should storing fail, the fetch threads stop at once, not when the generator is collected.
+        with closing(feeds_fetch(groups)) as fetches:
+            for fetched in fetches:
+                source, result = by_id[fetched.key], fetched.result
+                host = host_of[source.id]
+                waiting[host] -= 1
+                if not waiting[host]:  # the host's last answer is in: free its slot for other workers
+                    held.pop(host).close()
+                if isinstance(result, FetchError):
+                    outcomes.append(_poll_failed(source, result, now, fetched.started))
+                elif result.is_not_modified and not result.is_permanent_redirect and result.max_age is None:
+                    not_modified.append((source, result, _ms_since(fetched.started)))
+                else:
+                    outcomes.append(_poll_stored(source, result, now, fetched.started, context))
+    finally:
+        for slot in held.values():
+            slot.close()
+    outcomes += _polls_not_modified(not_modified, now)
+    return PollBatch(outcomes=tuple(outcomes), busy=tuple(source.id for source in busy))
+
+
+class _PollContext:
+    """What every source of one batch shares: the signal list and each organisation's watch terms."""
+
+    def __init__(self) -> None:
+        self._signals: tuple[Signal, ...] | None = None
+        self._terms: dict[int, ParsedWatchTerms | None] = {}
+
+    def signals(self) -> tuple[Signal, ...]:
+        if self._signals is None:
+            self._signals = _signals()
+        return self._signals
+
+    def watch_terms(self, source: Source) -> ParsedWatchTerms | None:
+        if source.organisation_id not in self._terms:
+            self._terms[source.organisation_id] = _watch_terms(source)
+        return self._terms[source.organisation_id]
+
+
+def _poll_stored(
+    source: Source, result: FetchResult, now: datetime, started: float, context: _PollContext
+) -> PollOutcome:
+    """Parse what was fetched for ``source`` and store it in one transaction; a parse failure is recorded."""
+    try:
         parsed = None if result.is_not_modified else feed_parse(result.content, url=result.url, kind=source.kind)
         if parsed is not None and not parsed.is_feed:
             raise ParseError(source.url, _("The address did not return a feed we can read."))
@@ -142,7 +246,7 @@ def source_poll(*, source_id: int, force: bool = False) -> PollOutcome | None:
         if parsed is None:
             outcome = PollOutcome(source_id=source.id, is_not_modified=True)
         else:
-            outcome = replace(_store_entries(source, parsed, now), problem=parsed.problem)
+            outcome = replace(_store_entries(source, parsed, now, context), problem=parsed.problem)
             if parsed.query and parsed.query != source.query:
                 source.query = parsed.query
             source.last_problem = parsed.problem
@@ -166,6 +270,36 @@ def source_poll(*, source_id: int, force: bool = False) -> PollOutcome | None:
     return outcome
 
 
+def _polls_not_modified(polls: list[tuple[Source, FetchResult, int]], now: datetime) -> list[PollOutcome]:
+    """Record plain 304 answers (no move, no max-age) in one transaction.
+
+    Runs two queries, and one more per distinct changed validator pair (a site that sends a new ETag
+    with its 304). ``bulk_update`` would build a CASE per row and field: slower than the fetches.
+    """
+    if not polls:
+        return []
+    outcomes: list[PollOutcome] = []
+    logs: list[FetchLog] = []
+    changed: dict[tuple[str, str], list[int]] = {}
+    for source, result, duration_ms in polls:
+        source.mark_polled(at=now, status=result.status, found=None)
+        if (result.etag, result.last_modified) != (source.etag, source.last_modified):
+            source.etag, source.last_modified = result.etag, result.last_modified
+            changed.setdefault((result.etag, result.last_modified), []).append(source.id)
+        outcome = PollOutcome(source_id=source.id, is_not_modified=True)
+        outcomes.append(outcome)
+        logs.append(_fetch_log_row(source, now, duration_ms, result.status, outcome))
+    with transaction.atomic():
+        # The same values as mark_polled gives each of them.
+        Source.objects.filter(id__in=[source.id for source, _result, _duration in polls]).update(
+            last_polled_at=now, last_status=304, last_success_at=now, last_error="", consecutive_failures=0
+        )
+        for (etag, last_modified), ids in changed.items():
+            Source.objects.filter(id__in=ids).update(etag=etag, last_modified=last_modified)
+        FetchLog.objects.bulk_create(logs)
+    return outcomes
+
+
 _HEALTH_FIELDS = [
     "last_polled_at",
     "last_status",
@@ -176,47 +310,42 @@ _HEALTH_FIELDS = [
 ]
 
 
-def _store_entries(source: Source, parsed: ParsedFeed, now: datetime) -> PollOutcome:
-    """Store what the plan says is new: a mention per new link, a sighting per entry. Runs ~7 queries."""
+def _store_entries(source: Source, parsed: ParsedFeed, now: datetime, context: _PollContext) -> PollOutcome:
+    """Store what the plan says is new: a mention per new link, a sighting per entry. Runs ~5 queries."""
     keys = [entry.key for entry in parsed.entries]
     known = set(Sighting.objects.filter(source=source, external_id__in=keys).values_list("external_id", flat=True))
-    plan = poll_plan(parsed.entries, known_keys=known, terms=_watch_terms(source), is_query=source.is_query)
+    plan = poll_plan(parsed.entries, known_keys=known, terms=context.watch_terms(source), is_query=source.is_query)
     if not plan.new_entries:
         return PollOutcome(source.id, found=len(parsed.entries), duplicates=plan.duplicates, filtered=plan.filtered)
 
     organisation_id = source.organisation_id
-    links = {new.canonical_url for new in plan.new_entries if new.canonical_url}
-    existing = dict(
-        Mention.objects.filter(organisation_id=organisation_id, canonical_url__in=links).values_list(
-            "canonical_url", "id"
-        )
-    )
-    signals = _signals()
+    signals = context.signals()
     repeated = _repeated_authors(organisation_id, {new.entry.author for new in plan.new_entries if new.entry.author})
-    fresh: list[Mention] = []
-    fresh_links: set[str] = set()
-    for new in plan.new_entries:
-        if new.canonical_url and (new.canonical_url in existing or new.canonical_url in fresh_links):
-            continue
-        fresh_links.add(new.canonical_url)
-        fresh.append(_mention(source, new, now, signals, repeated_author=new.entry.author in repeated))
-    with_link = [m for m in fresh if m.canonical_url]
-    without_link = [m for m in fresh if not m.canonical_url]
+    # No look-up of the links first: nearly every new entry is a new link, and the insert below skips
+    # (and then looks up) those another source brought in already.
+    fresh = [
+        _mention_values(source, new, now, signals, repeated_author=new.entry.author in repeated)
+        for new in plan.new_entries
+    ]
+    with_link = [values for values in fresh if values["canonical_url"]]
+    without_link = [Mention(**values) for values in fresh if not values["canonical_url"]]
     # Two sources may store the same link at once: the unique constraint keeps one, and the other's
     # entry becomes a sighting of it below.
-    by_link = _mentions_insert(with_link, organisation_id=organisation_id)
+    by_link, inserted = _mentions_insert(with_link, organisation_id=organisation_id)
     Mention.objects.bulk_create(without_link)
-    created_ids = [m.id for m in without_link] + [
-        by_link[m.canonical_url] for m in with_link if by_link.get(m.canonical_url) not in existing.values()
-    ]
+    created_ids = [m.id for m in without_link] + list(inserted)
     without_link_ids = iter(m.id for m in without_link)
-    sightings = []
-    for new in plan.new_entries:
-        mention_id = by_link.get(new.canonical_url) or existing.get(new.canonical_url) or next(without_link_ids)
-        sightings.append(
-            Sighting(mention_id=mention_id, source=source, external_id=new.entry.key, url=new.entry.url, seen_at=now)
-        )
-    _rows_insert(sightings)
+    entries = plan.new_entries
+    _columns_insert(
+        Sighting,
+        {
+            "mention_id": [by_link.get(new.canonical_url) or next(without_link_ids) for new in entries],
+            "source_id": [source.id] * len(entries),
+            "external_id": [new.entry.key for new in entries],
+            "url": [new.entry.url for new in entries],
+            "seen_at": [now] * len(entries),
+        },
+    )
     new_ids = sorted(set(created_ids))
     if new_ids:
         transaction.on_commit(lambda: mentions_ingested.send(sender=Mention, mention_ids=new_ids))
@@ -230,49 +359,74 @@ def _store_entries(source: Source, parsed: ParsedFeed, now: datetime) -> PollOut
     )
 
 
-def _mentions_insert(mentions: list[Mention], *, organisation_id: int) -> dict[str, int]:
-    """Store ``mentions`` (each with a link) but those whose link another poll stored meanwhile, and return
-    ``{link: mention id}`` for all of them. Runs one query, or two when another poll got to a link first."""
-    links = {mention.canonical_url for mention in mentions}
+def _mentions_insert(mentions: list[dict[str, Any]], *, organisation_id: int) -> tuple[dict[str, int], list[int]]:
+    """Store ``mentions`` (field values, each with a link) but those whose link is stored already, and
+    return ``{link: mention id}`` for all of them and the ids of those inserted. Runs one query, or two
+    when some links were stored already (by an earlier poll, another source or another poll just now)."""
+    links = {mention["canonical_url"] for mention in mentions}
     if not links:
-        return {}
-    ids = dict(_rows_insert(mentions, returning="canonical_url"))
+        return {}, []
+    columns = {name: [mention[name] for mention in mentions] for name in mentions[0]}
+    returned = _columns_insert(Mention, columns, returning="canonical_url")
+    ids = dict(returned or [])
+    inserted = list(ids.values())
     missing = links - ids.keys()
     if missing:
-        ids.update(
-            Mention.objects.filter(organisation_id=organisation_id, canonical_url__in=missing).values_list(
-                "canonical_url", "id"
-            )
+        # Where the insert could not say which rows it added (bulk_create off PostgreSQL), a mention
+        # of this source with this poll's time is one it added: no other poll of the source runs now.
+        ours = (
+            set() if returned is not None else {(m["canonical_url"], m["source_id"], m["fetched_at"]) for m in mentions}
         )
-    return ids
+        rows = (
+            Mention.objects.filter(organisation_id=organisation_id, canonical_url__in=missing)
+            .order_by()
+            .values_list("canonical_url", "id", "source_id", "fetched_at")
+        )
+        for link, mention_id, source_id, fetched_at in rows:
+            ids[link] = mention_id
+            if (link, source_id, fetched_at) in ours:
+                inserted.append(mention_id)
+    return ids, inserted
 
 
-def _rows_insert(rows: Sequence[models.Model], *, returning: str = "") -> list[tuple[Any, int]]:
-    """``bulk_create(rows, ignore_conflicts=True)`` in one statement; with ``returning``, the value of that
-    field and the id of each row it inserted (on PostgreSQL; elsewhere ``[]``).
+def _columns_insert(
+    model: type[models.Model], values: dict[str, list[Any]], *, returning: str = ""
+) -> list[tuple[Any, int]] | None:
+    """Insert rows given column by column (``{field attname: [value per row]}``; fields left out get
+    their defaults), skipping rows that conflict; with ``returning``, the value of that
+    field and the id of each row inserted (on PostgreSQL; elsewhere ``None``, through ``bulk_create``).
 
     Django binds bulk_create's values on the client, escaping every one of them in Python: for a poll's
-    50 mentions that took longer than reading the feed. On PostgreSQL the columns go to the server as
-    binary arrays instead, unnested there into rows, as Django's own UNNEST insert does.
+    50 mentions that took longer than reading the feed. Here the columns go to the server as binary
+    arrays instead, unnested there into rows, as Django's own UNNEST insert does; and no model
+    instance is made per row.
     """
-    if not rows:
-        return []
-    model = type(rows[0])
     if connection.vendor != "postgresql":
+        rows = [model(**dict(zip(values, row, strict=True))) for row in zip(*values.values(), strict=True)]
         model._default_manager.bulk_create(rows, ignore_conflicts=True)
-        return []
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    column = {field.name: connection.ops.quote_name(str(field.column)) for field in model._meta.concrete_fields}
+        return None
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    count = len(next(iter(values.values()), []))
+    missing = [field for field in model._meta.concrete_fields if not field.primary_key and field.attname not in values]
+    if missing:
+        # Fields the caller leaves out get what a new instance would hold (defaults, auto_now_add), so a
+        # field added to the model later needs no change here.
+        blank = model()
+        values = {**values, **{field.attname: [field.pre_save(blank, True)] * count for field in missing}}
+    fields = [by_attname[attname] for attname in values]
+    quote = connection.ops.quote_name
     # Casts without a length (varchar[], not varchar(500)[]): an over-long value fails, as in Django.
     arrays = ", ".join(f"%b::{str(field.db_type(connection)).split('(')[0]}[]" for field in fields)
     # Only names from the model's metadata are put into the statement; every value is a parameter.
     sql = (
-        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "  # noqa: S608
-        f"({', '.join(column[field.name] for field in fields)}) SELECT * FROM UNNEST({arrays}) ON CONFLICT DO NOTHING"
+        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(str(field.column)) for field in fields)}) "
+        f"SELECT * FROM UNNEST({arrays}) ON CONFLICT DO NOTHING"
     )
     if returning:
-        sql += f" RETURNING {column[returning]}, {column[model._meta.pk.name if model._meta.pk else 'id']}"
-    columns = [_column_values(field, [field.pre_save(row, True) for row in rows]) for field in fields]
+        pk = model._meta.pk.column if model._meta.pk else "id"
+        sql += f" RETURNING {quote(str(by_attname[returning].column))}, {quote(str(pk))}"
+    columns = [_column_values(field, values[field.attname]) for field in fields]
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
@@ -284,40 +438,52 @@ _PLAIN_VALUES = (str, int, type(None))
 
 
 def _column_values(field: models.Field[Any, Any], values: list[Any]) -> list[Any]:
-    """``field.get_db_prep_save`` of each value, skipped where it gives back the string or number it got."""
+    """``field.get_db_prep_save`` of each value, skipped where it gives back the value it got."""
     if isinstance(field, models.JSONField):
         return [connection.ops.adapt_json_value(value, field.encoder) for value in values]
     if isinstance(field, models.CharField | models.TextField | models.ForeignKey) and all(
         type(value) in _PLAIN_VALUES for value in values
     ):
         return values
+    if isinstance(field, models.DateTimeField) and all(
+        isinstance(value, datetime) and value.tzinfo is not None for value in values
+    ):
+        return values  # what get_db_prep_save gives for an aware datetime on PostgreSQL
     return [field.get_db_prep_save(value, connection) for value in values]
 
 
 def _mention(
     source: Source, new: NewEntry, now: datetime, signals: tuple[Signal, ...], *, repeated_author: bool
 ) -> Mention:
+    return Mention(**_mention_values(source, new, now, signals, repeated_author=repeated_author))
+
+
+def _mention_values(
+    source: Source, new: NewEntry, now: datetime, signals: tuple[Signal, ...], *, repeated_author: bool
+) -> dict[str, Any]:
+    """The new entry enriched, as a mention's field values (by attname)."""
     entry = new.entry
     enrichment = enrich(title=entry.title, text=entry.snippet, signals=signals, repeated_author=repeated_author)
-    return Mention(
-        organisation_id=source.organisation_id,
-        source=source,
-        canonical_url=new.canonical_url,
-        url=entry.url,
-        platform=entry.platform,
-        title=entry.title,
-        snippet=entry.snippet,
-        content_html=entry.content_html,
-        author=entry.author,
-        publisher=entry.publisher,
-        language=enrichment.language,
-        suggested_category=enrichment.category,
-        signal_reasons=list(enrichment.reasons),
-        flags=list(enrichment.flags),
-        matched_terms=list(new.matched_terms),
-        published_at=entry.published_at or now,
-        fetched_at=now,
-    )
+    return {
+        "organisation_id": source.organisation_id,
+        "source_id": source.id,
+        "canonical_url": new.canonical_url,
+        "url": entry.url,
+        "platform": entry.platform,
+        "title": entry.title,
+        "snippet": entry.snippet,
+        "content_html": entry.content_html,
+        "author": entry.author,
+        "publisher": entry.publisher,
+        "language": enrichment.language,
+        "suggested_category": enrichment.category,
+        "signal_reasons": list(enrichment.reasons),
+        "flags": list(enrichment.flags),
+        "matched_terms": list(new.matched_terms),
+        "published_at": entry.published_at or now,
+        "fetched_at": now,
+        "added_by_id": None,
+    }
 
 
 def _watch_terms(source: Source) -> ParsedWatchTerms | None:
@@ -344,10 +510,24 @@ REPEATED_AUTHOR_DAYS = 90
 
 
 def _repeated_authors(organisation_id: int, authors: set[str]) -> set[str]:
-    """Authors with at least two earlier mentions in the last 90 days: persistent voices to notice."""
+    """Authors with at least two earlier mentions in the last 90 days: persistent voices to notice.
+
+    Runs one query. On PostgreSQL it stops at the second mention of each author (an index look-up
+    per author), where counting them all read every recent mention of a prolific author at each poll.
+    """
     if not authors:
         return set()
     since = timezone.now() - timedelta(days=REPEATED_AUTHOR_DAYS)
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Mention._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT a.author FROM unnest(%s::text[]) AS a(author) WHERE ("  # noqa: S608 (a model's table name)
+                f"SELECT count(*) FROM (SELECT 1 FROM {table} AS m WHERE m.organisation_id = %s "
+                "AND m.author = a.author AND m.published_at >= %s LIMIT %s) AS earlier) >= %s",
+                [sorted(authors), organisation_id, since, REPEATED_AUTHOR_MENTIONS, REPEATED_AUTHOR_MENTIONS],
+            )
+            return {row[0] for row in cursor.fetchall()}
     rows = (
         Mention.objects.filter(organisation_id=organisation_id, author__in=authors, published_at__gte=since)
         .values("author")
@@ -358,10 +538,20 @@ def _repeated_authors(organisation_id: int, authors: set[str]) -> set[str]:
 
 
 def _fetch_log(source: Source, now: datetime, started: float, status: int | None, outcome: PollOutcome) -> None:
-    FetchLog.objects.create(
+    _fetch_log_row(source, now, _ms_since(started), status, outcome).save()
+
+
+def _ms_since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _fetch_log_row(
+    source: Source, now: datetime, duration_ms: int, status: int | None, outcome: PollOutcome
+) -> FetchLog:
+    return FetchLog(
         source=source,
         started_at=now,
-        duration_ms=int((time.monotonic() - started) * 1000),
+        duration_ms=duration_ms,
         status=status,
         found=outcome.found,
         new=outcome.new,

@@ -37,6 +37,7 @@ _DETECT_LANGUAGES = ("nl", "en", "de", "fr", "es", "it", "pt", "tr", "pl", "af")
 _MIN_LETTERS = 8  # below this no detector is reliable ("top", "thanks", "klacht")
 _DETECT_MAX_CHARS = 1000  # the start of a long text is enough to know its language
 _NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|#")  # links and handles are not language
+_NOISE_MARKERS = ("http", "www.", "@", "#")  # every _NOISE match starts with one of these
 
 _QUESTION_MARK = re.compile(r"\?(?![\w=&/%.])")  # not the "?" of a URL query string
 _QUESTION_MARK_WEIGHT = 1
@@ -79,6 +80,8 @@ class Enrichment:
     flags: tuple[str, ...]  # from FLAGS and "repeated_author", in that order
 
 
+# A poll normalises each entry's title and text twice (watch terms, then signals): remember a feed's worth.
+@functools.lru_cache(maxsize=512)
 def normalise(text: str) -> str:
     """``text`` lowercased, without accents, with typographic apostrophes made plain and runs of
     whitespace folded into one space."""
@@ -151,11 +154,23 @@ def detect_language(text: str) -> str:
 
     Loads the language model (about 0.6 s, 100 MB) on the first call in a process.
     """
-    cleaned = _NOISE.sub(" ", text[:_DETECT_MAX_CHARS])
-    if sum(map(str.isalpha, cleaned)) < _MIN_LETTERS:
+    cleaned = text[:_DETECT_MAX_CHARS]
+    if any(marker in cleaned for marker in _NOISE_MARKERS):
+        cleaned = _NOISE.sub(" ", cleaned)
+    if not _has_letters(cleaned, _MIN_LETTERS):
         return "other"
     language, _score = _language_identifier().classify(cleaned)
     return language if language in ("nl", "en") else "other"
+
+
+def _has_letters(text: str, count: int) -> bool:
+    """Whether ``text`` has at least ``count`` letters; stops reading when it has."""
+    for char in text:
+        if char.isalpha():
+            count -= 1
+            if count <= 0:
+                return True
+    return count <= 0
 
 
 def enrich(*, title: str, text: str, signals: Sequence[Signal], repeated_author: bool = False) -> Enrichment:
@@ -248,6 +263,11 @@ def _matches(text: str, phrases: tuple[_Phrase, ...]) -> list[tuple[re.Match[str
         if not kept or match.start() >= kept[-1][0].end():
             kept.append((match, matched_signals))
     return kept
+
+
+def language_model_load() -> None:
+    """Load the language model now rather than on the first ``detect_language`` call (about 0.6 s)."""
+    _language_identifier()
 
 
 @functools.cache

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import logging
+import queue
 import re
 import socket
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -22,6 +25,7 @@ import httpcore
 import httpx
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from monitoring.exceptions import FetchError, RefusedAddress
@@ -34,6 +38,8 @@ TOTAL_TIMEOUT = 30.0
 MAX_REDIRECTS = 5
 # "Moved for good" (RFC 9110 15.4.2 and 15.4.9): the source's stored address may follow these.
 PERMANENT_REDIRECTS = frozenset({301, 308})
+
+logger = logging.getLogger(__name__)
 
 _client: httpx.Client | None = None
 _client_lock = threading.Lock()
@@ -276,11 +282,87 @@ def feed_fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchRes
     raise FetchError(url, _("The feed address redirects too often."), permanent=True)
 
 
+@dataclass(frozen=True)
+class FetchRequest:
+    key: int  # the caller's name for it (a source id)
+    url: str
+    etag: str = ""
+    last_modified: str = ""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    key: int
+    result: FetchResult | FetchError
+    started: float  # time.monotonic() when its fetch began
+
+
+# Storing an answer takes longer than fetching it, so a few threads keep the caller busy; each holds
+# at most one body while the queue is full. Bodies in memory at once: at most these two added up, plus
+# the one the caller works on (each capped by WEBCARE_FETCH_MAX_BYTES).
+MAX_FETCH_THREADS = 4
+FETCH_AHEAD = 2  # fetched bodies that may wait for the caller
+
+
+def feeds_fetch(groups: Sequence[Sequence[FetchRequest]]) -> Generator[Fetched, None, None]:
+    """``feed_fetch`` every request, yielding each as it completes (a ``FetchError`` as its result).
+
+    The groups run at once, each in a thread (at most ``MAX_FETCH_THREADS``) that fetches its
+    requests one after another: callers group by host, so a host never gets more than one of these
+    requests at a time. Threads wait while ``FETCH_AHEAD`` results are not taken yet. Stopping the
+    iteration early stops the threads after the fetch each is in.
+    """
+    total = sum(len(group) for group in groups)
+    if not total:
+        return
+    done: queue.Queue[Fetched] = queue.Queue(maxsize=FETCH_AHEAD)
+    stop = threading.Event()
+    language = translation.get_language()  # errors in the caller's language, as from feed_fetch itself
+
+    def run(group: Sequence[FetchRequest]) -> None:
+        with translation.override(language):
+            for request in group:
+                if stop.is_set():
+                    return
+                started = time.monotonic()
+                item = Fetched(key=request.key, result=_fetch_or_error(request), started=started)
+                while not stop.is_set():
+                    try:
+                        done.put(item, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+
+    with ThreadPoolExecutor(max_workers=min(MAX_FETCH_THREADS, len(groups)), thread_name_prefix="fetch") as pool:
+        try:
+            for group in groups:
+                pool.submit(run, group)
+            for _number in range(total):
+                yield done.get()
+        finally:
+            stop.set()
+
+
+def _fetch_or_error(request: FetchRequest) -> FetchResult | FetchError:
+    try:
+        return feed_fetch(request.url, etag=request.etag, last_modified=request.last_modified)
+    except FetchError as exc:
+        return exc
+    except Exception as exc:  # a thread's boundary: the caller records it on the source instead
+        logger.exception("Fetching %s failed unexpectedly.", request.url)
+        return FetchError(
+            request.url, _("The site could not be reached (%(reason)s).") % {"reason": exc}, permanent=False
+        )
+
+
 def _read(
     url: str, response: httpx.Response, *, etag: str, last_modified: str, started: float, permanent_url: str
 ) -> FetchResult:
     """The body of the last ``response`` (not a redirect) within the size and time caps; raises ``FetchError``."""
     if response.status_code == 304:
+        # A 304 has no body (RFC 9110 15.4.5); reading its end lets the connection serve the next poll,
+        # where closing the response unread would close the connection too.
+        response.read()
         return FetchResult(
             url=str(response.url),
             status=304,

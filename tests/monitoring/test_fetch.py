@@ -15,7 +15,7 @@ from django.utils import translation
 
 from monitoring.exceptions import FetchError, RefusedAddress, RefusedURL
 from monitoring.feeds import fetch
-from monitoring.feeds.fetch import AddressRefused, FetchResult, GuardedBackend, feed_fetch
+from monitoring.feeds.fetch import AddressRefused, FetchRequest, FetchResult, GuardedBackend, feed_fetch, feeds_fetch
 from monitoring.feeds.fetch import resolve as system_resolve
 from monitoring.feeds.guard import IPAddress
 from tests.conftest import sample
@@ -485,3 +485,73 @@ def test_retry_after_as_a_date_is_the_time_until_then():
 )
 def test_cache_control_max_age_is_read(header, seconds):
     assert fetch.max_age(header) == (None if seconds is None else timedelta(seconds=seconds))
+
+
+def test_feeds_fetch_gives_every_answer_once_and_errors_as_results(feed_server):
+    ok = feed_server.serve("/ok.xml", Reply(sample("google_alerts.xml"), headers={"ETag": '"1"'}))
+    same = feed_server.serve("/same.xml", Reply(status=304, headers={"ETag": '"2"'}))
+    gone = feed_server.serve("/gone.xml", Reply(b"gone", status=404))
+
+    fetched = list(
+        feeds_fetch([[FetchRequest(key=1, url=ok), FetchRequest(key=2, url=same, etag='"2"')], [FetchRequest(3, gone)]])
+    )
+
+    results = {item.key: item.result for item in fetched}
+    assert sorted(results) == [1, 2, 3]
+    assert isinstance(results[1], FetchResult)
+    assert results[1].etag == '"1"'
+    assert isinstance(results[2], FetchResult)
+    assert results[2].is_not_modified
+    assert isinstance(results[3], FetchError)
+    assert results[3].permanent
+    assert feed_server.requests[-1].headers.get("If-None-Match") in (None, '"2"')
+
+
+def test_feeds_fetch_runs_groups_at_once_and_a_group_one_request_at_a_time(feed_server):
+    lock = threading.Lock()
+    active: list[str] = []
+    most: dict[str, int] = {}
+
+    def slow(request):
+        group = request.path.split("/")[1]
+        with lock:
+            most[group] = max(most.get(group, 0), sum(1 for path in active if path.startswith(f"/{group}/")) + 1)
+            active.append(request.path)
+        time.sleep(0.2)
+        with lock:
+            active.remove(request.path)
+        return Reply(sample("google_alerts.xml"))
+
+    groups = [
+        [FetchRequest(key=10 * g + n, url=feed_server.serve(f"/{g}/{n}.xml", slow)) for n in range(3)] for g in range(2)
+    ]
+
+    started = time.monotonic()
+    keys = [item.key for item in feeds_fetch(groups)]
+
+    assert sorted(keys) == [0, 1, 2, 10, 11, 12]
+    assert most == {"0": 1, "1": 1}  # never two requests of one group at once
+    assert time.monotonic() - started < 1.1  # the two groups ran side by side (6 x 0.2 s one by one)
+
+
+def test_a_304_leaves_its_connection_open_for_the_next_poll(feed_server, connections, fresh_client):
+    first = feed_server.serve("/a.xml", Reply(status=304, headers={"ETag": '"a"'}))
+    second = feed_server.serve("/b.xml", Reply(status=304, headers={"ETag": '"b"'}))
+
+    assert feed_fetch(first, etag='"a"').is_not_modified
+    assert feed_fetch(second, etag='"b"').is_not_modified
+
+    assert len(connections) == 1
+
+
+def test_feeds_fetch_turns_an_unexpected_failure_into_a_fetch_error(monkeypatch):
+    def broken(url, **kwargs):
+        raise RuntimeError("a bug in the network stack")
+
+    monkeypatch.setattr(fetch, "feed_fetch", broken)
+
+    [item] = feeds_fetch([[FetchRequest(key=1, url="https://feeds.example.org/a.xml")]])
+
+    assert isinstance(item.result, FetchError)
+    assert not item.result.permanent
+    assert "a bug in the network stack" in str(item.result)

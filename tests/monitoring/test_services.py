@@ -14,9 +14,11 @@ from monitoring.services import (
     source_create,
     source_poll,
     source_resume,
+    sources_claim,
+    sources_poll,
 )
 from tests.conftest import sample
-from tests.factories import SourceFactory
+from tests.factories import MentionFactory, SourceFactory
 from tests.feedserver import Reply
 
 pytestmark = pytest.mark.django_db
@@ -331,3 +333,154 @@ def test_a_feed_with_a_fault_we_read_past_is_stored_and_the_fault_recorded(feed_
     source.refresh_from_db()
     assert source.last_problem == outcome.problem
     assert FetchLog.objects.get(source=source).problem == outcome.problem
+
+
+def rss(*items: tuple[str, str]) -> bytes:
+    """An RSS feed with one item per (link, author)."""
+    body = "".join(
+        f"<item><title>Bericht over De Dolfijnen {n}</title><link>{link}</link><guid>{link}</guid>"
+        f"<dc:creator>{author}</dc:creator><description>Iets over De Dolfijnen.</description></item>"
+        for n, (link, author) in enumerate(items)
+    )
+    return (
+        '<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<channel><title>Forum</title><link>https://forum.example/</link>{body}</channel></rss>"
+    ).encode()
+
+
+def test_a_batch_polls_each_source_and_one_failing_feed_stops_none_of_the_others(feed_server, organisation):
+    good = [
+        SourceFactory(
+            organisation=organisation, url=feed_server.serve(f"/{n}.xml", Reply(sample("wordpress_posts.xml")))
+        )
+        for n in range(3)
+    ]
+    gone = SourceFactory(organisation=organisation, url=feed_server.serve("/gone.xml", Reply(b"gone", status=410)))
+
+    batch = sources_poll(source_ids=[source.id for source in [*good, gone]])
+
+    assert len(batch.outcomes) == 4
+    assert batch.busy == ()
+    errors = {outcome.source_id: outcome.error for outcome in batch.outcomes}
+    assert "410" in errors[gone.id]
+    assert all(errors[source.id] == "" for source in good)
+    gone.refresh_from_db()
+    assert "410" in gone.last_error
+    assert gone.consecutive_failures == 1
+    for source in good:
+        source.refresh_from_db()
+        assert source.last_status == 200
+        assert Sighting.objects.filter(source=source).count() > 0
+    assert FetchLog.objects.count() == 4
+
+
+def test_a_batch_of_304s_records_every_poll_and_a_new_etag(feed_server, organisation):
+    def conditional(request):
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Reply(status=304, headers={"ETag": '"v2"'})
+        return Reply(sample("google_alerts.xml"), headers={"ETag": '"v1"'})
+
+    url = feed_server.serve("/alerts.xml", conditional)
+    plain = SourceFactory(organisation=organisation, url=feed_server.serve("/plain.xml", Reply(status=304)))
+    plain.etag = '"kept"'
+    plain.save()
+    changing = SourceFactory(organisation=organisation, kind=Source.Kind.GOOGLE_ALERTS, url=url)
+    sources_poll(source_ids=[changing.id])
+
+    batch = sources_poll(source_ids=[plain.id, changing.id], force=True)
+
+    assert all(outcome.is_not_modified for outcome in batch.outcomes)
+    assert len(batch.outcomes) == 2
+    plain.refresh_from_db()
+    changing.refresh_from_db()
+    assert (plain.last_status, plain.etag) == (304, '"kept"')
+    assert (changing.last_status, changing.etag) == (304, '"v2"')
+    assert changing.last_entries_found == 3
+    assert FetchLog.objects.filter(is_not_modified=True).count() == 2
+    assert Mention.objects.count() == 3
+
+
+def test_two_claims_on_the_same_batch_share_nothing(organisation):
+    sources = SourceFactory.create_batch(3, organisation=organisation)
+    ids = [source.id for source in sources]
+    now = timezone.now()
+
+    first = sources_claim(source_ids=ids, now=now)
+    second = sources_claim(source_ids=ids, now=now)
+    forced = sources_claim(source_ids=ids, now=now, force=True)
+
+    assert [source.id for source in first] == ids
+    assert second == []
+    assert [source.id for source in forced] == ids
+    assert all(source.next_poll_at == now + timedelta(minutes=source.poll_interval_minutes) for source in first)
+
+
+def test_a_claim_leaves_paused_sources_out(organisation):
+    active, paused = SourceFactory.create_batch(2, organisation=organisation)
+    Source.objects.filter(id=paused.id).update(is_active=False)
+
+    claimed = sources_claim(source_ids=[active.id, paused.id], now=timezone.now(), force=True)
+
+    assert [source.id for source in claimed] == [active.id]
+
+
+def test_sources_on_a_host_without_a_free_slot_are_not_fetched_and_stay_due(feed_server, organisation, settings):
+    from monitoring.services import host_slot
+
+    settings.WEBCARE_FETCH_PER_HOST = 1
+    source = SourceFactory(
+        organisation=organisation, url=feed_server.serve("/a.xml", Reply(sample("google_alerts.xml")))
+    )
+
+    with host_slot("127.0.0.1") as taken:
+        assert taken
+        batch = sources_poll(source_ids=[source.id])
+
+    assert batch.outcomes == ()
+    assert batch.busy == (source.id,)
+    assert feed_server.requests == []
+    source.refresh_from_db()
+    assert source.last_polled_at is None
+    assert source.next_poll_at is not None
+    assert source.next_poll_at <= timezone.now()
+    assert sources_poll(source_ids=[source.id]).outcomes[0].new == 3
+
+
+def test_an_author_with_two_recent_mentions_is_flagged_as_repeated(feed_server, organisation):
+    for n, days_ago in enumerate([1, 2, 200]):
+        MentionFactory(
+            source=SourceFactory(organisation=organisation),
+            author=["Jan Jansen", "Jan Jansen", "Piet Bakker"][n],
+            published_at=timezone.now() - timedelta(days=days_ago),
+        )
+    MentionFactory(source=SourceFactory(organisation=organisation), author="Piet Bakker")
+    feed = rss(("https://forum.example/t/1", "Jan Jansen"), ("https://forum.example/t/2", "Piet Bakker"))
+    source = SourceFactory(organisation=organisation, url=feed_server.serve("/forum.xml", Reply(feed)))
+
+    source_poll(source_id=source.id)
+
+    flags = dict(Mention.objects.filter(source=source).values_list("author", "flags"))
+    assert "repeated_author" in flags["Jan Jansen"]
+    assert "repeated_author" not in flags["Piet Bakker"]  # the third one is older than 90 days
+
+
+def test_a_store_that_fails_frees_the_host_and_stops_the_fetches(feed_server, organisation, monkeypatch, settings):
+    from monitoring import services
+    from monitoring.services import host_slot
+
+    settings.WEBCARE_FETCH_PER_HOST = 1
+    sources = [
+        SourceFactory(organisation=organisation, url=feed_server.serve(f"/{n}.xml", Reply(sample("google_alerts.xml"))))
+        for n in range(10)
+    ]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "_poll_stored", broken)
+    with pytest.raises(RuntimeError):
+        sources_poll(source_ids=[source.id for source in sources])
+
+    assert len(feed_server.requests) < 10  # the fetches stopped early
+    with host_slot("127.0.0.1") as free:
+        assert free
