@@ -7,9 +7,8 @@ and ``ALLOWED_HOSTS`` (see README, "Configuration").
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _

@@ -397,7 +397,9 @@ def test_the_board_keeps_the_playbook_and_staff_read_it(page, browser, live_serv
     # A flagged phrase.
     add_phrase = page.locator("form[action$='/playbook/flagged_phrase/']")
     add_phrase.locator("input[name=flagged_phrase-phrase]").fill("daar gaan wij niet over")
-    add_phrase.locator("input[name=flagged_phrase-advice]").fill("Zeg wie er wel over gaat en breng de klager in contact.")
+    add_phrase.locator("input[name=flagged_phrase-advice]").fill(
+        "Zeg wie er wel over gaat en breng de klager in contact."
+    )
     add_phrase.locator("button[type=submit]").click()
     phrases = page.locator("section[aria-labelledby=phrases-title]")
     expect(phrases.locator("li").filter(has_text="daar gaan wij niet over")).to_have_count(1)
