@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inbox import services
-from inbox.models import Case, CaseEvent, FourEyesRule, Reply
+from inbox.models import Case, CaseEvent, FourEyesRule, Reply, ReplyTemplate
 from monitoring.models import Mention
 from tests.factories import MentionFactory
 
@@ -66,8 +66,12 @@ def test_the_template_picker_offers_the_organisations_templates(client_for, staf
 def test_a_justified_complaint_puts_the_fitting_template_first(client_for, staff_member, case):
     services.case_update(actor=staff_member, case_id=case.id, version=None, assessment=Case.Assessment.JUSTIFIED)
     content = page(client_for(staff_member), case)
-    first = re.search(r'<option value="\d+" data-body="[^"]*" data-fits>', content)
+    first = re.search(
+        r'<select id="reply-template".*?<option value="(\d+)" data-body="[^"]*"( data-fits)?', content, re.S
+    )
     assert first is not None
+    assert first.group(2) == " data-fits"
+    assert ReplyTemplate.objects.get(id=first.group(1)).purpose in ("justified", "apology")
 
 
 def test_the_flagged_phrases_go_to_the_editor_as_json(client_for, staff_member, case):
