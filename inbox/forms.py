@@ -6,7 +6,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from inbox.models import Case, RemovalRequest, Reply, ReplyTemplate
+from accounts.models import User
+from inbox.models import Case, RemovalRequest, Reply, ReplyTemplate, Scenario
 from inbox.selectors import LANGUAGES, Cursor, MentionFilters
 from monitoring.feeds.platforms import Platform
 from monitoring.models import Mention
@@ -205,8 +206,13 @@ class CaseDetailsForm(forms.ModelForm):
         if assignee is not None and assignee.id not in {person_id for person_id, _name in people}:
             # Whoever has the case stays offered (and so stays chosen), even without the role now.
             people = [*people, (assignee.id, str(assignee))]
-        cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", _("Nobody")), *people]
-        cast(forms.ChoiceField, self.fields["scenario"]).choices = [("", _("None")), *scenarios]
+        # Only the people offered can be chosen (a model field would accept any user id).
+        assignee_field = cast(forms.ModelChoiceField, self.fields["assignee"])
+        assignee_field.queryset = User.objects.filter(id__in=[person_id for person_id, _name in people])
+        assignee_field.choices = [("", _("Nobody")), *people]
+        scenario_field = cast(forms.ModelChoiceField, self.fields["scenario"])
+        scenario_field.queryset = Scenario.objects.filter(id__in=[scenario_id for scenario_id, _t in scenarios])
+        scenario_field.choices = [("", _("None")), *scenarios]
 
     def values(self) -> dict[str, Any]:
         """The fields as the service takes them (ids for the people and the scenario)."""

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from accounts.roles import Role
 from inbox.defaults import seed_organisation
 from inbox.exceptions import (
     CaseChanged,
@@ -465,7 +466,8 @@ def case_note_add(*, actor: User, case_id: int, text: str) -> CaseEvent:
         event = _case_event(case, actor, "note", "", "", note=text)
         # A name ending a sentence ("bel jij, @kim.") keeps its punctuation out of the username.
         names = {name.rstrip(".-+") for name in _MENTION.findall(text)}
-        for person in User.objects.filter(username__in=names, is_active=True).exclude(id=actor.id):
+        colleagues = User.objects.filter(username__in=names, is_active=True, groups__name__in=Role.values)
+        for person in colleagues.exclude(id=actor.id).distinct():
             _notify(
                 person, actor, case, _("%(name)s mentioned you in a note on %(case)s") % {"name": actor, "case": case}
             )
@@ -823,7 +825,8 @@ def _case_locked(case_id: int, version: int | None) -> Case:
 
 def _reply_locked(reply_id: int) -> Reply:
     reply = (
-        Reply.objects.select_for_update(of=("self",))
+        # The case is locked too: posting a reply moves the case on, and must not cross a close.
+        Reply.objects.select_for_update(of=("self", "case"))
         .select_related("case__organisation", "author")
         .filter(id=reply_id)
         .first()
