@@ -282,4 +282,6 @@ def sign_in(page: object, username: str, password: str = PASSWORD) -> None:
     page.goto(page.live_server_url + "/account/login/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Inloggen").click()
+    # Wait for the page it leads to, scripts included: keys pressed before they run would be lost.
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Inloggen").click()

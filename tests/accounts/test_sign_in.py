@@ -63,7 +63,7 @@ def test_the_language_can_be_switched_to_english(client_for, staff_member):
     client.post(reverse("set_language"), {"language": "en", "next": "/inbox/"})
     body = client.get(reverse("inbox:mention-list")).content.decode()
     assert '<html lang="en">' in body
-    assert "No mentions yet" in body
+    assert "No new mentions" in body
 
 
 def test_the_admin_is_not_open_to_staff(client_for, staff_member):

@@ -372,7 +372,7 @@ def test_the_interface_switches_to_english_and_back(page, organisation):
     UserFactory(username="sam", role="staff")
     sign_in(page, "sam")
     page.locator(".usermenu summary").click()
-    page.get_by_label("Taal").select_option("en")
+    page.locator(".usermenu").get_by_label("Taal").select_option("en")
     page.get_by_role("button", name="Wissel").click()
     expect(page.get_by_role("heading", name="No new mentions")).to_be_visible()
     page.locator(".usermenu summary").click()

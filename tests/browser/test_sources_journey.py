@@ -55,7 +55,7 @@ def test_staff_add_a_facebook_post_by_hand(page, organisation, signal_phrases):
     page.get_by_role("button", name="Aan de inbox toevoegen").click()
 
     expect(page.get_by_text("De vermelding is aan de inbox toegevoegd.")).to_be_visible()
-    mention = page.locator(".mention").first
+    mention = page.locator("[data-mention-row]").first
     expect(mention).to_contain_text("Facebook")
     expect(mention).to_contain_text("Petra de Vries")
     expect(mention).to_contain_text("Lijkt op: Klacht")
