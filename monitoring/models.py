@@ -141,11 +141,16 @@ class Mention(models.Model):
         ABUSE = "abuse", _("Abuse")
         REPEATED_AUTHOR = "repeated_author", _("Repeated author")
 
+    # No index of their own on these keys: the composite indexes below start with them.
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="mentions", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="mentions",
+        verbose_name=_("organisation"),
+        db_index=False,
     )
     source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, related_name="mentions", verbose_name=_("first seen in")
+        Source, on_delete=models.PROTECT, related_name="mentions", verbose_name=_("first seen in"), db_index=False
     )
     canonical_url = models.CharField(_("canonical link"), max_length=2000, blank=True)
     url = models.URLField(_("link"), max_length=2000, blank=True)
@@ -187,6 +192,7 @@ class Mention(models.Model):
         blank=True,
         related_name="assigned_mentions",
         verbose_name=_("assigned to"),
+        db_index=False,  # mention_assignee_newest_idx starts with it
     )
     # Bumped by every triage change: a form sent with an older version was made on a stale screen.
     version = models.PositiveIntegerField(default=0)
