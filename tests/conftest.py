@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -275,6 +276,29 @@ def page(browser, live_server, request) -> Iterator[object]:
     context.close()
     # A page that breaks its own content security policy, or a script error, fails the journey.
     assert console_errors == [], f"The browser console reported errors: {console_errors}"
+
+
+@contextlib.contextmanager
+def browser_page(browser: Any, live_server: Any, name: str, **options: Any) -> Iterator[Any]:
+    """A second browser for a journey (another person), held to stricter rules than ``page``: no
+    script errors, no content-security-policy violations and no server errors. Its last state is
+    kept as test-artifacts/<name>.png."""
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900}, **options)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.live_server_url = live_server.url
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: "Content Security Policy" in message.text and errors.append(message.text))
+    page.on("response", lambda response: response.status >= 500 and errors.append(f"{response.status} {response.url}"))
+    try:
+        yield page
+    finally:
+        artifacts = ROOT / "test-artifacts"
+        artifacts.mkdir(exist_ok=True)
+        page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+        context.close()
+    assert errors == [], f"The second browser reported errors: {errors}"
 
 
 def sign_in(page: object, username: str, password: str = PASSWORD) -> None:

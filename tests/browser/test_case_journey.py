@@ -10,20 +10,19 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any, cast
+from typing import cast
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
-from playwright.sync_api import ConsoleMessage, Locator, Page, Response, expect
+from playwright.sync_api import Locator, Page, Response, expect
 
 from accounts.models import Organisation, User
 from inbox import services
 from inbox.models import Case, FlaggedPhrase, FourEyesRule, HouseRule, PlaybookEvent, Reply, ReplyTemplate
 from monitoring.models import Mention
-from tests.conftest import ROOT, sign_in
+from tests.conftest import ROOT, browser_page, sign_in
 from tests.factories import MentionFactory, SourceFactory, UserFactory
 
 pytestmark = [pytest.mark.browser]
@@ -53,31 +52,6 @@ def no_server_errors(page: Page) -> Iterator[None]:
 def fresh_people() -> None:
     """Each journey has its own people: none kept from an earlier test's list of who can be assigned."""
     cache.delete("inbox:people")
-
-
-@contextmanager
-def _other_page(browser: Any, live_server: Any, name: str) -> Iterator[Page]:
-    """A second browser, held to the same rules as the ``page`` fixture: no script errors, no CSP
-    violations, no server errors."""
-    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.live_server_url = live_server.url  # type: ignore[attr-defined]
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-
-    def check(message: ConsoleMessage) -> None:
-        if "Content Security Policy" in message.text:
-            errors.append(message.text)
-
-    page.on("console", check)
-    _watch_for_server_errors(page, errors)
-    try:
-        yield page
-    finally:
-        _screenshot(page, name)
-        context.close()
-    assert errors == [], f"The second browser reported errors: {errors}"
 
 
 def _screenshot(page: Page, name: str) -> None:
@@ -311,7 +285,7 @@ def test_a_public_reply_on_a_high_priority_case_waits_for_the_deputy(page, brows
     assert dirk.notifications.filter(case=case).count() == 1
 
     # The deputy approves it in a browser of his own.
-    with _other_page(browser, live_server, "case_journey_four_eyes_deputy") as deputy:
+    with browser_page(browser, live_server, "case_journey_four_eyes_deputy") as deputy:
         sign_in(deputy, "dirk")
         deputy.goto(_case_url(deputy, case))
         review = _reply(deputy, reply).locator("form[action$='/review/']")
@@ -419,7 +393,7 @@ def test_the_board_keeps_the_playbook_and_staff_read_it(page, browser, live_serv
     _screenshot(page, "case_journey_playbook_board")
 
     # A staff member reads the same playbook, without a single form.
-    with _other_page(browser, live_server, "case_journey_playbook_staff") as staff:
+    with browser_page(browser, live_server, "case_journey_playbook_staff") as staff:
         sign_in(staff, "sam")
         staff.goto(f"{live_server.url}/inbox/playbook/")
         content = staff.locator(".case-grid")

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, cast
 
 import pytest
 from django.db import connection
 from django.utils import timezone
-from playwright.sync_api import ConsoleMessage, Page, Response, expect
+from playwright.sync_api import Page, Response, expect
 
 from accounts.models import User
 from inbox import presence
@@ -20,7 +19,7 @@ from inbox.models import MentionEvent
 from monitoring.models import Mention, Source
 from monitoring.services import source_poll
 from monitoring.tasks import source_poll as source_poll_task
-from tests.conftest import ROOT, sample, sign_in
+from tests.conftest import ROOT, browser_page, sample, sign_in
 from tests.factories import MentionFactory, SourceFactory, UserFactory
 from tests.feedserver import Reply
 
@@ -65,31 +64,6 @@ def _mentions(organisation: Any, *specs: tuple[str, str, str]) -> list[Mention]:
 
 def _row(page: Page, mention: Mention) -> Any:
     return page.locator(f"#mention-row-{mention.id}")
-
-
-@contextmanager
-def _other_page(browser: Any, live_server: Any, name: str, **options: Any) -> Iterator[Page]:
-    """A second browser, held to the same rules as the ``page`` fixture: no script errors, no CSP violations."""
-    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900}, **options)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.live_server_url = live_server.url  # type: ignore[attr-defined]
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-
-    def check(message: ConsoleMessage) -> None:
-        if "Content Security Policy" in message.text:
-            errors.append(message.text)
-
-    page.on("console", check)
-    try:
-        yield page
-    finally:
-        artifacts = ROOT / "test-artifacts"
-        artifacts.mkdir(exist_ok=True)
-        page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
-        context.close()
-    assert errors == [], f"The browser console reported errors: {errors}"
 
 
 # 1. Filter and search -----------------------------------------------------------------------------------
@@ -287,7 +261,7 @@ def test_two_people_on_one_mention_see_each_other_and_who_is_replying(page, brow
     (mention,) = _mentions(organisation, ("Waarom is het bad dicht?", "Niemand laat iets weten.", "complaint"))
     detail = f"/inbox/m/{mention.id}/"
 
-    with _other_page(
+    with browser_page(
         browser, live_server, "test_two_people_on_one_mention_see_each_other_and_who_is_replying-max"
     ) as other:
         sign_in(other, "max")
