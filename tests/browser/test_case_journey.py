@@ -427,3 +427,45 @@ def test_the_board_reads_a_case_without_the_composer_or_the_steps(page, organisa
     for step in ("details", "private", "resolve", "close", "reopen", "posted", "approval", "review", "note"):
         expect(page.locator(f"form[action$='/{step}/']")).to_have_count(0)
     expect(page.locator(".case-grid form")).to_have_count(0)
+
+
+def test_a_note_calls_a_colleague_who_follows_up_the_improvement(page, browser, live_server, organisation):
+    sam = cast(User, UserFactory(username="sam", first_name="Sam", last_name="de Vries", role="staff"))
+    dirk = cast(User, UserFactory(username="dirk", first_name="Dirk", last_name="Bakker", role="staff"))
+    case = _case_of(organisation, sam)
+    sign_in(page, "sam")
+    page.goto(_case_url(page, case))
+
+    page.locator("#case-note").fill("@dirk kun jij de thermostaat laten nakijken?")
+    page.locator("form[action$='/note/'] button[type=submit]").click()
+    expect(_history(page).filter(has_text="thermostaat")).to_have_count(1)
+    improvement = page.locator("form[action$='/improvements/']")
+    improvement.locator("textarea").fill("Kleedkamers krijgen een eigen thermostaat")
+    improvement.locator("select").select_option(str(dirk.id))
+    improvement.locator("button[type=submit]").click()
+    expect(page.locator("section[aria-labelledby=improve-title] li")).to_contain_text("eigen thermostaat")
+
+    with browser_page(browser, live_server, "case_journey_notified_colleague") as colleague:
+        sign_in(colleague, "dirk")
+        bell = colleague.locator("a.bell")
+        expect(bell.locator(".bell-count")).to_contain_text("1")
+        bell.click()
+        notice = colleague.locator(".notifications li").first
+        expect(notice).to_contain_text("Sam de Vries")
+        notice.get_by_role("link").click()
+        expect(colleague).to_have_url(re.compile(rf"/inbox/cases/{case.id}/$"))
+        expect(colleague.locator("a.bell .bell-count")).to_have_count(0)  # seen now
+
+        colleague.goto(live_server.url + "/inbox/cases/improvements/")
+        row = colleague.locator(".improvements li").filter(has_text="eigen thermostaat")
+        row.locator("select[name=state]").select_option("done")
+        row.locator("input[name=announced_url]").fill("https://www.dedolfijnen.example/nieuws/thermostaat")
+        row.locator("button[type=submit]").click()
+        expect(colleague.locator(".improvements li").filter(has_text="eigen thermostaat")).to_have_count(0)
+
+    done = case.improvements.get()
+    assert (done.state, done.owner, done.announced_url) == (
+        "done",
+        dirk,
+        "https://www.dedolfijnen.example/nieuws/thermostaat",
+    )
