@@ -109,15 +109,6 @@ def filter_has(list_query: str, name: str, value: object) -> bool:
     return str(value) in QueryDict(list_query).getlist(name)
 
 
-@register.simple_tag
-def filter_without(list_query: str, *names: str) -> str:
-    """``list_query`` without the named filters (all of them when none is named)."""
-    query = QueryDict(list_query, mutable=True)
-    for name in names or list(query):
-        query.pop(name, None)
-    return query.urlencode()
-
-
 @register.filter
 def query_items(query_string: str) -> list[tuple[str, str]]:
     """Each name and value of a query string, a filter with several values once per value."""
