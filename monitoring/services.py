@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, Q
+from django.db.models.sql import InsertQuery, UpdateQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -243,6 +244,7 @@ def _poll_stored(
         return _poll_failed(source, exc, now, started)
 
     with transaction.atomic():
+        _commit_without_flush()
         if parsed is None:
             outcome = PollOutcome(source_id=source.id, is_not_modified=True)
         else:
@@ -265,9 +267,46 @@ def _poll_stored(
             )
             source.url = result.permanent_url
             fields.append("url")
-        source.save(update_fields=fields)
-        _fetch_log(source, now, started, result.status, outcome)
+        _source_save_logged(source, fields, _fetch_log_row(source, now, _ms_since(started), result.status, outcome))
     return outcome
+
+
+def _commit_without_flush() -> None:
+    """Let the commit of the current (poll) transaction return before PostgreSQL has flushed it to disk.
+
+    Safe for a poll: its mentions, sightings, fetch log and the source's new validators (ETag,
+    Last-Modified) are in this one transaction. Should PostgreSQL crash in the moment (at most three
+    times ``wal_writer_delay``) before the flush, the whole transaction is lost together, never part
+    of it: the source keeps its old validators and is polled again at its next turn, which fetches and
+    stores the same entries once more. Nothing is lost for good and nothing is stored twice; only what
+    was announced on commit may name mentions that are gone, so receivers look mention ids up.
+    The waits this saves (a disk flush per source) are most of a poll's time on a busy disk.
+    Runs one query (on PostgreSQL; elsewhere none).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+def _source_save_logged(source: Source, fields: list[str], log: FetchLog) -> None:
+    """Save ``fields`` of ``source`` and insert its fetch-log row ``log`` (whose id stays unset).
+
+    On PostgreSQL both go in one statement (the update as a data-modifying ``WITH``), one round trip
+    less per poll; elsewhere ``save`` and ``save``. Runs one query (two off PostgreSQL).
+    """
+    if connection.vendor != "postgresql":
+        source.save(update_fields=fields)
+        log.save()
+        return
+    update = UpdateQuery(Source)
+    update.add_q(Q(pk=source.pk))
+    update.add_update_values({name: getattr(source, name) for name in fields})
+    update_sql, update_params = update.get_compiler(connection=connection).as_sql()
+    insert = InsertQuery(FetchLog)
+    insert.insert_values([field for field in FetchLog._meta.concrete_fields if not field.primary_key], [log])
+    [(insert_sql, insert_params)] = insert.get_compiler(connection=connection).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH updated AS ({update_sql}) {insert_sql}", (*update_params, *insert_params))
 
 
 def _polls_not_modified(polls: list[tuple[Source, FetchResult, int]], now: datetime) -> list[PollOutcome]:
@@ -290,6 +329,7 @@ def _polls_not_modified(polls: list[tuple[Source, FetchResult, int]], now: datet
         outcomes.append(outcome)
         logs.append(_fetch_log_row(source, now, duration_ms, result.status, outcome))
     with transaction.atomic():
+        _commit_without_flush()
         # The same values as mark_polled gives each of them.
         Source.objects.filter(id__in=[source.id for source, _result, _duration in polls]).update(
             last_polled_at=now, last_status=304, last_success_at=now, last_error="", consecutive_failures=0
@@ -312,8 +352,7 @@ _HEALTH_FIELDS = [
 
 def _store_entries(source: Source, parsed: ParsedFeed, now: datetime, context: _PollContext) -> PollOutcome:
     """Store what the plan says is new: a mention per new link, a sighting per entry. Runs ~5 queries."""
-    keys = [entry.key for entry in parsed.entries]
-    known = set(Sighting.objects.filter(source=source, external_id__in=keys).values_list("external_id", flat=True))
+    known = _known_keys(source.id, [entry.key for entry in parsed.entries])
     plan = poll_plan(parsed.entries, known_keys=known, terms=context.watch_terms(source), is_query=source.is_query)
     if not plan.new_entries:
         return PollOutcome(source.id, found=len(parsed.entries), duplicates=plan.duplicates, filtered=plan.filtered)
@@ -357,6 +396,24 @@ def _store_entries(source: Source, parsed: ParsedFeed, now: datetime, context: _
         filtered=plan.filtered,
         seen_elsewhere=len(plan.new_entries) - len(new_ids),
     )
+
+
+def _known_keys(source_id: int, keys: list[str]) -> set[str]:
+    """Those of ``keys`` the source delivered before (it has a sighting with that key). Runs one query.
+
+    On PostgreSQL the keys go as one array parameter, where the ORM's ``__in`` binds (and the server
+    plans) a parameter per key.
+    """
+    if connection.vendor != "postgresql":
+        rows = Sighting.objects.filter(source_id=source_id, external_id__in=keys).values_list("external_id", flat=True)
+        return set(rows)
+    table = connection.ops.quote_name(Sighting._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT external_id FROM {table} WHERE source_id = %s AND external_id = ANY(%s)",  # noqa: S608
+            [source_id, keys],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _mentions_insert(mentions: list[dict[str, Any]], *, organisation_id: int) -> tuple[dict[str, int], list[int]]:
