@@ -125,6 +125,28 @@ def _is_plain_document(content: bytes) -> bool:
     return True
 
 
+# An absolute http(s) address that joining against any base gives back as written (``urljoin`` takes
+# it apart and puts it together again): printable ASCII without spaces, brackets (IPv6 hosts, which
+# are checked), ";" (path parameters) or backslashes, a host, and no "?" or "#" with nothing after it.
+_ABSOLUTE_AS_IS = re.compile(
+    r"https?://[^\x00-\x20\x7f-\U0010ffff;\[\]\\/?#]++(?:/[^\x00-\x20\x7f-\U0010ffff;\[\]\\?#]*+)?+"
+    r"(?:\?[^\x00-\x20\x7f-\U0010ffff;\[\]\\#]++)?+(?:#[^\x00-\x20\x7f-\U0010ffff;\[\]\\]++)?+"
+)
+
+
+def is_absolute_as_is(url: str) -> bool:
+    """Whether ``urljoin(base, url)`` (urllib's or feedparser's) is ``url`` itself, whatever ``base``.
+
+    Most links in feeds are such addresses; taking them as they are saves parsing each twice.
+    """
+    return _ABSOLUTE_AS_IS.fullmatch(url) is not None
+
+
+def url_join(base: str, url: str) -> str:
+    """feedparser's ``_urljoin(base, url)``."""
+    return url if _ABSOLUTE_AS_IS.fullmatch(url) else _urljoin(base, url)  # type: ignore[no-any-return]
+
+
 def _base_uri(url: str) -> str | None:
     """The base feedparser resolves links against: ``url`` as it settles at the first element."""
     base = make_safe_absolute_uri("", url) or make_safe_absolute_uri(url) or ""
@@ -385,7 +407,7 @@ def _link_text(element: ET.Element, base: str) -> str:
     """An RSS link: its text resolved against the base, then fixed like every value."""
     _leaf(element)
     text = _text(element)
-    return _fixed(_urljoin(base, text) if text else text)
+    return _fixed(url_join(base, text) if text else text)
 
 
 def _id(element: ET.Element, context: dict[str, Any], base: str) -> None:
@@ -393,7 +415,7 @@ def _id(element: ET.Element, context: dict[str, Any], base: str) -> None:
     attributes = _leaf(element, allowed=frozenset({"ispermalink"}))
     is_link = attributes.get("ispermalink", "true") == "true"
     text = _text(element)
-    value = _fixed(_urljoin(base, text) if is_link and text else text)
+    value = _fixed(url_join(base, text) if is_link and text else text)
     context["id"] = value
     if is_link:
         context.setdefault("link", value)
@@ -406,7 +428,7 @@ def _link_element(element: ET.Element, context: dict[str, Any], base: str) -> No
         raise _Unusual("link")
     kind = _CONTENT_TYPES.get(attributes.get("type", "text/html"), attributes.get("type", "text/html"))
     if attributes.get("rel", "alternate") == "alternate" and kind in ("text/html", "application/xhtml+xml"):
-        context["link"] = _urljoin(base, attributes["href"])
+        context["link"] = url_join(base, attributes["href"])
 
 
 def _author(element: ET.Element, context: dict[str, Any]) -> None:

@@ -49,7 +49,7 @@ import feedparser
 from django.utils.translation import gettext as _
 
 from monitoring.feeds.clean import html_clean, text_from_html
-from monitoring.feeds.fastparse import RawFeed, feed_raw
+from monitoring.feeds.fastparse import RawFeed, feed_raw, is_absolute_as_is
 from monitoring.feeds.platforms import Platform, platform_for_kind, platform_for_url
 
 MAX_TITLE = 500
@@ -196,7 +196,7 @@ def _link(raw: Any, feed_url: str) -> str:
     href = str(raw.get("link", "")).strip()
     if not href:
         return ""
-    link = link_unwrap(urljoin(feed_url, href) if feed_url else href)
+    link = link_unwrap(urljoin(feed_url, href) if feed_url and not is_absolute_as_is(href) else href)
     parts = urlsplit(link)
     if parts.scheme not in ("http", "https") or not parts.hostname or len(link) > MAX_URL:
         return ""

@@ -11,12 +11,13 @@ store's single server-side insert to Django's ``bulk_create``.
 from __future__ import annotations
 
 import random
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urljoin
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 from feedparser.sanitizer import _sanitize_html
+from feedparser.urls import _urljoin as feedparser_urljoin
 from feedparser.urls import resolve_relative_uris
 
 from accounts.models import Organisation
@@ -575,6 +576,28 @@ def test_markup_left_alone_is_what_feedparser_would_give_back():
                 assert _sanitize_html(resolved, "utf-8", "text/html") == fragment
                 kept += 1
     assert kept > 2000
+
+
+URL_PIECES = [
+    "http://", "https://", "HTTP://", "ftp://", "//", "http:/", "http:", "a.example", "b.example:80", "u@c.example",
+    "[::1]", "[", "]", "/", "//", "/a", "b", "/a;b", ";", "/../", "./", "%20", "é", "\\", " ", "\t", "\n", "\x00",
+    "?", "?a=1", "&b=2", "#", "#x", "@", ":", "",
+]  # fmt: skip
+
+
+def test_absolute_links_taken_as_they_are_join_to_themselves():
+    rng = seeded(5)
+    taken = 0
+    for _ in range(20_000):
+        url = "".join(rng.choice(URL_PIECES) for _ in range(rng.randint(1, 7)))
+        if rng.random() < 0.5:
+            url = rng.choice(["http://", "https://"]) + url
+        if fastparse.is_absolute_as_is(url):
+            taken += 1
+            for base in ("http://a.example/feed", "https://a.example/", "http://127.0.0.1:1/f.xml", ""):
+                assert urljoin(base, url) == url, (base, url)
+                assert feedparser_urljoin(base, url) == url, (base, url)
+    assert taken > 1500
 
 
 def test_google_redirects_unwrap_as_parse_qs_reads_them():
