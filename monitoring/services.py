@@ -194,7 +194,9 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
         ]
         waiting = {host: len(by_host[host]) for host in held}
         # closing(): should storing fail, the fetch threads stop at once, not when the generator is collected.
-        with closing(feeds_fetch(groups)) as fetches:
+        # Each answer is parsed in the thread that fetched it, while this one stores the one before.
+        read = functools.partial(_feed_read_for, by_id)
+        with closing(feeds_fetch(groups, prepare=read)) as fetches:
             for fetched in fetches:
                 source, result = by_id[fetched.key], fetched.result
                 host = host_of[source.id]
@@ -206,7 +208,7 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
                 elif result.is_not_modified and not result.is_permanent_redirect and result.max_age is None:
                     not_modified.append((source, result, _ms_since(fetched.started)))
                 else:
-                    outcomes.append(_poll_stored(source, result, now, fetched.started, context))
+                    outcomes.append(_poll_stored(source, result, fetched.prepared, now, fetched.started, context))
     finally:
         for slot in held.values():
             slot.close()
@@ -232,16 +234,40 @@ class _PollContext:
         return self._terms[source.organisation_id]
 
 
-def _poll_stored(
-    source: Source, result: FetchResult, now: datetime, started: float, context: _PollContext
-) -> PollOutcome:
-    """Parse what was fetched for ``source`` and store it in one transaction; a parse failure is recorded."""
+def _feed_read(source: Source, result: FetchResult) -> ParsedFeed | MonitoringError | None:
+    """The feed ``result`` holds for ``source``, ``None`` for a 304, or why it holds none we can read.
+
+    Runs no query, so it may run in the thread that fetched ``result``.
+    """
+    if result.is_not_modified:
+        return None
     try:
-        parsed = None if result.is_not_modified else feed_parse(result.content, url=result.url, kind=source.kind)
-        if parsed is not None and not parsed.is_feed:
-            raise ParseError(source.url, _("The address did not return a feed we can read."))
+        parsed = feed_parse(result.content, url=result.url, kind=source.kind)
     except MonitoringError as exc:
-        return _poll_failed(source, exc, now, started)
+        return exc
+    if not parsed.is_feed:
+        return ParseError(source.url, _("The address did not return a feed we can read."))
+    return parsed
+
+
+def _feed_read_for(
+    sources: dict[int, Source], request: FetchRequest, result: FetchResult
+) -> ParsedFeed | MonitoringError | None:
+    return _feed_read(sources[request.key], result)
+
+
+def _poll_stored(
+    source: Source,
+    result: FetchResult,
+    parsed: ParsedFeed | MonitoringError | None,
+    now: datetime,
+    started: float,
+    context: _PollContext,
+) -> PollOutcome:
+    """Store what was fetched and parsed (``_feed_read``) for ``source`` in one transaction; a parse
+    failure is recorded."""
+    if isinstance(parsed, MonitoringError):
+        return _poll_failed(source, parsed, now, started)
 
     with transaction.atomic():
         _commit_without_flush()

@@ -15,11 +15,12 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Generic, TypeVar
 
 import httpcore
 import httpx
@@ -40,6 +41,8 @@ MAX_REDIRECTS = 5
 PERMANENT_REDIRECTS = frozenset({301, 308})
 
 logger = logging.getLogger(__name__)
+
+Prepared = TypeVar("Prepared")
 
 _client: httpx.Client | None = None
 _client_lock = threading.Lock()
@@ -291,10 +294,11 @@ class FetchRequest:
 
 
 @dataclass(frozen=True)
-class Fetched:
+class Fetched(Generic[Prepared]):
     key: int
     result: FetchResult | FetchError
     started: float  # time.monotonic() when its fetch began
+    prepared: Prepared | None = None  # what ``prepare`` made of the result (None for a FetchError)
 
 
 # Storing an answer takes longer than fetching it, so a few threads keep the caller busy; each holds
@@ -304,18 +308,26 @@ MAX_FETCH_THREADS = 4
 FETCH_AHEAD = 2  # fetched bodies that may wait for the caller
 
 
-def feeds_fetch(groups: Sequence[Sequence[FetchRequest]]) -> Generator[Fetched, None, None]:
+def feeds_fetch(
+    groups: Sequence[Sequence[FetchRequest]],
+    *,
+    prepare: Callable[[FetchRequest, FetchResult], Prepared] | None = None,
+) -> Generator[Fetched[Prepared], None, None]:
     """``feed_fetch`` every request, yielding each as it completes (a ``FetchError`` as its result).
 
     The groups run at once, each in a thread (at most ``MAX_FETCH_THREADS``) that fetches its
     requests one after another: callers group by host, so a host never gets more than one of these
     requests at a time. Threads wait while ``FETCH_AHEAD`` results are not taken yet. Stopping the
     iteration early stops the threads after the fetch each is in.
+
+    ``prepare`` (parsing, say) runs on each result in the thread that fetched it, so that it overlaps
+    with what the caller does meanwhile (waiting for its database, say); what it returns is the
+    item's ``prepared``, and what it raises is raised here, to the caller.
     """
     total = sum(len(group) for group in groups)
     if not total:
         return
-    done: queue.Queue[Fetched] = queue.Queue(maxsize=FETCH_AHEAD)
+    done: queue.Queue[Fetched[Prepared] | BaseException] = queue.Queue(maxsize=FETCH_AHEAD)
     stop = threading.Event()
     language = translation.get_language()  # errors in the caller's language, as from feed_fetch itself
 
@@ -325,7 +337,13 @@ def feeds_fetch(groups: Sequence[Sequence[FetchRequest]]) -> Generator[Fetched, 
                 if stop.is_set():
                     return
                 started = time.monotonic()
-                item = Fetched(key=request.key, result=_fetch_or_error(request), started=started)
+                result = _fetch_or_error(request)
+                item: Fetched[Prepared] | BaseException
+                try:
+                    prepared = prepare(request, result) if prepare and isinstance(result, FetchResult) else None
+                    item = Fetched(key=request.key, result=result, started=started, prepared=prepared)
+                except Exception as exc:  # a thread's boundary: raised again in the caller
+                    item = exc
                 while not stop.is_set():
                     try:
                         done.put(item, timeout=0.5)
@@ -338,7 +356,10 @@ def feeds_fetch(groups: Sequence[Sequence[FetchRequest]]) -> Generator[Fetched, 
             for group in groups:
                 pool.submit(run, group)
             for _number in range(total):
-                yield done.get()
+                item = done.get()
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
         finally:
             stop.set()
 

@@ -555,3 +555,34 @@ def test_feeds_fetch_turns_an_unexpected_failure_into_a_fetch_error(monkeypatch)
     assert isinstance(item.result, FetchError)
     assert not item.result.permanent
     assert "a bug in the network stack" in str(item.result)
+
+
+def test_feeds_fetch_prepares_each_answer_in_the_thread_that_fetched_it(feed_server):
+    ok = feed_server.serve("/ok.xml", Reply(sample("google_alerts.xml")))
+    gone = feed_server.serve("/gone.xml", Reply(b"gone", status=404))
+    threads: list[str] = []
+
+    def prepare(request, result):
+        threads.append(threading.current_thread().name)
+        return (request.key, len(result.content))
+
+    items = {item.key: item for item in feeds_fetch([[FetchRequest(1, ok), FetchRequest(2, gone)]], prepare=prepare)}
+
+    assert items[1].prepared == (1, len(sample("google_alerts.xml")))
+    assert items[2].prepared is None  # a failed fetch is not prepared
+    assert isinstance(items[2].result, FetchError)
+    assert len(threads) == 1
+    assert threads[0] != threading.current_thread().name
+
+
+def test_feeds_fetch_raises_what_preparing_raised_and_stops(feed_server):
+    urls = [feed_server.serve(f"/{n}.xml", Reply(sample("google_alerts.xml"))) for n in range(10)]
+
+    def prepare(request, result):
+        raise RuntimeError("a bug in the parser")
+
+    with pytest.raises(RuntimeError, match="a bug in the parser"):
+        list(feeds_fetch([[FetchRequest(n, url) for n, url in enumerate(urls)]], prepare=prepare))
+
+    time.sleep(0.2)
+    assert len(feed_server.requests) < 10  # the fetches stopped early
