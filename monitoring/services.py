@@ -123,10 +123,13 @@ def source_claim(*, source_id: int, now: datetime, force: bool = False) -> Sourc
 def sources_claim(*, source_ids: Sequence[int], now: datetime, force: bool = False) -> list[Source]:
     """Take the due, active ones of ``source_ids`` for one poll each; returns them in id order.
 
-    One transaction: the rows are locked with ``SKIP LOCKED`` and their ``next_poll_at`` moved one
-    interval on, so of two workers racing for a source exactly one gets it and the other skips it.
-    ``force`` takes sources that are not due yet too. Runs one query, plus one per distinct interval.
+    Atomic: the rows are locked with ``SKIP LOCKED`` and their ``next_poll_at`` moved one interval
+    on, so of two workers racing for a source exactly one gets it and the other skips it. ``force``
+    takes sources that are not due yet too. Runs one query on PostgreSQL (an ``UPDATE … RETURNING``
+    that commits on its own outside a transaction); elsewhere one, plus one per distinct interval.
     """
+    if connection.vendor == "postgresql":
+        return _sources_claim_returning(source_ids=source_ids, now=now, force=force)
     with transaction.atomic():
         rows = Source.objects.select_for_update(skip_locked=True).filter(id__in=source_ids, is_active=True)
         if not force:
@@ -139,6 +142,19 @@ def sources_claim(*, source_ids: Sequence[int], now: datetime, force: bool = Fal
         for minutes, ids in by_interval.items():
             Source.objects.filter(id__in=ids).update(next_poll_at=now + timedelta(minutes=minutes))
     return sources
+
+
+def _sources_claim_returning(*, source_ids: Sequence[int], now: datetime, force: bool) -> list[Source]:
+    table = connection.ops.quote_name(Source._meta.db_table)
+    due = "" if force else "AND (next_poll_at IS NULL OR next_poll_at <= %(now)s)"
+    # Only the model's table name is put into the statement; every value is a parameter.
+    sql = (
+        f"UPDATE {table} SET next_poll_at = %(now)s + make_interval(mins => poll_interval_minutes) "  # noqa: S608
+        f"WHERE id IN (SELECT id FROM {table} WHERE id = ANY(%(ids)s) AND is_active {due} "
+        "ORDER BY id FOR UPDATE SKIP LOCKED) RETURNING *"
+    )
+    sources = list(Source.objects.raw(sql, {"now": now, "ids": list(source_ids)}))
+    return sorted(sources, key=lambda source: source.id)
 
 
 @dataclass(frozen=True)
@@ -338,7 +354,7 @@ def _source_save_logged(source: Source, fields: list[str], log: FetchLog) -> Non
 def _polls_not_modified(polls: list[tuple[Source, FetchResult, int]], now: datetime) -> list[PollOutcome]:
     """Record plain 304 answers (no move, no max-age) in one transaction.
 
-    Runs two queries, and one more per distinct changed validator pair (a site that sends a new ETag
+    Runs three queries, and one more per distinct changed validator pair (a site that sends a new ETag
     with its 304). ``bulk_update`` would build a CASE per row and field: slower than the fetches.
     """
     if not polls:
@@ -362,7 +378,9 @@ def _polls_not_modified(polls: list[tuple[Source, FetchResult, int]], now: datet
         )
         for (etag, last_modified), ids in changed.items():
             Source.objects.filter(id__in=ids).update(etag=etag, last_modified=last_modified)
-        FetchLog.objects.bulk_create(logs)
+        # Column by column: bulk_create binds and escapes each of the batch's values on the client.
+        fields = [field.attname for field in FetchLog._meta.concrete_fields if not field.primary_key]
+        _columns_insert(FetchLog, {name: [getattr(log, name) for log in logs] for name in fields})
     return outcomes
 
 
