@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, Count, DecimalField, F, Q, QuerySet, Subquery
@@ -85,8 +86,80 @@ class MentionFilters:
 
 
 @dataclass(frozen=True)
+class MentionRow:
+    """What a row of the list shows of a mention, read as plain values: 50 rows a page, all day long,
+    without building a mention, its assignee and its case link as model instances for each. Hashable:
+    the list keeps rows it has shown by their values (inbox/templatetags/inbox_tags.py)."""
+
+    id: int
+    title: str
+    snippet: str
+    url: str
+    author: str
+    publisher: str
+    language: str
+    platform: str
+    published_at: datetime
+    status: str
+    category: str
+    suggested_category: str
+    ignore_reason: str
+    signal_reasons: tuple[str, ...]
+    flags: tuple[str, ...]
+    matched_terms: tuple[str, ...]
+    source_name: str
+    assignee_username: str | None  # None: nobody
+    assignee_name: str
+    case_id: int | None  # None: in no case
+    rank: Decimal | None = None  # the search rank; None outside a search
+
+    def __str__(self) -> str:
+        return self.title or self.snippet[:80] or self.url
+
+    @classmethod
+    def of(cls, mention: Mention) -> MentionRow:
+        """The row of a mention already read whole (the detail pane's). Reads its source, assignee and
+        case link where they were not read with it."""
+        assignee = mention.assignee
+        return cls(
+            *(mention.id, mention.title, mention.snippet, mention.url, mention.author, mention.publisher),
+            *(mention.language, mention.platform, mention.published_at, mention.status, mention.category),
+            *(mention.suggested_category, mention.ignore_reason, tuple(mention.signal_reasons or ())),
+            *(tuple(mention.flags or ()), tuple(mention.matched_terms or ()), mention.source.name),
+            assignee_username=assignee.username if assignee else None,
+            assignee_name=str(assignee) if assignee else "",
+            case_id=_case_id(mention),
+        )
+
+
+# The values a row is read from, in MentionRow's order; the assignee's name comes as first and last name.
+_ROW_VALUES = (
+    *("id", "title", "snippet", "url", "author", "publisher", "language", "platform", "published_at"),
+    *("status", "category", "suggested_category", "ignore_reason", "signal_reasons", "flags", "matched_terms"),
+    *("source__name", "assignee__username", "assignee__first_name", "assignee__last_name", "case_link__case_id"),
+)
+
+
+def _row(values: tuple[Any, ...], rank: Decimal | None) -> MentionRow:
+    (
+        id_, title, snippet, url, author, publisher, language, platform, published_at, status, category,
+        suggested_category, ignore_reason, signal_reasons, flags, matched_terms, source_name,
+        username, first_name, last_name, case_id,
+    ) = values  # fmt: skip
+    return MentionRow(
+        id_, title, snippet, url, author, publisher, language, platform, published_at, status, category,
+        suggested_category, ignore_reason, tuple(signal_reasons or ()), tuple(flags or ()),
+        tuple(matched_terms or ()), source_name,
+        assignee_username=username,
+        assignee_name=f"{first_name} {last_name}".strip() or username or "",  # as User.__str__
+        case_id=case_id,
+        rank=rank,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
 class MentionPage:
-    mentions: list[Mention]
+    mentions: list[MentionRow]
     next_cursor: Cursor | None
     newest_id: int = 0  # the highest mention id when the page was read: "N new" counts from here
 
@@ -133,38 +206,25 @@ def mention_page(
     mentions = mentions_filtered(user, filters)
     if before is not None:
         mentions = mentions.filter(_after_cursor(before, is_search=bool(filters.query)))
-    if filters.query and connection.vendor == "postgresql":
+    is_search = bool(filters.query)
+    if is_search and connection.vendor == "postgresql":
         # Ranking reads every match (70,000 for a common word in a million): rank ids alone, then read
         # and join the whole rows of the page's winners only.
         winners = mentions.values("id")[: size + 1]
         mentions = _search(mentions_visible_to(user).filter(id__in=winners), filters.query)
-    mentions = (
-        # Only what a row shows (inbox/_mention_row.html): the case number, not the case (the detail pane
-        # reads it), and never the feed's HTML, which can be many times the rest of the row.
-        mentions.select_related("assignee", "case_link")
-        .only(*_LIST_FIELDS)
-        .annotate(newest_mention_id=Subquery(newest))
+    # Only what a row shows: the case number, not the case (the detail pane reads it), and never the
+    # feed's HTML, which can be many times the rest of the row.
+    values = [*_ROW_VALUES, "rank"] if is_search else _ROW_VALUES
+    read = list(
+        mentions.annotate(newest_mention_id=Subquery(newest)).values_list(*values, "newest_mention_id")[: size + 1]
     )
-    annotated = list(mentions[: size + 1])
-    newest_id = annotated[0].newest_mention_id if annotated else 0
-    rows: list[Mention] = list(annotated)
-    has_more = len(rows) > size
-    rows = rows[:size]
-    last = rows[-1] if has_more else None
+    newest_id = read[0][-1] if read else 0
+    rows = [_row(row[: len(_ROW_VALUES)], row[len(_ROW_VALUES)] if is_search else None) for row in read[:size]]
     return MentionPage(
         mentions=rows,
-        next_cursor=_cursor_of(last) if last else None,
+        next_cursor=_cursor_of(rows[-1]) if len(read) > size else None,
         newest_id=newest_id,
     )
-
-
-# What the list reads of a mention; a field a row uses and this leaves out costs a query per row.
-_LIST_FIELDS = (
-    *("id", "title", "snippet", "url", "author", "publisher", "language", "platform", "published_at"),
-    *("status", "category", "suggested_category", "ignore_reason", "signal_reasons", "flags", "matched_terms"),
-    *("source", "source__name", "assignee", "assignee__username", "assignee__first_name", "assignee__last_name"),
-    *("case_link__id", "case_link__case_id"),
-)
 
 
 def mentions_newer(*, user: User, filters: MentionFilters, after_id: int) -> int:
@@ -225,6 +285,13 @@ def author_history(*, user: User, mention: Mention) -> AuthorHistory:
         cases.pop(own.id, None)
     complaints = sum(1 for m in others if m.effective_category == Mention.Category.COMPLAINT)
     return AuthorHistory(mentions=others, cases=list(cases.values()), complaints=complaints)
+
+
+def _case_id(mention: Mention) -> int | None:
+    try:
+        return mention.case_link.case_id
+    except Mention.case_link.RelatedObjectDoesNotExist:
+        return None
 
 
 def _case_of(mention: Mention) -> Case | None:
@@ -394,9 +461,8 @@ def _after_cursor(before: Cursor, *, is_search: bool) -> Q:
     return after
 
 
-def _cursor_of(mention: Mention) -> Cursor:
-    rank = getattr(mention, "rank", None)
-    return Cursor(published_at=mention.published_at, mention_id=mention.id, rank=rank)
+def _cursor_of(row: MentionRow) -> Cursor:
+    return Cursor(published_at=row.published_at, mention_id=row.id, rank=row.rank)
 
 
 # Cases ------------------------------------------------------------------------------------------------

@@ -100,7 +100,7 @@ def _inbox_page(request: AppRequest, *, mention: Mention | None) -> HttpResponse
         "saved_views": [(key, label) for key, (label, _values) in SAVED_VIEWS.items()],
         "list_query": list_query,
         "people": _people(fresh=False),
-        "ignore_form": IgnoreForm(),
+        "ignore_reasons": Mention.IgnoreReason.choices,
         "category_choices": Mention.Category.choices,
     }
     template_name = "inbox/inbox.html"

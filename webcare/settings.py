@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -118,8 +119,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, cache and Celery ----------------------------------------------------------------------------
 REDIS_URL = env.url("REDIS_URL", None, schemes={"redis", "rediss", "unix"})
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            # A Redis that is down makes reads misses and skips writes (webcare/cache.py); one that hangs
+            # is given up on after a second instead of holding a page.
+            "BACKEND": "webcare.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -167,6 +177,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # Auth ----------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["accounts.backends.CachedPermissionsBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inbox:mention-list"
 LOGOUT_REDIRECT_URL = "login"

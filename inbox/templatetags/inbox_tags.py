@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from html import escape as html_escape
 from typing import Any, cast
 
 from django import template
@@ -14,13 +15,14 @@ from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter
 from django.http import QueryDict
 from django.template.context import Context
 from django.urls import reverse
-from django.utils import dateformat, formats, timezone
-from django.utils.html import conditional_escape, escape
+from django.utils import formats, timezone
+from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
 from django.utils.timesince import timesince
 from django.utils.translation import get_language, gettext
 
+from inbox.selectors import MentionRow
 from monitoring.feeds.enrich import normalise, phrase_literal, phrase_pattern
 from monitoring.feeds.platforms import Platform
 from monitoring.feeds.terms import highlight_spans
@@ -34,13 +36,13 @@ def highlight(text: str, terms: Sequence[str] | None) -> SafeString:
     """Plain ``text``, escaped, with the organisation's matched watch ``terms`` wrapped in <mark>."""
     text = str(text or "")
     if not terms or not _may_occur(text, terms):
-        return escape(text)
+        return mark_safe(html_escape(text))  # noqa: S308 - escaped
     pieces: list[str] = []
     position = 0
     for start, end in _ascii_spans(text, terms) if text.isascii() else highlight_spans(text, terms):
-        pieces += [escape(text[position:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        pieces += [html_escape(text[position:start]), "<mark>", html_escape(text[start:end]), "</mark>"]
         position = end
-    pieces.append(escape(text[position:]))
+    pieces.append(html_escape(text[position:]))
     return mark_safe("".join(pieces))  # noqa: S308 - every piece of text above is escaped
 
 
@@ -134,68 +136,124 @@ def duration_words(delta: timedelta | None) -> str:
 
 # A list row ------------------------------------------------------------------------------------------
 #
-# The list shows 50 rows a page. Everything a row shows is worked out here in one go, and everything the
-# rows of a page share (translations, labels, the link's start, the search words) once a page: filters,
-# {% url %} and {% blocktranslate %} in the row template cost more than the SQL query of the whole list.
+# The list shows 50 rows a page, and staff keep it open all day: a row is written out here in Python, in
+# one go, and everything the rows of a page share (translations, labels, the link's start, the search
+# words) is worked out once a page. A row through a Django template cost more than the whole list's SQL.
+# Every plain value goes through ``_e`` (escaped, quotes too); SafeStrings are escaped already.
 
 
 @register.simple_tag(takes_context=True)
-def mention_row(context: Context, mention: Mention) -> dict[str, Any]:
-    """What ``inbox/_mention_row.html`` shows of ``mention``: plain strings (escaped by the template),
-    the title and snippet escaped with the searched and watched words marked, and the row's link.
-
-    Reads ``filters`` (the search words are marked), ``list_query`` (the link keeps the list's
-    filters), ``perms`` (the checkbox is for those who may triage) and ``oob`` from the context.
-    """
+def mention_rows(context: Context, rows: Sequence[MentionRow]) -> SafeString:
+    """The list rows of a page, each an ``<li>`` (see ``mention_row``)."""
     page = _row_page(context)
-    row = page.shared.copy()
-    row["id"] = mention_id = str(mention.id)
-    row["status"] = mention.status
-    row["url"] = page.url_start + mention_id + page.url_end
-    row["oob"] = bool(context.get("oob"))
+    return mark_safe("".join([_row_html(page, row, oob=False) for row in rows]))  # noqa: S308 - built from escaped parts
+
+
+@register.simple_tag(takes_context=True)
+def mention_row(context: Context, mention: Mention | MentionRow, oob: bool = False) -> SafeString:
+    """One list row: platform, source, author, language, age, the title and snippet with the searched and
+    watched words marked, status, category (confirmed, else suggested with its reasons), flags, assignee
+    and case; with ``oob`` it replaces the list's row of the same mention after a triage change.
+
+    Reads ``filters`` (the search words), ``list_query`` (the link keeps the list's filters) and ``perms``
+    (the checkbox is for those who may triage) from the context.
+    """
+    row = MentionRow.of(mention) if isinstance(mention, Mention) else mention
+    return mark_safe(_row_html(_row_page(context), row, oob=oob))  # noqa: S308 - built from escaped parts
+
+
+def _e(value: object) -> str:
+    return str(value) if hasattr(value, "__html__") else html_escape(str(value))
+
+
+# A row's HTML follows from its values and the page's (language, search words, filters, may triage), except
+# for its age: rows are kept, by all of those, as the HTML before and after the age. Staff open the same
+# rows again and again all day; a row whose values changed is simply another key. Bounded by starting
+# over when full: a few thousand rows are a few megabytes.
+_ROW_MEMO: dict[tuple[MentionRow, tuple[object, ...], bool], tuple[str, str]] = {}
+ROW_MEMO_SIZE = 5000
+
+
+def _row_html(page: _RowPage, row: MentionRow, *, oob: bool) -> str:
+    key = (row, page.key, oob)
+    parts = _ROW_MEMO.get(key)
+    if parts is None:
+        parts = _row_parts(page, row, oob=oob)
+        if len(_ROW_MEMO) >= ROW_MEMO_SIZE:
+            _ROW_MEMO.clear()
+        _ROW_MEMO[key] = parts
+    before, after = parts
+    return before + html_escape(page.age(row.published_at)) + after
+
+
+def _row_parts(page: _RowPage, mention: MentionRow, *, oob: bool) -> tuple[str, str]:
+    """A row's HTML before and after its age."""
+    mention_id = str(mention.id)
+    status = _e(mention.status)
+    out = [
+        f'<li id="mention-row-{mention_id}" class="mention-row status-{status}" data-mention-row '
+        f'data-id="{mention_id}"',
+        ' hx-swap-oob="outerHTML">' if oob else ">",
+    ]
     terms = [*(mention.matched_terms or []), *page.search_words]
-    title = str(mention.title or page.no_title)
-    row["title"] = highlight(title, terms)
-    if mention.snippet:
-        row["snippet"] = highlight(_truncated(str(mention.snippet), 220), terms)
     if page.may_triage:
-        select = conditional_escape(_truncated(str(mention), 60))
-        row["select_label"] = mark_safe(page.select_label % {"title": select})  # noqa: S308 - the title is escaped
-    row["platform"] = platform = mention.platform
-    row["platform_label"] = page.labels.platforms.get(platform, platform)
-    row["source"] = mention.publisher or mention.source.name
-    row["author"] = mention.author
-    row["language"] = str(mention.language or "").upper()
-    published_at = mention.published_at
-    local = timezone.localtime(published_at)
-    row["published_iso"] = local.isoformat()
-    row["published_full"] = dateformat.format(local, page.datetime_format)
-    row["age"] = page.age(published_at)
+        label = page.select_label % {"title": html_escape(_truncated(str(mention), 60))}
+        out.append(
+            f'<input class="row-select" type="checkbox" name="ids" value="{mention_id}" form="bulk-form" '
+            f'aria-label="{label}" data-row-select>'
+        )
+    url = page.url_start + mention_id + page.url_end
+    platform = mention.platform
+    out.append(
+        f'<a class="row-link" href="{url}" hx-get="{url}" hx-target="#mention-detail" hx-swap="outerHTML" '
+        f'hx-push-url="true" data-row-link><span class="mention-meta">'
+        f'<span class="badge badge-platform badge-{_e(platform)}" title="{page.platform_title}">'
+        f'<span class="platform-icon" aria-hidden="true"></span>'
+        f"{_e(page.labels.platforms.get(platform, platform))}</span>"
+        f'<span class="mention-source">{_e(mention.publisher or mention.source_name)}</span>'
+    )
+    if mention.author:
+        out.append(f'<span class="mention-author">{_e(mention.author)}</span>')
+    if mention.language:
+        out.append(
+            f'<span class="mention-language" title="{page.language_title}">{_e(mention.language.upper())}</span>'
+        )
+    local = mention.published_at.astimezone(page.timezone)
+    out.append(f'<time datetime="{local.isoformat()}" title="{_e(page.full_datetime(local))}">')
+    before = "".join(out)
+    out = [f'</time></span><span class="mention-title">{highlight(str(mention.title or page.no_title), terms)}</span>']
+    if mention.snippet:
+        out.append(f'<span class="mention-snippet">{highlight(_truncated(str(mention.snippet), 220), terms)}</span>')
     status_label = page.labels.statuses.get(mention.status, mention.status)
     if mention.ignore_reason:
         reason = page.labels.ignore_reasons.get(mention.ignore_reason, mention.ignore_reason)
         status_label = f"{status_label}: {reason.lower()}"
-    row["status_label"] = status_label
+    out.append(
+        f'<span class="mention-signals"><span class="status-badge status-badge-{status}">{_e(status_label)}</span>'
+    )
     if mention.category:
-        row["category"] = mention.category
-        row["category_label"] = page.labels.categories.get(mention.category, mention.category)
+        category = mention.category
+        label = _e(page.labels.categories.get(category, category))
+        out.append(f'<span class="category category-{_e(category)} is-confirmed">{label}</span>')
     elif mention.suggested_category != Mention.Category.OTHER:
-        row["category"] = suggested = mention.suggested_category
-        label = conditional_escape(page.labels.categories.get(suggested, suggested))
-        row["suggestion"] = mark_safe(page.looks_like % {"category": label})  # noqa: S308 - the label is escaped
-        reasons = mention.signal_reasons or []
-        row["has_reasons"] = bool(reasons)
-        row["reasons"] = ", ".join(str(reason) for reason in reasons)
-    row["flags"] = [page.labels.flags.get(flag, flag) for flag in mention.flags or []]
-    assignee = mention.assignee
-    if assignee is not None:
-        row["assignee"] = str(assignee)
-        row["assignee_initial"] = str(assignee.username)[:1].upper()
-    case_link = getattr(mention, "case_link", None)
-    if case_link is not None:
-        number = conditional_escape(formats.localize(case_link.case_id, use_l10n=context.use_l10n))
-        row["case"] = mark_safe(page.case_number % {"number": number})  # noqa: S308 - the number is escaped
-    return row
+        suggested = mention.suggested_category
+        label = page.looks_like % {"category": _e(page.labels.categories.get(suggested, suggested))}
+        out.append(f'<span class="category category-{_e(suggested)}">{label}</span>')
+        if reasons := mention.signal_reasons:
+            out.append(f'<span class="reasons">{page.because_of} {_e(", ".join(map(str, reasons)))}</span>')
+    for flag in mention.flags or []:
+        out.append(f'<span class="flag">{_e(page.labels.flags.get(flag, flag))}</span>')
+    if mention.assignee_username is not None:
+        initial = _e(mention.assignee_username[:1].upper())
+        out.append(
+            f'<span class="assignee" title="{page.assigned_to}"><span class="avatar avatar-small" aria-hidden="true">'
+            f"{initial}</span>{_e(mention.assignee_name)}</span>"
+        )
+    if mention.case_id is not None:
+        number = _e(formats.localize(mention.case_id, use_l10n=page.use_l10n))
+        out.append(f'<span class="case-badge">{page.case_number % {"number": number}}</span>')
+    out.append("</span></a></li>\n")
+    return before, "".join(out)
 
 
 class _RowLabels:
@@ -225,43 +283,55 @@ class _RowPage:
         # The mention id is the only thing that differs between two rows' links.
         sample = 987654321
         start, _sample, end = reverse("inbox:mention-detail", args=[sample]).rpartition(str(sample))
-        self.url_start = start
-        self.url_end = end + (f"?{list_query}" if list_query else "")
+        self.url_start = html_escape(start)
+        self.url_end = html_escape(end + (f"?{list_query}" if list_query else ""))
         perms = context.get("perms")
         self.may_triage = bool(perms is not None and perms["monitoring"]["triage_mention"])
+        self.use_l10n = context.use_l10n
+        # Translations, escaped once; the ones with a placeholder get values that are escaped already.
         self.no_title = gettext("(no title)")
-        self.select_label = gettext("Select “%(title)s”")
-        self.looks_like = gettext("Looks like: %(category)s")
-        self.case_number = gettext("Case #%(number)s")
-        self.datetime_format = formats.get_format("DATETIME_FORMAT")
-        self.shared: dict[str, Any] = {
-            "platform_title": gettext("Platform"),
-            "language_title": gettext("Language"),
-            "because_of": gettext("because of"),
-            "assigned_to": gettext("Assigned to"),
-            # What a row may leave out: a key the template finds costs less than one it misses.
-            "select_label": "",
-            "snippet": "",
-            "category_label": "",
-            "suggestion": "",
-            "has_reasons": False,
-            "reasons": "",
-            "assignee": "",
-            "case": "",
-        }
+        self.select_label = html_escape(gettext("Select “%(title)s”"))
+        self.looks_like = html_escape(gettext("Looks like: %(category)s"))
+        self.case_number = html_escape(gettext("Case #%(number)s"))
+        self.platform_title = html_escape(gettext("Platform"))
+        self.language_title = html_escape(gettext("Language"))
+        self.because_of = html_escape(gettext("because of"))
+        self.assigned_to = html_escape(gettext("Assigned to"))
+        # DATETIME_FORMAT cut into its pieces once, not once a row: literal text and format characters
+        # by turns, as Django's own date formatting does it.
+        pieces = re_formatchars.split(str(formats.get_format("DATETIME_FORMAT")))
+        self._datetime_pieces = [
+            (bool(i % 2), piece if i % 2 else re_escaped.sub(r"\1", piece)) for i, piece in enumerate(pieces)
+        ]
         self.now = datetime.now(UTC)
-        self._ages: dict[tuple[str, int], str] = {}
+        self.timezone = timezone.get_current_timezone()
+        # Everything above that a row's HTML depends on (the labels and formats come with the language).
+        self.key = (
+            *(get_language(), self.url_start, self.url_end, tuple(self.search_words), self.may_triage),
+            *(str(self.timezone), self.use_l10n),
+        )
+        self._ages: dict[tuple[object, ...], str] = {}
         self._past_units = _CachedUnits(NaturalTimeFormatter.past_substrings)
         self._past_day = str(NaturalTimeFormatter.time_strings["past-day"])
 
     def age(self, value: datetime) -> str:
-        """``value|naturaltime``, with each phrase translated once a page."""
+        """``value|naturaltime``, with each phrase worked out once a page."""
         now = self.now
         if value >= now:
             return str(NaturalTimeFormatter.string_for(value))
         delta = now - value
         if delta.days:
-            return self._past_day % {"delta": timesince(value, now, time_strings=self._past_units)}  # type: ignore[arg-type]
+            # timesince shows two adjacent units. Under four weeks they are weeks and days or days and
+            # hours, which follow from the days and hours alone; from four weeks on, years, months, weeks
+            # and days, which follow from the date and whether its time of day is past now's.
+            value = value.astimezone(UTC)
+            if delta.days < 28:
+                key: tuple[object, ...] = (delta.days, delta.seconds // 3600)
+            else:
+                key = (value.date(), value.time() > now.time())
+            if key not in self._ages:
+                self._ages[key] = self._past_day % {"delta": timesince(value, now, time_strings=self._past_units)}  # type: ignore[arg-type]
+            return self._ages[key]
         seconds = delta.seconds
         if seconds == 0:
             return str(NaturalTimeFormatter.time_strings["now"])
@@ -270,6 +340,13 @@ class _RowPage:
         if seconds < 3600:
             return self._phrase("past-minute", seconds // 60)
         return self._phrase("past-hour", seconds // 3600)
+
+    def full_datetime(self, local: datetime) -> str:
+        """``local|date:"DATETIME_FORMAT"``."""
+        formatter = DateFormat(local)
+        return "".join(
+            str(getattr(formatter, piece)()) if is_format else piece for is_format, piece in self._datetime_pieces
+        )
 
     def _phrase(self, kind: str, count: int) -> str:
         key = (kind, count)

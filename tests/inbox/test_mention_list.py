@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from urllib.parse import parse_qs, urlencode
 
@@ -310,3 +311,46 @@ def test_a_suggested_complaint_shows_its_reasons_flags_and_platform(client_for, 
     assert "nooit meer" in body.replace("&quot;", '"')
     assert 'class="flag"' in body
     assert "badge-facebook" in body
+
+
+def test_a_row_shown_before_shows_what_changed_since(client_for, staff_member, manager, source):
+    # Rows are kept by their values between pages: a change in any of them is a new row, never the old one.
+    mention = MentionFactory(source=source, title="Lekkage in de kleedkamer", suggested_category="complaint")
+    client = client_for(staff_member)
+    assert "Lijkt op: Klacht" in client.get(URL + "?view=all").content.decode()
+    mention.category = "question"
+    mention.assignee = manager
+    mention.save()
+    source.name = "Buurtnieuws Oost"
+    source.save()
+    row = client.get(URL + "?view=all").content.decode().split(f'id="mention-row-{mention.id}"', 1)[1]
+    row = row.split("</li>", 1)[0]
+    assert "category-question is-confirmed" in row
+    assert "Lijkt op" not in row
+    assert str(manager) in row
+    assert "Buurtnieuws Oost" in row
+
+
+def test_a_row_shown_before_still_tells_its_age_as_time_goes_by(client_for, staff_member, source):
+    mention = MentionFactory(source=source, published_at=timezone.now() - timedelta(seconds=30))
+    client = client_for(staff_member)
+
+    def age() -> str:
+        row = client.get(URL).content.decode().split(f'id="mention-row-{mention.id}"', 1)[1]
+        return row.split("<time", 1)[1].split(">", 1)[1].split("<", 1)[0]
+
+    first = age()
+    time.sleep(1.1)
+    assert first.endswith("seconden geleden")
+    assert age() != first
+
+
+def test_the_same_row_differs_by_language_and_by_who_looks(client_for, staff_member, board_member, source):
+    MentionFactory(source=source, suggested_category="complaint")
+    staff = client_for(staff_member)
+    assert "Lijkt op: Klacht" in staff.get(URL).content.decode()
+    staff.post(reverse("set_language"), {"language": "en", "next": URL})
+    english = staff.get(URL).content.decode()
+    assert "Looks like: Complaint" in english
+    assert "data-row-select" in english
+    assert "data-row-select" not in client_for(board_member).get(URL).content.decode()
