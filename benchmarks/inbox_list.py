@@ -753,6 +753,11 @@ def scenarios_build(count: int) -> list[Scenario]:
             admin="/admin/monitoring/mention/?" + urlencode({"q": COMMON_TERM}),
         ),
         Scenario(
+            f'search "{COMMON_TERM}", newest first',
+            "/inbox/?" + urlencode({"q": COMMON_TERM, "sort": "newest"}),
+            RawQuery(f"m.search_document @@ {TSQUERY}", {"q": COMMON_TERM}),
+        ),
+        Scenario(
             f'search "{RARE_TERM}" (rare)',
             "/inbox/?" + urlencode({"q": RARE_TERM}),
             RawQuery(params={"q": RARE_TERM}, search=True),

@@ -46,6 +46,8 @@ class MentionFilterForm(forms.Form):
     published_from = forms.DateField(required=False, label=_("From"))
     published_to = forms.DateField(required=False, label=_("To"))
     q = forms.CharField(required=False, max_length=200, strip=True, label=_("Search"))
+    # A search comes best match first; "newest" lists its matches in order of publication instead.
+    sort = forms.ChoiceField(required=False, choices=[("newest", _("Newest first"))])
     before = forms.CharField(required=False, max_length=120)
 
     def __init__(self, data: Any, *args: Any, **kwargs: Any) -> None:
@@ -94,6 +96,7 @@ class MentionFilterForm(forms.Form):
             published_from=data["published_from"],
             published_to=data["published_to"],
             query=data["q"],
+            newest_first=bool(data["q"]) and data["sort"] == "newest",
         )
 
     def query(self) -> QueryDict:
@@ -104,6 +107,8 @@ class MentionFilterForm(forms.Form):
             values = [value for value in data.getlist(name) if value]
             if values:
                 query.setlist(name, values)
+        if query.get("q") and data.get("sort") == "newest":
+            query["sort"] = "newest"
         if not query:
             # No filters at all is the "Everything" view; an empty query would mean the default view
             # (New) to the next page, the counts and the "N new" bar.

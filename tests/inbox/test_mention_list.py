@@ -354,3 +354,33 @@ def test_the_same_row_differs_by_language_and_by_who_looks(client_for, staff_mem
     assert "Looks like: Complaint" in english
     assert "data-row-select" in english
     assert "data-row-select" not in client_for(board_member).get(URL).content.decode()
+
+
+def test_a_search_can_be_listed_newest_first_and_back(client_for, staff_member, source):
+    now = timezone.now()
+    old_title_match = MentionFactory(source=source, title="Klacht over het bad", published_at=now - timedelta(days=9))
+    new_text_match = MentionFactory(source=source, title="Zaterdag", snippet="een klacht", published_at=now)
+    client = client_for(staff_member)
+
+    best = client.get(URL, {"q": "klacht"})
+    body = best.content.decode()
+    assert 'aria-current="true"' in body.split("Beste match eerst")[0].rsplit("<a", 1)[1]
+    newest_href = body.split("Nieuwste eerst</a>")[0].rsplit('href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert parse_qs(newest_href.split("?", 1)[1]) == {"q": ["klacht"], "sort": ["newest"]}
+
+    newest = client.get(newest_href)
+    assert shown(newest)[0] == new_text_match.id
+    assert old_title_match.id in shown(newest)
+    body = newest.content.decode()
+    assert 'aria-current="true"' in body.split("Nieuwste eerst")[0].rsplit("<a", 1)[1]
+    # Every link keeps the order: the next search and the rows.
+    assert f"/m/{new_text_match.id}/?q=klacht&amp;sort=newest" in body
+    assert '<input type="hidden" name="sort" value="newest">' in body
+
+
+def test_an_order_without_a_search_changes_nothing(client_for, staff_member, source):
+    MentionFactory(source=source, title="Nieuw bericht")
+    response = client_for(staff_member).get(URL, {"sort": "newest"})
+    assert response.status_code == 200
+    assert "sort=" not in response.context["list_query"]
+    assert "Nieuwste eerst" not in response.content.decode()

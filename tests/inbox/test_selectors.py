@@ -229,6 +229,27 @@ def test_search_results_page_by_rank_without_gaps_or_repeats(staff_member, sourc
     assert mention_page(user=staff_member, filters=MentionFilters(query="klacht"), size=2).next_cursor.rank is not None
 
 
+def test_a_search_newest_first_pages_by_publication_without_gaps_or_repeats(staff_member, source):
+    now = timezone.now()
+    in_title = MentionFactory(source=source, title="Klacht over het bad", published_at=now - timedelta(days=30))
+    in_text = [
+        MentionFactory(
+            source=source, title="Zaterdag", snippet="een klacht", published_at=now - timedelta(hours=i // 3)
+        )
+        for i in range(7)
+    ]
+    MentionFactory(source=source, title="Zaterdag", snippet="Mooi weer", published_at=now)
+    newest_first = MentionFilters(query="klacht", newest_first=True)
+    everything = walk(staff_member, newest_first, 50)
+    # Publication order, newest first: the title match, a month old, comes last.
+    assert everything == [m.id for m in sorted(in_text, key=lambda m: (m.published_at, m.id), reverse=True)] + [
+        in_title.id
+    ]
+    for size in (1, 3):
+        assert walk(staff_member, newest_first, size) == everything
+    assert mention_page(user=staff_member, filters=newest_first, size=2).next_cursor.rank is None
+
+
 @on_sqlite
 def test_elsewhere_search_matches_a_part_of_title_text_or_author(staff_member, source):
     by_title = MentionFactory(source=source, title="Klachten over het bad", snippet="")
@@ -236,6 +257,7 @@ def test_elsewhere_search_matches_a_part_of_title_text_or_author(staff_member, s
     by_author = MentionFactory(source=source, title="Zondag", snippet="", author="Klachtenlijn")
     MentionFactory(source=source, title="Zondag", snippet="Mooi")
     assert ids(staff_member, query="klacht") == {by_title.id, by_text.id, by_author.id}
+    assert set(walk(staff_member, MentionFilters(query="klacht"), 2)) == {by_title.id, by_text.id, by_author.id}
 
 
 # "N new" ---------------------------------------------------------------------------------------------
