@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import logging
 import time
 from collections.abc import Iterator, Sequence
@@ -517,7 +518,7 @@ def _columns_insert(
     fields = [by_attname[attname] for attname in values]
     quote = connection.ops.quote_name
     # Casts without a length (varchar[], not varchar(500)[]): an over-long value fails, as in Django.
-    arrays = ", ".join(f"%b::{str(field.db_type(connection)).split('(')[0]}[]" for field in fields)
+    arrays = ", ".join(f"%b::{_array_type(field)}" for field in fields)
     # Only names from the model's metadata are put into the statement; every value is a parameter.
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
@@ -538,10 +539,22 @@ def _columns_insert(
 _PLAIN_VALUES = (str, int, type(None))
 
 
-def _column_values(field: models.Field[Any, Any], values: list[Any]) -> list[Any]:
-    """``field.get_db_prep_save`` of each value, skipped where it gives back the value it got."""
+def _array_type(field: models.Field[Any, Any]) -> str:
+    """The array type a column's values are sent as (see ``_column_values``), cast to the column's."""
     if isinstance(field, models.JSONField):
-        return [connection.ops.adapt_json_value(value, field.encoder) for value in values]
+        return "text[]::jsonb[]"
+    return f"{str(field.db_type(connection)).split('(')[0]}[]"
+
+
+def _column_values(field: models.Field[Any, Any], values: list[Any]) -> list[Any]:
+    """``field.get_db_prep_save`` of each value, skipped where it gives back the value it got.
+
+    JSON goes as its text, which the statement casts (``_array_type``): what Django's adapter would
+    send, without an adapter object per value that psycopg then asks to serialise it.
+    """
+    if isinstance(field, models.JSONField):
+        dumps = functools.partial(json.dumps, cls=field.encoder) if field.encoder else json.dumps
+        return [dumps(value) for value in values]
     if isinstance(field, models.CharField | models.TextField | models.ForeignKey) and all(
         type(value) in _PLAIN_VALUES for value in values
     ):
