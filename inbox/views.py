@@ -146,9 +146,11 @@ def mention_facets(request: AppRequest) -> HttpResponse:
     if not form.is_valid():
         return _bad_request(form.error_text())
     filters = form.filters()
-    # Kept until a mention arrives or changes: then the key moves on by itself.
+    # Kept until a mention arrives or changes: then the key moves on by itself. Everyone who may read the
+    # inbox sees the same mentions, so colleagues share the counts, unless "mine" is among the filters.
     generation = selectors.inbox_generation()
-    key = "inbox:facets:" + hashlib.sha256(f"{request.user.id}:{generation}:{filters!r}".encode()).hexdigest()
+    reader = request.user.id if "me" in filters.assignees else "all"
+    key = "inbox:facets:" + hashlib.sha256(f"{reader}:{generation}:{filters!r}".encode()).hexdigest()
     facets = cache.get(key)
     if facets is None:
         facets = selectors.mention_facets(user=request.user, filters=filters)

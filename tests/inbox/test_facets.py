@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inbox.selectors import MentionFilters, mention_facets
@@ -111,3 +112,11 @@ def test_counts_asked_for_after_a_change_show_it(client_for, staff_member, sourc
     assert shown_counts(client.get(URL, {"view": "all"}).content.decode(), "status")[new_link] == 1
     mention_ignore(actor=staff_member, mention_id=mention.id, reason="spam")
     assert shown_counts(client.get(URL, {"view": "all"}).content.decode(), "status")[new_link] == 0
+
+
+def test_colleagues_share_counts_read_once(client_for, staff_member, manager, world):
+    client_for(staff_member).get(URL, {"view": "all"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for(manager).get(URL, {"view": "all"})
+    assert response.status_code == 200
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
