@@ -142,9 +142,31 @@ def is_absolute_as_is(url: str) -> bool:
     return _ABSOLUTE_AS_IS.fullmatch(url) is not None
 
 
+# A scheme as urlsplit reads it: a letter, then letters, digits, "+", "-" or ".", up to the first ":".
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*+:")
+
+
 def url_join(base: str, url: str) -> str:
-    """feedparser's ``_urljoin(base, url)``."""
-    return url if _ABSOLUTE_AS_IS.fullmatch(url) else _urljoin(base, url)  # type: ignore[no-any-return]
+    """feedparser's ``_urljoin(base, url)``.
+
+    Besides absolute http(s) addresses (``is_absolute_as_is``), an id of a scheme other than the
+    base's ("tag:…", "urn:…") comes back as written too: ``urljoin`` gives back any address whose
+    scheme differs from the base's, when urlsplit takes it (ASCII, no brackets) and feedparser's fix
+    for "scheme:///" leaves it alone (no "://").
+    """
+    if _ABSOLUTE_AS_IS.fullmatch(url):
+        return url
+    scheme = _SCHEME.match(url)
+    if scheme and url.isascii() and "://" not in url and "[" not in url and "]" not in url:
+        base_scheme = _SCHEME.match(base.lstrip(_SPACE_AND_CONTROLS).translate(_TAB_AND_NEWLINES))
+        if base_scheme is None or base_scheme[0].lower() != scheme[0].lower():
+            return url
+    return _urljoin(base, url)  # type: ignore[no-any-return]
+
+
+# What urlsplit takes away before it reads an address: spaces and controls at its start, and any tab or newline.
+_SPACE_AND_CONTROLS = "".join(map(chr, range(33)))
+_TAB_AND_NEWLINES = str.maketrans("", "", "\t\r\n")
 
 
 def _base_uri(url: str) -> str | None:

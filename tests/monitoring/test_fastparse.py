@@ -600,6 +600,16 @@ def test_absolute_links_taken_as_they_are_join_to_themselves():
     assert taken > 1500
 
 
+def test_links_and_ids_join_as_feedparser_joins_them():
+    rng = seeded(6)
+    pieces = [*URL_PIECES, "tag:", "urn:", "TAG:", "g.com,2013:", "x:", "mailto:", "http:", "HTTP:", "\u00e9:", "a b"]
+    bases = ["http://a.example/feed", "https://a.example/", "", "tag:x", "ht\ttp://a.example/", " http://a/", "x"]
+    for _ in range(20_000):
+        url = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+        for base in bases:
+            assert fastparse.url_join(base, url) == feedparser_urljoin(base, url), (base, url)
+
+
 def test_google_redirects_unwrap_as_parse_qs_reads_them():
     rng = seeded(3)
     pieces = [
