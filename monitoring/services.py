@@ -516,6 +516,20 @@ def _columns_insert(
         blank = model()
         values = {**values, **{field.attname: [field.pre_save(blank, True)] * count for field in missing}}
     fields = [by_attname[attname] for attname in values]
+    sql = _columns_insert_sql(model, tuple(values), returning)
+    columns = [_column_values(field, values[field.attname]) for field in fields]
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, columns)
+        return cursor.fetchall() if returning else []
+
+
+@functools.lru_cache(maxsize=32)
+def _columns_insert_sql(model: type[models.Model], attnames: tuple[str, ...], returning: str) -> str:
+    """The statement ``_columns_insert`` runs for these columns: built once, it is the same every poll."""
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    fields = [by_attname[attname] for attname in attnames]
     quote = connection.ops.quote_name
     # Casts without a length (varchar[], not varchar(500)[]): an over-long value fails, as in Django.
     arrays = ", ".join(f"%b::{_array_type(field)}" for field in fields)
@@ -528,12 +542,7 @@ def _columns_insert(
     if returning:
         pk = model._meta.pk.column if model._meta.pk else "id"
         sql += f" RETURNING {quote(str(by_attname[returning].column))}, {quote(str(pk))}"
-    columns = [_column_values(field, values[field.attname]) for field in fields]
-    connection.ensure_connection()
-    connection.validate_no_broken_transaction()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, columns)
-        return cursor.fetchall() if returning else []
+    return sql
 
 
 _PLAIN_VALUES = (str, int, type(None))
