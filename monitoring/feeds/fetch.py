@@ -20,7 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Generic, TypeVar
+from http.cookiejar import Cookie, CookieJar
+from typing import Any, Generic, TypeVar
 
 import httpcore
 import httpx
@@ -222,6 +223,17 @@ def _httpx_errors() -> Iterator[None]:
         raise
 
 
+class _NoCookies(CookieJar):
+    """A cookie jar that keeps nothing. Feeds need no cookies, and one shared client must not carry a
+    cookie one feed set to another feed on the same host (another organisation's, say)."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+    def set_cookie(self, cookie: Cookie) -> None:
+        return None
+
+
 def http_client() -> httpx.Client:
     """The worker's one HTTP client, made on first use (connections are pooled across polls)."""
     global _client
@@ -229,6 +241,7 @@ def http_client() -> httpx.Client:
         if _client is None:
             _client = httpx.Client(
                 transport=GuardedTransport(),
+                cookies=_NoCookies(),
                 timeout=httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT),
                 follow_redirects=False,  # feed_fetch follows them, checking every hop
                 trust_env=False,  # proxies and .netrc from the environment would go around the guard

@@ -586,3 +586,12 @@ def test_feeds_fetch_raises_what_preparing_raised_and_stops(feed_server):
 
     time.sleep(0.2)
     assert len(feed_server.requests) < 10  # the fetches stopped early
+
+
+def test_a_cookie_one_feed_sets_never_goes_to_another(feed_server):
+    first = feed_server.serve("/club-a.xml", Reply(b"<rss/>", headers={"Set-Cookie": "session=club-a; Path=/"}))
+    second = feed_server.serve("/club-b.xml", Reply(b"<rss/>"))
+    feed_fetch(first)
+    feed_fetch(second)
+    feed_fetch(first)
+    assert [request.headers.get("Cookie") for request in feed_server.requests] == [None, None, None]
