@@ -85,23 +85,40 @@ def source_create(*, organisation: Organisation, name: str, kind: str, url: str,
     return source
 
 
-@contextmanager
-def host_slot(host: str, *, seconds: float = TOTAL_TIMEOUT) -> Iterator[bool]:
-    """Take one of the ``WEBCARE_FETCH_PER_HOST`` fetch slots for ``host``; yields whether one was free.
+# A fetch slot is a lease: it lasts one fetch's longest time and half a minute more, and a batch that
+# holds it renews it every few seconds while its answers come in. A worker that dies holding slots
+# (killed mid-poll, say) frees them within a minute, whatever the size of its batch.
+SLOT_LEASE_SECONDS = int(TOTAL_TIMEOUT) + 30
+SLOT_RENEW_SECONDS = 10
 
-    Slots live in the shared cache (Redis in production), so the limit holds across worker processes;
-    a slot expires on its own (``seconds`` and half a minute after it was taken) if a worker dies holding it.
+
+class HostSlot:
+    """One of a host's fetch slots, held in the shared cache until it is freed or its lease runs out."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def renew(self) -> None:
+        """Extend the lease by ``SLOT_LEASE_SECONDS`` from now."""
+        cache.touch(self.key, SLOT_LEASE_SECONDS)
+
+
+@contextmanager
+def host_slot(host: str) -> Iterator[HostSlot | None]:
+    """Take one of the ``WEBCARE_FETCH_PER_HOST`` fetch slots for ``host``; yields it, or None when none was free.
+
+    Slots live in the shared cache (Redis in production), so the limit holds across worker processes.
+    The slot is freed on leaving; renew it (``HostSlot.renew``) at least every ``SLOT_LEASE_SECONDS``.
     """
-    ttl = int(seconds) + 30
     for number in range(settings.WEBCARE_FETCH_PER_HOST):
         key = f"monitoring:host-slot:{host}:{number}"
-        if cache.add(key, 1, timeout=ttl):
+        if cache.add(key, 1, timeout=SLOT_LEASE_SECONDS):
             try:
-                yield True
+                yield HostSlot(key)
             finally:
                 cache.delete(key)
             return
-    yield False
+    yield None
 
 
 def source_claim(*, source_id: int, now: datetime, force: bool = False) -> Source | None:
@@ -195,11 +212,13 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
     busy: list[Source] = []
     context = _PollContext()
     held: dict[str, ExitStack] = {}
+    leases: dict[str, HostSlot] = {}
     try:
         for host, group in by_host.items():
             slot = ExitStack()
-            if slot.enter_context(host_slot(host, seconds=len(group) * TOTAL_TIMEOUT)):
-                held[host] = slot
+            lease = slot.enter_context(host_slot(host))
+            if lease is not None:
+                held[host], leases[host] = slot, lease
             else:
                 slot.close()
                 busy += group
@@ -213,6 +232,7 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
         # closing(): should storing fail, the fetch threads stop at once, not when the generator is collected.
         # Each answer is parsed in the thread that fetched it, while this one stores the one before.
         read = functools.partial(_feed_read_for, by_id)
+        renewed_at = time.monotonic()
         with closing(feeds_fetch(groups, prepare=read)) as fetches:
             for fetched in fetches:
                 source, result = by_id[fetched.key], fetched.result
@@ -220,6 +240,11 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
                 waiting[host] -= 1
                 if not waiting[host]:  # the host's last answer is in: free its slot for other workers
                     held.pop(host).close()
+                    leases.pop(host)
+                if time.monotonic() - renewed_at >= SLOT_RENEW_SECONDS:
+                    for lease in leases.values():
+                        lease.renew()
+                    renewed_at = time.monotonic()
                 if isinstance(result, FetchError):
                     outcomes.append(_poll_failed(source, result, now, fetched.started))
                 elif result.is_not_modified and not result.is_permanent_redirect and result.max_age is None:

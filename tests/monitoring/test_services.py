@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -317,9 +318,40 @@ def test_only_so_many_fetches_run_against_one_host_at_once(settings):
         host_slot("www.google.com") as third,
         host_slot("forum.example") as other_host,
     ):
-        assert (first, second, third, other_host) == (True, True, False, True)
+        assert [slot is not None for slot in (first, second, third, other_host)] == [True, True, False, True]
     with host_slot("www.google.com") as again:
         assert again
+
+
+def test_a_slot_a_dead_worker_held_frees_itself(monkeypatch, settings):
+    from monitoring import services
+    from monitoring.services import host_slot
+
+    settings.WEBCARE_FETCH_PER_HOST = 1
+    monkeypatch.setattr(services, "SLOT_LEASE_SECONDS", 1)
+    held = host_slot("www.google.com")
+    assert held.__enter__() is not None  # taken and never freed, as by a worker killed mid-poll
+    with host_slot("www.google.com") as meanwhile:
+        assert meanwhile is None
+    time.sleep(1.5)
+    with host_slot("www.google.com") as later:
+        assert later is not None
+
+
+def test_a_renewed_slot_stays_taken(monkeypatch, settings):
+    from monitoring import services
+    from monitoring.services import host_slot
+
+    settings.WEBCARE_FETCH_PER_HOST = 1
+    monkeypatch.setattr(services, "SLOT_LEASE_SECONDS", 2)
+    with host_slot("www.google.com") as slot:
+        for _ in range(3):
+            time.sleep(1)
+            slot.renew()
+        with host_slot("www.google.com") as other:
+            assert other is None  # three seconds on, longer than the lease: still taken
+    with host_slot("www.google.com") as free:
+        assert free is not None
 
 
 def test_a_feed_with_a_fault_we_read_past_is_stored_and_the_fault_recorded(feed_server, organisation):
@@ -433,7 +465,7 @@ def test_sources_on_a_host_without_a_free_slot_are_not_fetched_and_stay_due(feed
     )
 
     with host_slot("127.0.0.1") as taken:
-        assert taken
+        assert taken is not None
         batch = sources_poll(source_ids=[source.id])
 
     assert batch.outcomes == ()
@@ -483,4 +515,4 @@ def test_a_store_that_fails_frees_the_host_and_stops_the_fetches(feed_server, or
 
     assert len(feed_server.requests) < 10  # the fetches stopped early
     with host_slot("127.0.0.1") as free:
-        assert free
+        assert free is not None
