@@ -545,6 +545,7 @@ def raw_context(scenario: Scenario) -> dict[str, Any]:
         "list_query": form.query().urlencode(),
         "ignore_reasons": Mention.IgnoreReason.choices,
         "category_choices": Mention.Category.choices,
+        "search_ranks": True,
     }
 
 

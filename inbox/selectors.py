@@ -196,10 +196,15 @@ def mentions_filtered(user: User, filters: MentionFilters) -> QuerySet[Mention]:
     return mentions
 
 
+def search_ranks() -> bool:
+    """Whether a search can list its matches best match first: PostgreSQL ranks them; elsewhere a search
+    is newest first."""
+    return connection.vendor == "postgresql"
+
+
 def _is_ranked(filters: MentionFilters) -> bool:
-    """Whether the list is a search in order of rank: best match first, unless asked for the newest first.
-    Only PostgreSQL ranks; elsewhere a search is newest first."""
-    return bool(filters.query) and not filters.newest_first and connection.vendor == "postgresql"
+    """Whether the list is a search in order of rank: best match first, unless asked for the newest first."""
+    return bool(filters.query) and not filters.newest_first and search_ranks()
 
 
 def mention_page(

@@ -102,6 +102,7 @@ def _inbox_page(request: AppRequest, *, mention: Mention | None) -> HttpResponse
         "people": _people(fresh=False),
         "ignore_reasons": Mention.IgnoreReason.choices,
         "category_choices": Mention.Category.choices,
+        "search_ranks": selectors.search_ranks(),
     }
     template_name = "inbox/inbox.html"
     if request.htmx and before:
