@@ -272,6 +272,9 @@ def _row_labels(language: str | None) -> _RowLabels:
     return _RowLabels()  # the active language is ``language``: the key only keeps the languages apart
 
 
+_AGES: dict[str | None, dict[tuple[object, ...], str]] = {}
+
+
 class _RowPage:
     """What all rows of one page share, worked out once."""
 
@@ -310,12 +313,16 @@ class _RowPage:
             *(get_language(), self.url_start, self.url_end, tuple(self.search_words), self.may_triage),
             *(str(self.timezone), self.use_l10n),
         )
-        self._ages: dict[tuple[object, ...], str] = {}
+        # The phrases for ages, kept across pages: a key holds all an age's phrase depends on, but the
+        # language, which picks the dict. Started over when it grows large.
+        self._ages = _AGES.setdefault(get_language(), {})
+        if len(self._ages) > 20_000:
+            self._ages.clear()
         self._past_units = _CachedUnits(NaturalTimeFormatter.past_substrings)
         self._past_day = str(NaturalTimeFormatter.time_strings["past-day"])
 
     def age(self, value: datetime) -> str:
-        """``value|naturaltime``, with each phrase worked out once a page."""
+        """``value|naturaltime``, each phrase worked out once."""
         now = self.now
         if value >= now:
             return str(NaturalTimeFormatter.string_for(value))
@@ -328,7 +335,7 @@ class _RowPage:
             if delta.days < 28:
                 key: tuple[object, ...] = (delta.days, delta.seconds // 3600)
             else:
-                key = (value.date(), value.time() > now.time())
+                key = (value.date(), value.time() > now.time(), now.date())
             if key not in self._ages:
                 self._ages[key] = self._past_day % {"delta": timesince(value, now, time_strings=self._past_units)}  # type: ignore[arg-type]
             return self._ages[key]
