@@ -137,6 +137,15 @@ else:
             "LOCATION": str(DATA_DIR / "cache"),
         }
     }
+# Pieces of pages that follow from their cache key alone (the language, the filters, the people), kept in
+# each process's memory by {% cache … using="fragments" %}: fetching them from Redis would cost about as
+# much as rendering them.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 BROKER_DIR = DATA_DIR / "broker"
 CELERY_BROKER_URL: str = (

@@ -21,7 +21,8 @@ def hx(target: str) -> dict[str, str]:
 def own_cache(settings) -> None:
     """Facet counts, the people list and presence live in the cache: each test starts with an empty one."""
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
+        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex},
     }
 
 

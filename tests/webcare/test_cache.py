@@ -22,7 +22,8 @@ def redis_down(settings, free_tcp_port) -> None:
             "BACKEND": "webcare.cache.ResilientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_tcp_port}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+        },
+        "fragments": settings.CACHES["fragments"],
     }
 
 
