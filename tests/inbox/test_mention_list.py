@@ -388,3 +388,22 @@ def test_an_order_without_a_search_changes_nothing(client_for, staff_member, sou
     assert response.status_code == 200
     assert "sort=" not in response.context["list_query"]
     assert "Nieuwste eerst" not in response.content.decode()
+
+
+def test_the_kept_parts_of_the_page_follow_the_search_the_view_and_the_language(client_for, staff_member, source):
+    MentionFactory(source=source, title="Klacht over het zwembad")
+    client = client_for(staff_member)
+
+    def pane(query) -> str:
+        body = client.get(URL, query).content.decode()
+        return body.split('<aside class="inbox-filters"', 1)[1].split("</aside>", 1)[0]
+
+    assert 'value="klacht"' in pane({"q": "klacht"})
+    assert 'value="zwembad"' in pane({"q": "zwembad"})
+    assert 'aria-current="page"' in pane({"view": "all"}).split("Alles")[0].rsplit("<a", 1)[1]
+    assert 'aria-current="page"' in pane({"view": "new"}).split("Nieuw")[0].rsplit("<a", 1)[1]
+    client.post(reverse("set_language"), {"language": "en", "next": URL})
+    english = pane({"view": "all"})
+    assert "Saved views" in english
+    assert "Overzichten" not in english
+    assert "Keyboard shortcuts" in client.get(URL).content.decode()
