@@ -9,14 +9,13 @@ in ``accounts.apps``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 from accounts.models import User
 
@@ -46,10 +45,9 @@ class CachedPermissionsBackend(ModelBackend):
         return permissions
 
 
-def forget_permissions(user_ids: Iterable[object]) -> None:
+def forget_permissions(users: QuerySet[User]) -> None:
     """Drop the cached permissions of these users: their next request reads them from the database."""
-    users = User.objects.filter(id__in=list(user_ids)).only("id", "date_joined")
-    _forget([_key_of(user) for user in users])
+    _forget([_key_of(user) for user in users.only("id", "date_joined")])
 
 
 def _forget(keys: list[str]) -> None:
@@ -72,17 +70,13 @@ def forget_permissions_on_m2m(
     if isinstance(instance, User):  # user.groups.add(...), user.user_permissions.set(...)
         _forget([_key_of(instance)])
     elif isinstance(instance, Group) and not reverse:  # group.permissions.set(...)
-        forget_permissions(_members([instance.pk]))
+        forget_permissions(User.objects.filter(groups=instance))
     elif isinstance(instance, Group) and pk_set is not None:  # group.user_set.add(...)
-        forget_permissions(pk_set)
+        forget_permissions(User.objects.filter(id__in=pk_set))
     else:  # group.user_set.clear(), permission.group_set.add(...): rare, so everybody's
-        forget_permissions(User.objects.values_list("id", flat=True))
+        forget_permissions(User.objects.all())
 
 
 def forget_permissions_of_group(sender: type, instance: Group, **_: Any) -> None:
     """pre_delete of a group: its members lose what it gave them."""
-    forget_permissions(_members([instance.pk]))
-
-
-def _members(group_ids: list[int]) -> list[int]:
-    return list(User.objects.filter(groups__in=group_ids).values_list("id", flat=True))
+    forget_permissions(User.objects.filter(groups=instance))

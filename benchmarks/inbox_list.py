@@ -458,23 +458,13 @@ class RawQuery:
 
 
 def raw_mention(row: tuple[Any, ...]) -> Any:
-    """A list row read by hand, as the selector hands rows to the template: what a row shows, no more."""
+    """A list row read by hand (``RAW_COLUMNS``, in the order of inbox.selectors.ROW_VALUES, then the rank),
+    as the selector hands rows to the template."""
     from inbox.selectors import MentionRow
 
-    (
-        mention_id, title, snippet, url, author, publisher, language, platform, published_at, status, category,
-        suggested_category, ignore_reason, signal_reasons, flags, matched_terms, source_name,
-        username, first_name, last_name, case_id,
-    ) = row[:21]  # fmt: skip
-    return MentionRow(
-        mention_id, title, snippet, url, author, publisher, language, platform, published_at, status, category,
-        suggested_category, ignore_reason, tuple(_json(signal_reasons) or ()), tuple(_json(flags) or ()),
-        tuple(_json(matched_terms) or ()), source_name,
-        assignee_username=username,
-        assignee_name=f"{first_name} {last_name}".strip() or username or "",
-        case_id=case_id,
-        rank=row[21] if len(row) > 21 else None,
-    )  # fmt: skip
+    values = list(row[:21])
+    values[13:16] = map(_json, values[13:16])  # signal_reasons, flags, matched_terms
+    return MentionRow.from_values(values, row[21] if len(row) > 21 else None)
 
 
 def _json(value: Any) -> Any:

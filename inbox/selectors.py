@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -132,30 +133,31 @@ class MentionRow:
             case_id=_case_id(mention),
         )
 
+    @classmethod
+    def from_values(cls, values: Sequence[Any], rank: Decimal | None = None) -> MentionRow:
+        """The row of the values read in the order of ``ROW_VALUES``."""
+        (
+            id_, title, snippet, url, author, publisher, language, platform, published_at, status, category,
+            suggested_category, ignore_reason, signal_reasons, flags, matched_terms, source_name,
+            username, first_name, last_name, case_id,
+        ) = values  # fmt: skip
+        return cls(
+            id_, title, snippet, url, author, publisher, language, platform, published_at, status, category,
+            suggested_category, ignore_reason, tuple(signal_reasons or ()), tuple(flags or ()),
+            tuple(matched_terms or ()), source_name,
+            assignee_username=username,
+            assignee_name=f"{first_name} {last_name}".strip() or username or "",  # as User.__str__
+            case_id=case_id,
+            rank=rank,
+        )  # fmt: skip
+
 
 # The values a row is read from, in MentionRow's order; the assignee's name comes as first and last name.
-_ROW_VALUES = (
+ROW_VALUES = (
     *("id", "title", "snippet", "url", "author", "publisher", "language", "platform", "published_at"),
     *("status", "category", "suggested_category", "ignore_reason", "signal_reasons", "flags", "matched_terms"),
     *("source__name", "assignee__username", "assignee__first_name", "assignee__last_name", "case_link__case_id"),
 )
-
-
-def _row(values: tuple[Any, ...], rank: Decimal | None) -> MentionRow:
-    (
-        id_, title, snippet, url, author, publisher, language, platform, published_at, status, category,
-        suggested_category, ignore_reason, signal_reasons, flags, matched_terms, source_name,
-        username, first_name, last_name, case_id,
-    ) = values  # fmt: skip
-    return MentionRow(
-        id_, title, snippet, url, author, publisher, language, platform, published_at, status, category,
-        suggested_category, ignore_reason, tuple(signal_reasons or ()), tuple(flags or ()),
-        tuple(matched_terms or ()), source_name,
-        assignee_username=username,
-        assignee_name=f"{first_name} {last_name}".strip() or username or "",  # as User.__str__
-        case_id=case_id,
-        rank=rank,
-    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -226,12 +228,15 @@ def mention_page(
         mentions = _search(mentions_visible_to(user).filter(id__in=winners), filters.query)
     # Only what a row shows: the case number, not the case (the detail pane reads it), and never the
     # feed's HTML, which can be many times the rest of the row.
-    values = [*_ROW_VALUES, "rank"] if is_ranked else _ROW_VALUES
+    values = [*ROW_VALUES, "rank"] if is_ranked else ROW_VALUES
     read = list(
         mentions.annotate(newest_mention_id=Subquery(newest)).values_list(*values, "newest_mention_id")[: size + 1]
     )
     newest_id = read[0][-1] if read else 0
-    rows = [_row(row[: len(_ROW_VALUES)], row[len(_ROW_VALUES)] if is_ranked else None) for row in read[:size]]
+    rows = [
+        MentionRow.from_values(row[: len(ROW_VALUES)], row[len(ROW_VALUES)] if is_ranked else None)
+        for row in read[:size]
+    ]
     return MentionPage(
         mentions=rows,
         next_cursor=_cursor_of(rows[-1]) if len(read) > size else None,

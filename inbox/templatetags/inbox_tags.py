@@ -139,7 +139,8 @@ def duration_words(delta: timedelta | None) -> str:
 # The list shows 50 rows a page, and staff keep it open all day: a row is written out here in Python, in
 # one go, and everything the rows of a page share (translations, labels, the link's start, the search
 # words) is worked out once a page. A row through a Django template cost more than the whole list's SQL.
-# Every plain value goes through ``_e`` (escaped, quotes too); SafeStrings are escaped already.
+# Every plain value goes through ``_e`` (escaped, quotes too); SafeStrings are escaped already. ``_e`` is
+# Django's conditional_escape without its lazy-string wrapper, which cost more than the escaping here.
 
 
 @register.simple_tag(takes_context=True)
