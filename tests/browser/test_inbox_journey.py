@@ -107,6 +107,17 @@ def test_staff_filter_by_a_facet_go_back_and_search(page, organisation):
         # Dutch stemming: "klachten" finds "klacht" too.
         expect(_row(page, stemmed)).to_be_visible()
         expect(page.locator(ROW)).to_have_count(2)
+        # Best match first, or newest first at a click; the back button returns to best match.
+        order = page.get_by_role("navigation", name="Volgorde van de resultaten")
+        expect(order.get_by_role("link", name="Beste match eerst")).to_have_attribute("aria-current", "true")
+        order.get_by_role("link", name="Nieuwste eerst").click()
+        expect(page).to_have_url(re.compile(r"q=klachten.*sort=newest"))
+        expect(order.get_by_role("link", name="Nieuwste eerst")).to_have_attribute("aria-current", "true")
+        expect(page.locator(ROW).first).to_have_id(f"mention-row-{stemmed.id}")
+        expect(page.locator(ROW).nth(1)).to_have_id(f"mention-row-{literal.id}")
+        page.go_back()
+        expect(page).not_to_have_url(re.compile(r"sort=newest"))
+        expect(order.get_by_role("link", name="Beste match eerst")).to_have_attribute("aria-current", "true")
     else:
         # Elsewhere the search is a plain substring match.
         expect(page.locator(ROW)).to_have_count(1)
