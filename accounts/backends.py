@@ -9,17 +9,28 @@ in ``accounts.apps``).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.cache import cache
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import router, transaction
 from django.db.models import Model, QuerySet
 
 from accounts.models import User
+from webcare.queries import CompiledQuery
 
 PERMISSIONS_CACHE_SECONDS = 300
+_USER_ID = -7_654_321_987  # a marker: no user has this id
+_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
+
+
+@functools.cache
+def _user_by_id(using: str) -> CompiledQuery | None:
+    query = User._default_manager.db_manager(using).filter(pk=_USER_ID).values_list(*_USER_FIELDS)
+    return CompiledQuery.of(query, {"id": _USER_ID})
 
 
 def _key_of(user: User) -> str:
@@ -29,7 +40,21 @@ def _key_of(user: User) -> str:
 
 
 class CachedPermissionsBackend(ModelBackend):
-    """ModelBackend whose ``get_all_permissions`` comes from the cache when it can."""
+    """ModelBackend whose ``get_all_permissions`` comes from the cache when it can, and which reads the
+    signed-in user of every request with a statement compiled once (webcare/queries.py)."""
+
+    def get_user(self, user_id: Any) -> User | None:
+        query = _user_by_id(router.db_for_read(User))
+        if query is None:  # not compiled with its marker: Django's own way
+            return super().get_user(user_id)
+        try:
+            rows = query.rows({"id": User._meta.pk.to_python(user_id)})  # type: ignore[union-attr]
+        except ValidationError:
+            return None
+        if not rows:
+            return None
+        user = User.from_db(query.using, _USER_FIELDS, rows[0])
+        return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj: User | AnonymousUser, obj: Model | None = None) -> set[str]:  # type: ignore[override]
         if obj is not None or not user_obj.is_active or user_obj.is_anonymous or hasattr(user_obj, "_perm_cache"):

@@ -462,9 +462,8 @@ def raw_mention(row: tuple[Any, ...]) -> Any:
     as the selector hands rows to the template."""
     from inbox.selectors import MentionRow
 
-    values = list(row[:21])
-    values[13:16] = map(_json, values[13:16])  # signal_reasons, flags, matched_terms
-    return MentionRow.from_values(values, row[21] if len(row) > 21 else None)
+    # The JSON lists (signal_reasons, flags, matched_terms) come as text, as in the list's own query.
+    return MentionRow.from_values(row[:21], row[21] if len(row) > 21 else None)
 
 
 def _json(value: Any) -> Any:
@@ -981,11 +980,6 @@ def main() -> None:
             show_queries=args.show_queries,
             show_plan=args.explain,
         )
-        if not args.keep:
-            # The people list is cached a minute in the shared cache; take this run's copy out with the database.
-            from django.core.cache import cache
-
-            cache.delete("inbox:people")
     report(results)
 
 

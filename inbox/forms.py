@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -75,7 +77,10 @@ class MentionFilterForm(forms.Form):
         return values
 
     def clean_before(self) -> Cursor | None:
-        value = self.cleaned_data["before"]
+        return self.cursor_of(self.cleaned_data["before"])
+
+    @staticmethod
+    def cursor_of(value: str) -> Cursor | None:
         if not value:
             return None
         try:
@@ -126,6 +131,54 @@ class MentionFilterForm(forms.Form):
 
     def error_text(self) -> str:
         return " ".join(str(message) for messages in self.errors.values() for message in messages)
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    """What a query string asks of the list, as ``MentionFilterForm`` reads it."""
+
+    filters: MentionFilters
+    query: str  # the filters in force as a query string, as the list's links carry them (no page)
+    view: str  # the saved view these filters are, or ""
+    before: Cursor | None = None  # the page after this cursor; None for the first
+    error: str = ""  # what is wrong with the query string, in plain words; "" when nothing is
+
+
+# The form's reading of each query string (less its page) in each language: the inbox's pages, its "N new"
+# bar and its counts read the same few all day. Bounded: searches make every query string a new one.
+_LIST_REQUESTS: dict[tuple[Any, ...], ListRequest] = {}
+LIST_REQUESTS_KEPT = 1000
+_LIST_NAMES = frozenset((*FILTER_NAMES, "view", "sort"))
+_PAGE_FIELD = MentionFilterForm.base_fields["before"]
+
+
+def list_request(data: QueryDict) -> ListRequest:
+    """``data`` read by ``MentionFilterForm``, the filters once per query string and language."""
+    key = (tuple((name, tuple(values)) for name, values in sorted(data.lists()) if name in _LIST_NAMES), get_language())
+    read = _LIST_REQUESTS.get(key)
+    if read is None:
+        filters_only = QueryDict(mutable=True)
+        for name, values in data.lists():
+            if name in _LIST_NAMES:
+                filters_only.setlist(name, values)
+        form = MentionFilterForm(filters_only)
+        valid = form.is_valid()
+        read = ListRequest(
+            filters=form.filters() if valid else MentionFilters(),
+            query=form.query().urlencode(),
+            view=form.current_view(),
+            error="" if valid else form.error_text(),
+        )
+        if len(_LIST_REQUESTS) >= LIST_REQUESTS_KEPT:
+            _LIST_REQUESTS.clear()
+        _LIST_REQUESTS[key] = read
+    page = data.get("before")
+    if not page or read.error:
+        return read
+    try:
+        return replace(read, before=MentionFilterForm.cursor_of(_PAGE_FIELD.clean(page)))
+    except forms.ValidationError as error:
+        return replace(read, error=" ".join(error.messages))
 
 
 class VersionForm(forms.Form):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,7 +35,6 @@ from inbox.forms import (
     CategoriseForm,
     IgnoreForm,
     ImprovementForm,
-    MentionFilterForm,
     NoteForm,
     RemovalOutcomeForm,
     RemovalRequestForm,
@@ -45,6 +44,7 @@ from inbox.forms import (
     ReplyTemplateForm,
     RosterForm,
     VersionForm,
+    list_request,
 )
 from inbox.models import Case, ImprovementAction, RemovalRequest, Reply, ReplyTemplate
 from monitoring.models import Mention
@@ -75,28 +75,22 @@ def mention_detail(request: AppRequest, mention_id: int) -> HttpResponse:
     if mention is None:
         raise Http404(_("This mention does not exist, or you may not see it."))
     if request.htmx and request.htmx.target == "mention-detail":
-        list_query = _filter_form(request).query().urlencode()
+        list_query = list_request(request.GET).query
         return render(request, "inbox/inbox.html#mention-detail", _detail_context(request, mention, list_query))
     return _inbox_page(request, mention=mention)
 
 
-def _filter_form(request: AppRequest) -> MentionFilterForm:
-    form = MentionFilterForm(request.GET)
-    form.is_valid()
-    return form
-
-
 def _inbox_page(request: AppRequest, *, mention: Mention | None) -> HttpResponse:
-    form = MentionFilterForm(request.GET)
-    if not form.is_valid():
-        return _bad_request(form.error_text())
-    before = form.cleaned_data["before"]
-    page = selectors.mention_page(user=request.user, filters=form.filters(), before=before)
-    list_query = form.query().urlencode()
+    asked = list_request(request.GET)
+    if asked.error:
+        return _bad_request(asked.error)
+    before = asked.before
+    page = selectors.mention_page(user=request.user, filters=asked.filters, before=before)
+    list_query = asked.query
     context: dict[str, Any] = {
         "page": page,
-        "filters": form.filters(),
-        "current_view": form.current_view(),
+        "filters": asked.filters,
+        "current_view": asked.view,
         "saved_views": [(key, label) for key, (label, _values) in SAVED_VIEWS.items()],
         "list_query": list_query,
         "people": _people(fresh=False),
@@ -120,9 +114,8 @@ def _detail_context(request: AppRequest, mention: Mention, list_query: str) -> d
     if mention.assignee is not None and mention.assignee_id not in {person_id for person_id, _name in people}:
         people.append((mention.assignee.id, str(mention.assignee)))
     # The row sent along out of band is rendered as the list renders it (search terms marked).
-    list_form = MentionFilterForm(QueryDict(list_query))
     return {
-        "filters": list_form.filters() if list_form.is_valid() else selectors.MentionFilters(),
+        "filters": list_request(QueryDict(list_query)).filters,
         "mention": mention,
         "sightings": selectors.sightings_of(mention),
         "events": selectors.events_of(mention),
@@ -143,10 +136,10 @@ def _detail_context(request: AppRequest, mention: Mention, list_query: str) -> d
 def mention_facets(request: AppRequest) -> HttpResponse:
     """How many mentions each filter value has, given the other filters; read after the list, and kept
     (30 s at most) until a mention arrives or is triaged."""
-    form = MentionFilterForm(request.GET)
-    if not form.is_valid():
-        return _bad_request(form.error_text())
-    filters = form.filters()
+    asked = list_request(request.GET)
+    if asked.error:
+        return _bad_request(asked.error)
+    filters = asked.filters
     # Kept until a mention arrives or changes: then the key moves on by itself. Everyone who may read the
     # inbox sees the same mentions, so colleagues share the counts, unless "mine" is among the filters.
     generation = selectors.inbox_generation()
@@ -165,7 +158,7 @@ def mention_facets(request: AppRequest) -> HttpResponse:
         (_("Source"), "source", facets.sources),
         (_("Language"), "language", facets.languages),
     ]
-    context = {"facet_groups": groups, "list_query": form.query().urlencode(), "filters": filters}
+    context = {"facet_groups": groups, "list_query": asked.query, "filters": filters}
     return render(request, "inbox/_facets.html", context)
 
 
@@ -173,15 +166,15 @@ def mention_facets(request: AppRequest) -> HttpResponse:
 @permission_required("monitoring.view_mention", raise_exception=True)
 def mention_newer(request: AppRequest) -> HttpResponse:
     """The "N new" bar: mentions matching the list's filters that arrived since it was read."""
-    form = MentionFilterForm(request.GET)
+    asked = list_request(request.GET)
     after = request.GET.get("after", "")
-    if not form.is_valid() or not after.isdigit():
+    if asked.error or not after.isdigit():
         return _bad_request(_("This list link is not valid."))
-    count = selectors.mentions_newer(user=request.user, filters=form.filters(), after_id=int(after))
+    count = selectors.mentions_newer(user=request.user, filters=asked.filters, after_id=int(after))
     return render(
         request,
         "inbox/inbox.html#mention-newer",
-        {"newer_count": count, "newest_id": int(after), "list_query": form.query().urlencode()},
+        {"newer_count": count, "newest_id": int(after), "list_query": asked.query},
     )
 
 
@@ -383,12 +376,13 @@ def mention_presence(request: AppRequest, mention_id: int) -> HttpResponse:
 
 
 def _people(*, fresh: bool = True) -> list[tuple[int, str]]:
-    """Who mentions and cases can be assigned to. The list page's bulk bar takes a copy kept a minute
-    (``fresh=False``); forms that show or check one person's assignment read it anew."""
-    people = None if fresh else cache.get("inbox:people")
+    """Who mentions and cases can be assigned to. The list page's bulk bar takes a copy each process keeps
+    a minute (``fresh=False``); forms that show or check one person's assignment read it anew."""
+    kept = caches["fragments"]
+    people = None if fresh else kept.get("inbox:people")
     if people is None:
         people = [(person.id, str(person)) for person in selectors.assignable_people()]
-        cache.set("inbox:people", people, PEOPLE_CACHE_SECONDS)
+        kept.set("inbox:people", people, PEOPLE_CACHE_SECONDS)
     return list(people)
 
 

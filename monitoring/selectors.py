@@ -22,10 +22,19 @@ def source_ids_due(*, now: datetime) -> list[int]:
 
 
 def mentions_visible_to(user: User) -> QuerySet[Mention]:
-    """Mentions ``user`` may read, newest first; none for a user without the right."""
+    """Mentions ``user`` may read, newest first; none for a user without the right.
+
+    ``visibility_key`` must change with whatever this depends on: queries built from it are kept by it.
+    """
     if not user.has_perm("monitoring.view_mention"):
         return Mention.objects.none()
     return Mention.objects.select_related("source").order_by("-published_at", "-id")
+
+
+def visibility_key(user: User) -> object:
+    """What decides which mentions ``user`` may read (``mentions_visible_to``): two users with the same key
+    see the same mentions, so a query built for one can serve the other."""
+    return user.has_perm("monitoring.view_mention")
 
 
 def sources_for_health(user: User) -> QuerySet[Source]:

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.test import Client
 
 from accounts.models import User
@@ -114,6 +115,13 @@ def client_for() -> Callable[[User | None], Client]:
 
 
 # Feed server -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def fresh_fragments() -> None:
+    """What each process keeps in memory (pieces of pages, the people list) is not carried from one test's
+    database to the next."""
+    caches["fragments"].clear()
 
 
 @pytest.fixture(autouse=True)

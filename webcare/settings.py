@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.organisation",
             ],
+            "libraries": {"kept": "webcare.kept"},
         },
     },
 ]
@@ -200,6 +201,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Security --------------------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+# Sessions stay in the database (they outlive a Redis restart), read with a statement compiled once.
+SESSION_ENGINE = "webcare.sessions"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

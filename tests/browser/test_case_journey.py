@@ -14,7 +14,6 @@ from datetime import timedelta
 from typing import cast
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, Response, expect
 
@@ -46,12 +45,6 @@ def no_server_errors(page: Page) -> Iterator[None]:
     _watch_for_server_errors(page, failures)
     yield
     assert failures == [], f"The server failed: {failures}"
-
-
-@pytest.fixture(autouse=True)
-def fresh_people() -> None:
-    """Each journey has its own people: none kept from an earlier test's list of who can be assigned."""
-    cache.delete("inbox:people")
 
 
 def _screenshot(page: Page, name: str) -> None:

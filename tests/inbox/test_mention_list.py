@@ -407,3 +407,33 @@ def test_the_kept_parts_of_the_page_follow_the_search_the_view_and_the_language(
     assert "Saved views" in english
     assert "Overzichten" not in english
     assert "Keyboard shortcuts" in client.get(URL).content.decode()
+
+
+def test_a_search_for_text_that_looks_like_filters_stays_a_search(client_for, staff_member, source):
+    # Each query string is read once and kept by its values: these two must never be taken for each other.
+    MentionFactory(source=source, title="Klacht over de les", status="new")
+    client = client_for(staff_member)
+    filtered = client.get(URL, {"q": "klacht", "status": "new"})
+    searched = client.get(URL, {"q": "klacht&status=new"})
+    assert filtered.context["filters"].statuses == ("new",)
+    assert searched.context["filters"].statuses == ()
+    assert searched.context["filters"].query == "klacht&status=new"
+
+
+def test_the_same_filters_in_another_order_are_the_same_list(client_for, staff_member, source):
+    MentionFactory(source=source, title="Klacht", category="complaint", status="triaged")
+    client = client_for(staff_member)
+    one = client.get(URL + "?status=triaged&category=complaint")
+    other = client.get(URL + "?category=complaint&status=triaged")
+    assert one.context["list_query"] == other.context["list_query"]
+    assert shown(one) == shown(other) != []
+
+
+def test_a_bad_page_link_is_explained_in_the_readers_language(client_for, staff_member, source):
+    client = client_for(staff_member)
+    dutch = client.get(URL, {"view": "all", "before": "gisteren~x"})
+    client.post(reverse("set_language"), {"language": "en", "next": URL})
+    english = client.get(URL, {"view": "all", "before": "gisteren~x"})
+    assert (dutch.status_code, english.status_code) == (400, 400)
+    assert dutch.content.decode() != english.content.decode()
+    assert "page link" in english.content.decode()

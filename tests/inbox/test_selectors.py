@@ -134,6 +134,15 @@ def test_people_without_a_role_see_nothing(no_role_user, board_member, source):
     assert ids(board_member) == {mention.id}
 
 
+def test_a_role_taken_away_empties_the_list_at_once(staff_member, source):
+    # The list's query is kept per shape (inbox.selectors._PAGE_QUERIES); who may read is part of the shape.
+    mention = MentionFactory(source=source)
+    assert [row.id for row in mention_page(user=staff_member).mentions] == [mention.id]
+    staff_member.groups.clear()
+    again = type(staff_member).objects.get(pk=staff_member.pk)  # as the next request reads the user
+    assert mention_page(user=again).mentions == []
+
+
 # Keyset pages ----------------------------------------------------------------------------------------
 
 

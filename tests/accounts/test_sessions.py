@@ -1,0 +1,69 @@
+"""Every request reads its session and its user with statements compiled once (webcare/sessions.py and
+accounts/backends.py): they must still refuse what Django's own reads refuse."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+INBOX = reverse("inbox:mention-list")
+LOGIN = reverse("login")
+
+
+def test_a_signed_in_user_stays_signed_in_from_page_to_page(client_for, staff_member):
+    client = client_for(None)
+    client.post(LOGIN, {"username": staff_member.username, "password": PASSWORD})
+    for _ in range(3):
+        response = client.get(INBOX)
+        assert response.status_code == 200
+        assert response.wsgi_request.user == staff_member
+
+
+def test_an_expired_session_signs_nobody_in(client_for, staff_member):
+    client = client_for(staff_member)
+    assert client.get(INBOX).status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(INBOX)
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+
+
+def test_a_session_that_was_logged_out_signs_nobody_in(client_for, staff_member):
+    client = client_for(staff_member)
+    stolen_cookie = client.cookies["sessionid"].value
+    client.post(reverse("logout"))
+    thief = client_for(None)
+    thief.cookies["sessionid"] = stolen_cookie
+    assert thief.get(INBOX).status_code == 302
+
+
+def test_a_deleted_user_is_signed_out(client_for, staff_member):
+    client = client_for(staff_member)
+    assert client.get(INBOX).status_code == 200
+    staff_member.delete()
+    assert client.get(INBOX).status_code == 302
+
+
+def test_a_new_password_signs_out_the_other_sessions(client_for, staff_member):
+    other_browser = client_for(staff_member)
+    assert other_browser.get(INBOX).status_code == 200
+    staff_member.set_password("een-heel-ander-wachtwoord-2026")
+    staff_member.save()
+    assert other_browser.get(INBOX).status_code == 302
+
+
+def test_the_user_read_is_the_whole_user(client_for, staff_member):
+    response = client_for(staff_member).get(INBOX)
+    user = response.wsgi_request.user
+    assert (user.pk, user.username, user.first_name, user.email, user.date_joined) == (
+        staff_member.pk, staff_member.username, staff_member.first_name, staff_member.email, staff_member.date_joined,
+    )  # fmt: skip
+    assert user.groups.filter(name__isnull=False).exists()

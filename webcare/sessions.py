@@ -1,0 +1,40 @@
+"""Sessions in the database, as Django keeps them, read with a statement compiled once.
+
+Every page reads its session first. Django builds and compiles that query anew each time, which costs
+more than PostgreSQL takes to answer it; the statement is the same for every request but for the key and
+the time (webcare/queries.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from django.contrib.sessions.backends import db
+from django.contrib.sessions.models import Session
+from django.db import router
+from django.utils import timezone
+
+from webcare.queries import CompiledQuery
+
+_KEY = "\x00session-key\x00"  # markers: no session key or expiry is ever these
+_NOW = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+
+
+@cache
+def _session_data(using: str) -> CompiledQuery | None:
+    live = Session.objects.db_manager(using).filter(session_key=_KEY, expire_date__gt=_NOW)
+    return CompiledQuery.of(live.values_list("session_data")[:1], {"key": _KEY, "now": _NOW})
+
+
+class SessionStore(db.SessionStore):
+    def load(self) -> dict[str, Any]:
+        query = _session_data(router.db_for_read(self.model))
+        if query is None:  # not compiled with its markers: Django's own way
+            return super().load()
+        rows = query.rows({"key": self.session_key, "now": timezone.now()})
+        if not rows:
+            self._session_key = None
+            return {}
+        return self.decode(rows[0][0])
