@@ -238,9 +238,15 @@ def mention_page(
     if is_ranked and before is not None and before.rank is not None:
         markers["rank"] = _CURSOR_MARKER.rank
     key = (
-        *(visibility_key(user), user.pk if "me" in filters.assignees else None, filters, is_ranked, tuple(markers)),
-        *(size, timezone.get_current_timezone_name() if filters.published_from or filters.published_to else None),
-    )  # fmt: skip
+        visibility_key(user),
+        user.pk if "me" in filters.assignees else None,
+        filters,
+        is_ranked,
+        tuple(markers),
+        size,
+        # Dates are whole days in the time zone in force.
+        timezone.get_current_timezone_name() if filters.published_from or filters.published_to else None,
+    )
     try:
         compiled = _PAGE_QUERIES[key]
     except KeyError:
@@ -249,7 +255,8 @@ def mention_page(
         if len(_PAGE_QUERIES) >= PAGE_QUERIES_KEPT:
             _PAGE_QUERIES.clear()
         _PAGE_QUERIES[key] = compiled
-    if compiled is None:
+    if compiled is None or (before is not None and not _ID_RANGE[0] <= before.mention_id <= _ID_RANGE[1]):
+        # An id past every 64-bit id (a hand-made page link) only Django knows to take as "all" or "none".
         read = list(_page_query(user, filters, before, size))
     else:
         read = compiled.rows(
@@ -272,6 +279,7 @@ def mention_page(
 # the same all day but for the cursor, and Django took several times as long as PostgreSQL to make it.
 _PAGE_QUERIES: dict[tuple[Any, ...], CompiledQuery | None] = {}
 PAGE_QUERIES_KEPT = 500
+_ID_RANGE = (-(2**63), 2**63 - 1)
 # No page ends here: a time before any mention and an id no row has.
 _CURSOR_MARKER = Cursor(
     published_at=datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC), mention_id=-7_654_321_987, rank=Decimal("-0.918273")
