@@ -20,17 +20,16 @@ from django.db import router, transaction
 from django.db.models import Model, QuerySet
 
 from accounts.models import User
-from webcare.queries import CompiledQuery
+from webcare.queries import MARKER_ID, CompiledQuery
 
 PERMISSIONS_CACHE_SECONDS = 300
-_USER_ID = -7_654_321_987  # a marker: no user has this id
 _USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
 
 
 @functools.cache
 def _user_by_id(using: str) -> CompiledQuery | None:
-    query = User._default_manager.db_manager(using).filter(pk=_USER_ID).values_list(*_USER_FIELDS)
-    return CompiledQuery.of(query, {"id": _USER_ID})
+    query = User._default_manager.db_manager(using).filter(pk=MARKER_ID).values_list(*_USER_FIELDS)
+    return CompiledQuery.of(query, {"id": MARKER_ID})
 
 
 def _key_of(user: User) -> str:

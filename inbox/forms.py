@@ -13,6 +13,7 @@ from inbox.models import Case, RemovalRequest, Reply, ReplyTemplate, Scenario
 from inbox.selectors import LANGUAGES, Cursor, MentionFilters
 from monitoring.feeds.platforms import Platform
 from monitoring.models import Mention
+from webcare.memo import Memo
 
 # The saved views every inbox has: each is a set of filters, and its link shows them in the URL.
 SAVED_VIEWS: dict[str, tuple[Any, dict[str, list[str]]]] = {
@@ -146,8 +147,7 @@ class ListRequest:
 
 # The form's reading of each query string (less its page) in each language: the inbox's pages, its "N new"
 # bar and its counts read the same few all day. Bounded: searches make every query string a new one.
-_LIST_REQUESTS: dict[tuple[Any, ...], ListRequest] = {}
-LIST_REQUESTS_KEPT = 1000
+_LIST_REQUESTS: Memo[tuple[Any, ...], ListRequest] = Memo(1000)
 _LIST_NAMES = frozenset((*FILTER_NAMES, "view", "sort"))
 _PAGE_FIELD = MentionFilterForm.base_fields["before"]
 
@@ -155,23 +155,7 @@ _PAGE_FIELD = MentionFilterForm.base_fields["before"]
 def list_request(data: QueryDict) -> ListRequest:
     """``data`` read by ``MentionFilterForm``, the filters once per query string and language."""
     key = (tuple((name, tuple(values)) for name, values in sorted(data.lists()) if name in _LIST_NAMES), get_language())
-    read = _LIST_REQUESTS.get(key)
-    if read is None:
-        filters_only = QueryDict(mutable=True)
-        for name, values in data.lists():
-            if name in _LIST_NAMES:
-                filters_only.setlist(name, values)
-        form = MentionFilterForm(filters_only)
-        valid = form.is_valid()
-        read = ListRequest(
-            filters=form.filters() if valid else MentionFilters(),
-            query=form.query().urlencode(),
-            view=form.current_view(),
-            error="" if valid else form.error_text(),
-        )
-        if len(_LIST_REQUESTS) >= LIST_REQUESTS_KEPT:
-            _LIST_REQUESTS.clear()
-        _LIST_REQUESTS[key] = read
+    read = _LIST_REQUESTS.get(key, lambda: _list_filters(data))
     page = data.get("before")
     if not page or read.error:
         return read
@@ -179,6 +163,21 @@ def list_request(data: QueryDict) -> ListRequest:
         return replace(read, before=MentionFilterForm.cursor_of(_PAGE_FIELD.clean(page)))
     except forms.ValidationError as error:
         return replace(read, error=" ".join(error.messages))
+
+
+def _list_filters(data: QueryDict) -> ListRequest:
+    filters_only = QueryDict(mutable=True)
+    for name, values in data.lists():
+        if name in _LIST_NAMES:
+            filters_only.setlist(name, values)
+    form = MentionFilterForm(filters_only)
+    valid = form.is_valid()
+    return ListRequest(
+        filters=form.filters() if valid else MentionFilters(),
+        query=form.query().urlencode(),
+        view=form.current_view(),
+        error="" if valid else form.error_text(),
+    )
 
 
 class VersionForm(forms.Form):

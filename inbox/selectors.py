@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -34,7 +34,8 @@ from inbox.models import (
 from monitoring.feeds.platforms import Platform
 from monitoring.models import Mention, Sighting, Source
 from monitoring.selectors import mentions_visible_to, visibility_key
-from webcare.queries import CompiledQuery
+from webcare.memo import Memo
+from webcare.queries import MARKER_ID, MARKER_TIME, CompiledQuery
 
 PAGE_SIZE = 50
 AUTHOR_HISTORY_SIZE = 10
@@ -162,21 +163,14 @@ ROW_VALUES = (
 )
 # Short JSON lists of words: the list reads them as text and ``_words`` turns each text into a tuple once.
 _JSON_COLUMNS = frozenset(ROW_VALUES.index(name) for name in ("signal_reasons", "flags", "matched_terms"))
-_WORDS: dict[str, tuple[str, ...]] = {}
-WORDS_KEPT = 5000
+_WORDS: Memo[str, tuple[str, ...]] = Memo(5000)
 
 
 def _words(value: str | list[str] | None) -> tuple[str, ...]:
     """A JSON list of words, as text from the database or as read by Django, as a tuple."""
     if not isinstance(value, str):
         return tuple(value or ())
-    words = _WORDS.get(value)
-    if words is None:
-        words = tuple(json.loads(value) or ())
-        if len(_WORDS) >= WORDS_KEPT:
-            _WORDS.clear()
-        _WORDS[value] = words
-    return words
+    return _WORDS.get(value, lambda: tuple(json.loads(value) or ()))
 
 
 @dataclass(frozen=True)
@@ -247,14 +241,10 @@ def mention_page(
         # Dates are whole days in the time zone in force.
         timezone.get_current_timezone_name() if filters.published_from or filters.published_to else None,
     )
-    try:
-        compiled = _PAGE_QUERIES[key]
-    except KeyError:
-        marked = _CURSOR_MARKER if before is not None else None
-        compiled = CompiledQuery.of(_page_query(user, filters, marked, size), markers, unconverted=_JSON_COLUMNS)
-        if len(_PAGE_QUERIES) >= PAGE_QUERIES_KEPT:
-            _PAGE_QUERIES.clear()
-        _PAGE_QUERIES[key] = compiled
+    marked = _CURSOR_MARKER if before is not None else None
+    compiled = _PAGE_QUERIES.get(
+        key, lambda: CompiledQuery.of(_page_query(user, filters, marked, size), markers, unconverted=_JSON_COLUMNS)
+    )
     if compiled is None or (before is not None and not _ID_RANGE[0] <= before.mention_id <= _ID_RANGE[1]):
         # An id past every 64-bit id (a hand-made page link) only Django knows to take as "all" or "none".
         read = list(_page_query(user, filters, before, size))
@@ -277,13 +267,10 @@ def mention_page(
 # The list's query is built and compiled by Django once for each shape (who reads it, the filters, whether
 # a page follows a cursor) and kept with marker values where the cursor goes (webcare/queries.py): it is
 # the same all day but for the cursor, and Django took several times as long as PostgreSQL to make it.
-_PAGE_QUERIES: dict[tuple[Any, ...], CompiledQuery | None] = {}
-PAGE_QUERIES_KEPT = 500
+_PAGE_QUERIES: Memo[tuple[Any, ...], CompiledQuery | None] = Memo(500)
 _ID_RANGE = (-(2**63), 2**63 - 1)
 # No page ends here: a time before any mention and an id no row has.
-_CURSOR_MARKER = Cursor(
-    published_at=datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC), mention_id=-7_654_321_987, rank=Decimal("-0.918273")
-)
+_CURSOR_MARKER = Cursor(published_at=MARKER_TIME, mention_id=MARKER_ID, rank=Decimal("-0.918273"))
 
 
 def _page_query(user: User, filters: MentionFilters, before: Cursor | None, size: int) -> QuerySet[Any]:

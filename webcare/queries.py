@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -19,6 +19,10 @@ from django.db import connections
 from django.db.models import QuerySet
 
 Converter = Callable[[Any, Any, Any], Any]
+
+# Marker values for slots that no row or request ever has: a time before any record, an id below any id.
+MARKER_TIME = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+MARKER_ID = -7_654_321_987
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ the time (webcare/queries.py).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -16,16 +15,15 @@ from django.contrib.sessions.models import Session
 from django.db import router
 from django.utils import timezone
 
-from webcare.queries import CompiledQuery
+from webcare.queries import MARKER_TIME, CompiledQuery
 
-_KEY = "\x00session-key\x00"  # markers: no session key or expiry is ever these
-_NOW = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+_KEY = "\x00session-key\x00"  # a marker: no session key is ever this
 
 
 @cache
 def _session_data(using: str) -> CompiledQuery | None:
-    live = Session.objects.db_manager(using).filter(session_key=_KEY, expire_date__gt=_NOW)
-    return CompiledQuery.of(live.values_list("session_data")[:1], {"key": _KEY, "now": _NOW})
+    live = Session.objects.db_manager(using).filter(session_key=_KEY, expire_date__gt=MARKER_TIME)
+    return CompiledQuery.of(live.values_list("session_data")[:1], {"key": _KEY, "now": MARKER_TIME})
 
 
 class SessionStore(db.SessionStore):

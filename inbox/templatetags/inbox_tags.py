@@ -27,6 +27,7 @@ from monitoring.feeds.enrich import normalise, phrase_literal, phrase_pattern
 from monitoring.feeds.platforms import Platform
 from monitoring.feeds.terms import highlight_spans
 from monitoring.models import Mention
+from webcare.memo import Memo
 
 register = template.Library()
 
@@ -171,19 +172,11 @@ def _e(value: object) -> str:
 # for its age: rows are kept, by all of those, as the HTML before and after the age. Staff open the same
 # rows again and again all day; a row whose values changed is simply another key. Bounded by starting
 # over when full: a few thousand rows are a few megabytes.
-_ROW_MEMO: dict[tuple[MentionRow, tuple[object, ...], bool], tuple[str, str]] = {}
-ROW_MEMO_SIZE = 5000
+_ROW_MEMO: Memo[tuple[MentionRow, tuple[object, ...], bool], tuple[str, str]] = Memo(5000)
 
 
 def _row_html(page: _RowPage, row: MentionRow, *, oob: bool) -> str:
-    key = (row, page.key, oob)
-    parts = _ROW_MEMO.get(key)
-    if parts is None:
-        parts = _row_parts(page, row, oob=oob)
-        if len(_ROW_MEMO) >= ROW_MEMO_SIZE:
-            _ROW_MEMO.clear()
-        _ROW_MEMO[key] = parts
-    before, after = parts
+    before, after = _ROW_MEMO.get((row, page.key, oob), lambda: _row_parts(page, row, oob=oob))
     return before + html_escape(page.age(row.published_at)) + after
 
 
