@@ -435,7 +435,9 @@ LEFT JOIN inbox_casemention cm ON cm.mention_id = m.id
 """
 TSQUERY = "(websearch_to_tsquery('dutch'::regconfig, %(q)s) || websearch_to_tsquery('english'::regconfig, %(q)s))"
 COUNT_MATCHES = f"SELECT count(*) FROM monitoring_mention m WHERE m.search_document @@ {TSQUERY}"  # noqa: S608
-RAW_RANK = f"round(ts_rank(m.search_document, {TSQUERY})::numeric, 6)"
+# Best match first (inbox.selectors._search): title matches, then the rest, each newest first; the rest
+# only read when the title matches don't fill the page.
+RAW_IN_TITLE = f"ts_filter(m.search_document, '{{a}}') @@ {TSQUERY}"
 
 
 @dataclass(frozen=True)
@@ -446,10 +448,18 @@ class RawQuery:
 
     def sql(self) -> str:
         if self.search:
+            matches = f"m.search_document @@ {TSQUERY} AND {self.where}"
+            newest = "ORDER BY m.published_at DESC, m.id DESC"
+            overflow = (
+                f"SELECT m.id FROM monitoring_mention m WHERE {matches} AND {RAW_IN_TITLE} "  # noqa: S608
+                f"{newest} OFFSET {PAGE_SIZE} LIMIT 1"
+            )
             return (
-                f"SELECT {RAW_COLUMNS}, {RAW_RANK} AS rank {RAW_FROM} "
-                f"WHERE m.search_document @@ {TSQUERY} AND {self.where} "
-                f"ORDER BY rank DESC, m.published_at DESC, m.id DESC LIMIT {PAGE_SIZE + 1}"
+                f"(SELECT {RAW_COLUMNS}, 1 AS rank {RAW_FROM} WHERE {matches} AND {RAW_IN_TITLE} "
+                f"{newest} LIMIT {PAGE_SIZE + 1}) UNION ALL "
+                f"(SELECT {RAW_COLUMNS}, 0 AS rank {RAW_FROM} WHERE {matches} AND NOT ({RAW_IN_TITLE}) "
+                f"AND ({overflow}) IS NULL {newest} LIMIT {PAGE_SIZE + 1}) "
+                f"ORDER BY rank DESC, published_at DESC, id DESC LIMIT {PAGE_SIZE + 1}"
             )
         return (
             f"SELECT {RAW_COLUMNS} {RAW_FROM} WHERE {self.where} "

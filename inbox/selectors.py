@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Count, DecimalField, F, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, F, IntegerField, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,11 +43,12 @@ AUTHOR_HISTORY_SIZE = 10
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where a page ends. Search results are ordered by rank first, so their cursor carries it."""
+    """Where a page ends. Search results best match first are ordered by rank first, so their cursor
+    carries it."""
 
     published_at: datetime
     mention_id: int
-    rank: Decimal | None = None
+    rank: int | None = None
 
     def __str__(self) -> str:
         head = f"{self.rank}~" if self.rank is not None else ""
@@ -59,9 +60,7 @@ class Cursor:
         parts = value.split("~")
         if len(parts) not in (2, 3):
             raise ValueError(value)
-        rank = Decimal(parts[0]) if len(parts) == 3 else None
-        if rank is not None and not rank.is_finite():
-            raise ValueError(value)
+        rank = int(parts[0]) if len(parts) == 3 else None
         published_at = datetime.fromisoformat(parts[-2])
         if published_at.tzinfo is None:
             raise ValueError(value)
@@ -116,7 +115,7 @@ class MentionRow:
     assignee_username: str | None  # None: nobody
     assignee_name: str
     case_id: int | None  # None: in no case
-    rank: Decimal | None = None  # the search rank; None outside a search
+    rank: int | None = None  # the search rank (``_search``); None outside a search best match first
 
     def __str__(self) -> str:
         return self.title or self.snippet[:80] or self.url
@@ -137,7 +136,7 @@ class MentionRow:
         )
 
     @classmethod
-    def from_values(cls, values: Sequence[Any], rank: Decimal | None = None) -> MentionRow:
+    def from_values(cls, values: Sequence[Any], rank: int | None = None) -> MentionRow:
         """The row of the values read in the order of ``ROW_VALUES``."""
         (
             id_, title, snippet, url, author, publisher, language, platform, published_at, status, category,
@@ -270,7 +269,7 @@ def mention_page(
 _PAGE_QUERIES: Memo[tuple[Any, ...], CompiledQuery | None] = Memo(500)
 _ID_RANGE = (-(2**63), 2**63 - 1)
 # No page ends here: a time before any mention and an id no row has.
-_CURSOR_MARKER = Cursor(published_at=MARKER_TIME, mention_id=MARKER_ID, rank=Decimal("-0.918273"))
+_CURSOR_MARKER = Cursor(published_at=MARKER_TIME, mention_id=MARKER_ID, rank=-918_273)
 
 
 def _page_query(user: User, filters: MentionFilters, before: Cursor | None, size: int) -> QuerySet[Any]:
@@ -278,20 +277,33 @@ def _page_query(user: User, filters: MentionFilters, before: Cursor | None, size
     searching best match first), each with the highest mention id of all last; one more than ``size``."""
     # "N new" counts from the highest id of all, not of this page: the list is ordered by publication
     # time (or rank), so an old entry a feed delivers late has a high id and sits on a later page.
-    newest = mentions_visible_to(user).order_by("-id").values("id")[:1]
-    mentions = mentions_filtered(user, filters)
-    is_ranked = _is_ranked(filters)
-    if before is not None:
-        mentions = mentions.filter(_after_cursor(before, is_ranked=is_ranked))
-    if is_ranked:
-        # Ranking reads every match (70,000 for a common word in a million): rank ids alone, then read
-        # and join the whole rows of the page's winners only.
-        winners = mentions.values("id")[: size + 1]
-        mentions = _search(mentions_visible_to(user).filter(id__in=winners), filters.query)
-    # Only what a row shows: the case number, not the case (the detail pane reads it), and never the
-    # feed's HTML, which can be many times the rest of the row.
-    values = [*ROW_VALUES, "rank"] if is_ranked else ROW_VALUES
-    return mentions.annotate(newest_mention_id=Subquery(newest)).values_list(*values, "newest_mention_id")[: size + 1]
+    newest = Subquery(mentions_visible_to(user).order_by("-id").values("id")[:1])
+    if not _is_ranked(filters):
+        mentions = mentions_filtered(user, filters)
+        if before is not None:
+            mentions = mentions.filter(_after_cursor(before, is_ranked=False))
+        # Only what a row shows: the case number, not the case (the detail pane reads it), and never the
+        # feed's HTML, which can be many times the rest of the row.
+        return mentions.annotate(newest_mention_id=newest).values_list(*ROW_VALUES, "newest_mention_id")[: size + 1]
+    # Best match first (``_search``) in two parts, each of one rank and newest first, so that each walks an
+    # index and stops at the page's end: ordering all matches by rank would read every one of them (70,000
+    # for a common word in a million mentions). The rest is read only when the title matches after the
+    # cursor don't fill the page.
+    matches = mentions_filtered(user, replace(filters, newest_first=True))
+    in_title = _title_matches(filters.query)
+    parts = []
+    for rank, part in ((1, matches.filter(in_title)), (0, matches.exclude(in_title))):
+        part = part.annotate(rank=Value(rank))
+        if before is not None:
+            part = part.filter(_after_cursor(before, is_ranked=True))
+        parts.append(part.order_by("-published_at", "-id"))
+    first, rest = parts
+    # PostgreSQL reads the first part's row past the page once, before the rest; when there is one, it
+    # doesn't start on the rest at all.
+    rest = rest.alias(first_overflow=Subquery(first.values("id")[size : size + 1])).filter(first_overflow=None)
+    columns = (*ROW_VALUES, "rank", "newest_mention_id")
+    first, rest = (part.annotate(newest_mention_id=newest).values_list(*columns)[: size + 1] for part in (first, rest))
+    return first.union(rest, all=True).order_by("-rank", "-published_at", "-id")[: size + 1]
 
 
 def mentions_newer(*, user: User, filters: MentionFilters, after_id: int) -> int:
@@ -502,10 +514,21 @@ def _assignees_q(user: User, assignees: tuple[str, ...]) -> Q:
 _TSQUERY = "(websearch_to_tsquery('dutch'::regconfig, %s) || websearch_to_tsquery('english'::regconfig, %s))"
 
 
+# The title's part of the search document (weight A); mention_title_search_idx (inbox migration 0006)
+# indexes exactly this expression.
+TITLE_DOCUMENT = "ts_filter(search_document, '{a}')"
+
+
 def _search(mentions: QuerySet[Mention], query: str, *, is_ranked: bool = True) -> QuerySet[Mention]:
-    """Full-text search: PostgreSQL's Dutch and English stemming ("klachten" finds "klacht"), ranked
-    (titles weighing most) unless not ``is_ranked``; elsewhere a case-insensitive match on title, text or
-    author. Unranked matches stay newest first."""
+    """Full-text search: PostgreSQL's Dutch and English stemming ("klachten" finds "klacht"), best match
+    first unless not ``is_ranked``; elsewhere a case-insensitive match on title, text or author, newest
+    first.
+
+    Best match first: the mentions whose title matches the search (rank 1) before those that match in the
+    text or author only (rank 0), newest first within each. A title is what a mention is about; among
+    those, in an inbox, the newer the more it matters. This order can be read from indexes a page at a
+    time (``_page_query``), where ts_rank's has to score every match first.
+    """
     if connection.vendor != "postgresql":
         return mentions.filter(Q(title__icontains=query) | Q(snippet__icontains=query) | Q(author__icontains=query))
     # The column is generated by PostgreSQL (inbox migration 0002), so it is read through SQL here.
@@ -515,12 +538,13 @@ def _search(mentions: QuerySet[Mention], query: str, *, is_ranked: bool = True) 
         # Newest first walks the newest-first index and stops at the page's end: a word in 7% of a
         # million mentions takes a millisecond, where ranking has to read all 70,000 matches.
         return mentions.filter(matches)
-    rank = RawSQL(  # noqa: S611
-        f"round(ts_rank(search_document, {_TSQUERY})::numeric, 6)",
-        (query, query),
-        output_field=DecimalField(max_digits=12, decimal_places=6),
-    )
+    rank = Cast(_title_matches(query), IntegerField())
     return mentions.filter(matches).annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+
+
+def _title_matches(query: str) -> RawSQL:
+    """Whether a mention's title matches the search ``query`` (PostgreSQL only)."""
+    return RawSQL(f"{TITLE_DOCUMENT} @@ {_TSQUERY}", (query, query), output_field=BooleanField())  # noqa: S611
 
 
 def _after_cursor(before: Cursor, *, is_ranked: bool) -> Q:

@@ -437,3 +437,13 @@ def test_a_bad_page_link_is_explained_in_the_readers_language(client_for, staff_
     assert (dutch.status_code, english.status_code) == (400, 400)
     assert dutch.content.decode() != english.content.decode()
     assert "page link" in english.content.decode()
+
+
+def test_a_page_link_of_an_earlier_search_order_is_explained_not_failed(client_for, staff_member, source):
+    # Best match first once ranked by ts_rank, a fraction; such a link can't say where to go on.
+    MentionFactory(source=source, title="Klacht")
+    response = client_for(staff_member).get(
+        URL, {"q": "klacht", "before": "0.303964~2026-11-19T08:59:02.442541+00:00~998476"}
+    )
+    assert response.status_code == 400
+    assert "Deze paginalink is niet geldig." in response.content.decode()

@@ -235,7 +235,33 @@ def test_search_results_page_by_rank_without_gaps_or_repeats(staff_member, sourc
     for size in (1, 2, 5):
         assert walk(staff_member, MentionFilters(query="klacht"), size) == everything
     assert set(everything) == expected
+    # Page by page in the order the whole search has: the title matches, then the rest, each newest first.
+    assert everything == list(
+        mentions_filtered(staff_member, MentionFilters(query="klacht")).values_list("id", flat=True)
+    )
     assert mention_page(user=staff_member, filters=MentionFilters(query="klacht"), size=2).next_cursor.rank is not None
+
+
+@on_postgresql
+def test_best_match_puts_title_matches_first_and_the_newest_first_within_them(staff_member, source):
+    now = timezone.now()
+    old_title = MentionFactory(
+        source=source,
+        title="Klacht, klacht en nog eens een klacht",
+        snippet="klacht",
+        published_at=now - timedelta(days=60),
+    )
+    new_title = MentionFactory(source=source, title="Een klacht over het bad", published_at=now - timedelta(days=2))
+    new_text = MentionFactory(source=source, title="Zaterdag", snippet="Mijn klacht", published_at=now)
+    old_text = MentionFactory(source=source, title="Vrijdag", snippet="Klachten", published_at=now - timedelta(days=9))
+    by_author = MentionFactory(source=source, title="Zondag", author="klacht", published_at=now - timedelta(days=1))
+    MentionFactory(source=source, title="Maandag", snippet="Mooi weer", published_at=now)
+    best_match = MentionFilters(query="klacht")
+    # A title that says it more often does not outrank a newer one that says it once: in an inbox, the
+    # newer of two mentions about the same thing matters more.
+    assert walk(staff_member, best_match, 2) == [new_title.id, old_title.id, new_text.id, by_author.id, old_text.id]
+    ranks = {row.id: row.rank for row in mention_page(user=staff_member, filters=best_match).mentions}
+    assert ranks == {new_title.id: 1, old_title.id: 1, new_text.id: 0, by_author.id: 0, old_text.id: 0}
 
 
 def test_a_search_newest_first_pages_by_publication_without_gaps_or_repeats(staff_member, source):
