@@ -29,7 +29,8 @@ MARKER_ID = -7_654_321_987
 class CompiledQuery:
     sql: str | None  # None: the query can match nothing (Django found so while compiling it)
     params: tuple[Any, ...]
-    slots: tuple[tuple[int, str, bool], ...]  # (parameter index, slot name, whether the value is adapted)
+    # (parameter index, slot name, what the value is turned into the parameter with, if anything)
+    slots: tuple[tuple[int, str, Callable[[Any], Any] | None], ...]
     converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]  # (column, converters, expression)
     using: str
 
@@ -42,8 +43,9 @@ class CompiledQuery:
         The columns at the positions in ``unconverted`` come as the database gives them (JSON as text, say),
         for a caller that converts them faster knowing what they hold.
 
-        None when a marker can't be found among the compiled parameters exactly as given (or as the
-        database adapts a date and time): the caller then runs its queryset as usual.
+        None when a marker can't be found among the compiled parameters exactly as given, as the database
+        adapts a date and time, or as a subclass of its type (psycopg's Int4 for an integer compared with
+        an integer field): the caller then runs its queryset as usual.
         """
         using = queryset.db
         connection = connections[using]
@@ -57,9 +59,11 @@ class CompiledQuery:
         for index, param in enumerate(params):
             for name, marker in markers.items():
                 if param is marker or (type(param) is type(marker) and param == marker):
-                    slots.append((index, name, False))
+                    slots.append((index, name, None))
                 elif isinstance(marker, datetime) and param == connection.ops.adapt_datetimefield_value(marker):
-                    slots.append((index, name, True))
+                    slots.append((index, name, connection.ops.adapt_datetimefield_value))
+                elif isinstance(param, type(marker)) and param == marker:
+                    slots.append((index, name, type(param)))
                 else:
                     continue
                 found.add(name)
@@ -79,9 +83,9 @@ class CompiledQuery:
             return []
         connection = connections[self.using]
         params = list(self.params)
-        for index, name, adapted in self.slots:
+        for index, name, adapt in self.slots:
             value = values[name]
-            params[index] = connection.ops.adapt_datetimefield_value(value) if adapted else value
+            params[index] = adapt(value) if adapt is not None else value
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             read = cursor.fetchall()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
-from django.db.models import Q
+from django.db.models import IntegerField, Q, Value
 from django.test.utils import CaptureQueriesContext
 
 from monitoring.models import Mention
@@ -63,3 +63,21 @@ def test_a_query_that_can_match_nothing_runs_no_sql(mentions):
     with CaptureQueriesContext(connection) as queries:
         assert compiled.rows({"at": AT, "id": ID}) == []
     assert queries.captured_queries == []
+
+
+def test_a_value_compared_with_a_computed_number_fills_its_slot(mentions):
+    # A number compared with an annotated one reaches PostgreSQL's driver wrapped (psycopg's Int4); the
+    # slot is still found, and every value put in it is wrapped the same way.
+    def ranked(below: int):
+        return (
+            Mention.objects.annotate(rank=Value(1, output_field=IntegerField()))
+            .filter(rank__lt=below)
+            .order_by("-id")
+            .values_list("id", "rank")
+        )
+
+    compiled = CompiledQuery.of(ranked(ID), {"below": ID})
+    assert compiled is not None
+    for below in (0, 1, 2):
+        assert compiled.rows({"below": below}) == list(ranked(below))
+    assert len(compiled.rows({"below": 2})) == len(mentions)
