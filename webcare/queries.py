@@ -54,7 +54,7 @@ class CompiledQuery:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
             return cls(None, (), (), (), using)
-        slots = []
+        slots: list[tuple[int, str, Callable[[Any], Any] | None]] = []
         found = set()
         for index, param in enumerate(params):
             for name, marker in markers.items():
