@@ -436,7 +436,7 @@ LEFT JOIN inbox_casemention cm ON cm.mention_id = m.id
 TSQUERY = "(websearch_to_tsquery('dutch'::regconfig, %(q)s) || websearch_to_tsquery('english'::regconfig, %(q)s))"
 COUNT_MATCHES = f"SELECT count(*) FROM monitoring_mention m WHERE m.search_document @@ {TSQUERY}"  # noqa: S608
 # Best match first (inbox.selectors._search): title matches, then the rest, each newest first; the rest
-# only read when the title matches don't fill the page.
+# only read when the title matches don't fill the page; then the winners' rows, joined.
 RAW_IN_TITLE = f"ts_filter(m.search_document, '{{a}}') @@ {TSQUERY}"
 
 
@@ -448,18 +448,20 @@ class RawQuery:
 
     def sql(self) -> str:
         if self.search:
-            matches = f"m.search_document @@ {TSQUERY} AND {self.where}"
-            newest = "ORDER BY m.published_at DESC, m.id DESC"
-            overflow = (
-                f"SELECT m.id FROM monitoring_mention m WHERE {matches} AND {RAW_IN_TITLE} "  # noqa: S608
-                f"{newest} OFFSET {PAGE_SIZE} LIMIT 1"
+            newest = f"ORDER BY m.published_at DESC, m.id DESC LIMIT {PAGE_SIZE + 1}"
+            ids = "SELECT m.id, m.published_at FROM monitoring_mention m WHERE"
+            first = f"{ids} {self.where} AND {RAW_IN_TITLE} {newest}"
+            rest = f"{ids} m.search_document @@ {TSQUERY} AND {self.where} AND NOT ({RAW_IN_TITLE}) {newest}"
+            winners = (
+                f"WITH first AS MATERIALIZED ({first}) "  # noqa: S608
+                "SELECT id, published_at, 1 AS rank FROM first UNION ALL "
+                f"SELECT id, published_at, 0 FROM ({rest}) AS rest "
+                f"WHERE (SELECT count(*) FROM first) <= {PAGE_SIZE} "
+                f"ORDER BY rank DESC, published_at DESC, id DESC LIMIT {PAGE_SIZE + 1}"
             )
             return (
-                f"(SELECT {RAW_COLUMNS}, 1 AS rank {RAW_FROM} WHERE {matches} AND {RAW_IN_TITLE} "
-                f"{newest} LIMIT {PAGE_SIZE + 1}) UNION ALL "
-                f"(SELECT {RAW_COLUMNS}, 0 AS rank {RAW_FROM} WHERE {matches} AND NOT ({RAW_IN_TITLE}) "
-                f"AND ({overflow}) IS NULL {newest} LIMIT {PAGE_SIZE + 1}) "
-                f"ORDER BY rank DESC, published_at DESC, id DESC LIMIT {PAGE_SIZE + 1}"
+                f"SELECT {RAW_COLUMNS}, w.rank {RAW_FROM} JOIN ({winners}) AS w ON w.id = m.id "
+                "ORDER BY w.rank DESC, m.published_at DESC, m.id DESC"
             )
         return (
             f"SELECT {RAW_COLUMNS} {RAW_FROM} WHERE {self.where} "

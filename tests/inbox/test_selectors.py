@@ -210,6 +210,26 @@ def test_a_title_match_ranks_above_a_match_in_the_text(staff_member, source):
     assert [m.id for m in page.mentions] == [in_title.id, in_text.id]
 
 
+def test_a_search_with_a_filter_that_can_match_nothing_is_an_empty_page(staff_member, source):
+    MentionFactory(source=source, title="Klacht", assignee=None)
+    for newest_first in (False, True):
+        filters = MentionFilters(query="klacht", assignees=("nobody-by-that-name",), newest_first=newest_first)
+        page = mention_page(user=staff_member, filters=filters)
+        assert (page.mentions, page.next_cursor) == ([], None)
+
+
+@on_postgresql
+def test_best_match_leaves_out_what_the_search_excludes_even_when_the_title_matches(staff_member, source):
+    now = timezone.now()
+    kept = MentionFactory(source=source, title="Klacht over de les", snippet="Te laat", published_at=now)
+    MentionFactory(source=source, title="Klacht over het bad", snippet="Het water was koud", published_at=now)
+    MentionFactory(source=source, title="Koud water", snippet="Een klacht", published_at=now)
+    in_text = MentionFactory(
+        source=source, title="Zaterdag", snippet="Een klacht", published_at=now - timedelta(days=1)
+    )
+    assert walk(staff_member, MentionFilters(query="klacht -koud"), 1) == [kept.id, in_text.id]
+
+
 @pytest.mark.parametrize(
     "query", ["'); DROP TABLE monitoring_mention; --", '" OR 1=1 --', "klacht' | 'x", "a & | ! ( ) :* <-> %_\\"]
 )
