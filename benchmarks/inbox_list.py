@@ -449,9 +449,9 @@ class RawQuery:
     def sql(self) -> str:
         if self.search:
             newest = f"ORDER BY m.published_at DESC, m.id DESC LIMIT {PAGE_SIZE + 1}"
-            ids = "SELECT m.id, m.published_at FROM monitoring_mention m WHERE"
-            first = f"{ids} {self.where} AND {RAW_IN_TITLE} {newest}"
-            rest = f"{ids} m.search_document @@ {TSQUERY} AND {self.where} AND NOT ({RAW_IN_TITLE}) {newest}"
+            matches = f"SELECT m.id, m.published_at FROM monitoring_mention m WHERE m.search_document @@ {TSQUERY}"
+            first = f"{matches} AND {self.where} AND {RAW_IN_TITLE} {newest}"
+            rest = f"{matches} AND {self.where} AND NOT ({RAW_IN_TITLE}) {newest}"
             winners = (
                 f"WITH first AS MATERIALIZED ({first}) "  # noqa: S608
                 "SELECT id, published_at, 1 AS rank FROM first UNION ALL "

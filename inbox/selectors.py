@@ -291,15 +291,10 @@ def _page_query(user: User, filters: MentionFilters, before: Cursor | None, size
     # two parts, each of one rank and newest first, so that each walks an index and stops at the page's
     # end: the title matches after the cursor, then, only when those don't fill the page (PostgreSQL
     # doesn't start on it otherwise), the rest. Then only the winners' rows are read and joined.
-    unsearched = mentions_filtered(user, replace(filters, query=""))
-    matches = unsearched.filter(_document_matches(filters.query))
+    matches = mentions_filtered(user, replace(filters, newest_first=True))
     in_title = _title_matches(filters.query)
-    # A title's words are among its mention's, so a title that matches a search without a "-word" is a
-    # match. Asked for both, PostgreSQL would take them for unrelated and expect a fraction of the title
-    # matches there are (1,700 of 20,000 for a common word), and then read them all to sort them.
-    in_title_only = unsearched.filter(in_title) if "-" not in filters.query else matches.filter(in_title)
     parts = []
-    for rank, part in ((1, in_title_only), (0, matches.exclude(in_title))):
+    for rank, part in ((1, matches.filter(in_title)), (0, matches.exclude(in_title))):
         part = part.alias(rank=Value(rank))
         if before is not None:
             part = part.filter(_after_cursor(before, is_ranked=True))
