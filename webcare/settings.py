@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_htmx",
     "template_partials",
 ]
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "webcare.urls"
@@ -187,7 +190,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # Auth ----------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.CachedPermissionsBackend"]
+# django-axes first: it refuses a locked-out name before a password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.CachedPermissionsBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inbox:mention-list"
 LOGOUT_REDIRECT_URL = "login"
@@ -197,6 +201,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in throttling (django-axes): 5 failures for one name from one address lock that pair for 15
+# minutes. Failures are kept in the database, so a restart or a Redis outage forgets none.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.sign_in_locked"
+AXES_CLIENT_IP_CALLABLE = "webcare.clientip.client_ip"
+AXES_VERBOSE = False
+# Only failures are kept (they are what locks); no history of every sign-in with its address.
+AXES_DISABLE_ACCESS_LOG = True
+# The header the reverse proxy in front of us sets to the client's address ("X-Forwarded-For",
+# "X-Real-IP"); empty: the address of the connection. Only a header our own proxy overwrites may be
+# trusted, so there is no list of guesses.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", "") or ""
 
 # Security --------------------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", not DEBUG)

@@ -3,11 +3,18 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from accounts.models import User
 from accounts.selectors import user_roles
 
 pytestmark = pytest.mark.django_db
+
+
+def signs_in(username: str, password: str) -> object:
+    """The user the sign-in form would let in (sign-in throttling needs the request)."""
+    request = RequestFactory().post("/account/login/")
+    return authenticate(request, username=username, password=password)
 
 
 def run(*args: str) -> str:
@@ -24,7 +31,7 @@ def test_it_creates_a_user_with_a_role_and_the_given_password():
     user = User.objects.get(username="anna")
     assert [role.value for role in user_roles(user)] == ["staff"]
     assert user.email == "anna@example.org"
-    assert authenticate(username="anna", password="zwembad-Lente-2026") == user
+    assert signs_in("anna", "zwembad-Lente-2026") == user
     assert "Created user 'anna' with role staff." in output
     assert "Password:" not in output
 
@@ -32,7 +39,7 @@ def test_it_creates_a_user_with_a_role_and_the_given_password():
 def test_without_a_password_it_generates_one_and_prints_it_once():
     output = run("bert", "--role", "manager")
     password = output.split("Password: ")[1].strip()
-    assert authenticate(username="bert", password=password) is not None
+    assert signs_in("bert", password) is not None
 
 
 def test_it_updates_an_existing_user_to_the_new_role_and_keeps_the_password():
@@ -41,7 +48,7 @@ def test_it_updates_an_existing_user_to_the_new_role_and_keeps_the_password():
 
     user = User.objects.get(username="carla")
     assert [role.value for role in user_roles(user)] == ["board"]
-    assert authenticate(username="carla", password="zwembad-Lente-2026") == user
+    assert signs_in("carla", "zwembad-Lente-2026") == user
     assert "Updated user 'carla'" in output
     assert User.objects.filter(username="carla").count() == 1
 
