@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import task_postrun, task_prerun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webcare.settings")
 
@@ -22,3 +22,17 @@ def _stop_when_database_is_unreachable(**_: object) -> None:
     problem = database_problem()
     if problem:
         raise SystemExit(problem)
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _database_connections_check(**_: object) -> None:
+    """Around every task, what Django does around every request: drop a connection that failed or
+    outlived its age, and have the next query check a kept one first (``conn_health_checks``).
+
+    ``CELERY_DB_REUSE_MAX`` keeps connections across tasks, and nothing else in a worker would notice
+    that PostgreSQL restarted: each pool process would fail every task on its dead connection.
+    """
+    from django.db import close_old_connections
+
+    close_old_connections()

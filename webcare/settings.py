@@ -169,6 +169,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(BROKER_DIR / "control"),
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# No task may run for ever: at the soft limit a task is told to stop (SoftTimeLimitExceeded), at the hard
+# limit its pool process is killed and replaced. A poll cut short loses nothing: its sources stay claimed
+# only for the claim's lease and are polled again after it. Both limits stay below the time the Redis
+# broker waits for an acknowledgement before it hands a task to another worker (visibility_timeout), so a
+# task that is still running is never run twice.
+CELERY_TASK_SOFT_TIME_LIMIT = 90
+CELERY_TASK_TIME_LIMIT = 120
+CELERY_BROKER_VISIBILITY_TIMEOUT = 600
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
 # Installs sharing one Redis keep their work apart by queue name.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE") or "webcare"
 CELERY_TASK_IGNORE_RESULT = True
