@@ -24,7 +24,7 @@ USER webcare
 # Static files are collected into the image (STATIC_ROOT is /app/staticfiles, outside the data folder) and served by
 # WhiteNoise. The secret key and host below exist only for this build step; they never reach a container.
 RUN DEBUG=false \
-    SECRET_KEY=build-only-not-a-secret-collectstatic-needs-one \
+    SECRET_KEY=build-only-not-a-secret-collectstatic-needs-one-of-fifty-characters \
     ALLOWED_HOSTS=build.invalid \
     python manage.py collectstatic --noinput
 

@@ -7,6 +7,7 @@ the time (webcare/queries.py).
 
 from __future__ import annotations
 
+import time
 from functools import cache
 from typing import Any
 
@@ -18,6 +19,10 @@ from django.utils import timezone
 from webcare.queries import MARKER_TIME, CompiledQuery
 
 _KEY = "\x00session-key\x00"  # a marker: no session key is ever this
+# A session lasts SESSION_COOKIE_AGE from the last time it was used, not from the sign-in. Writing it
+# back on every request would cost a write per page, so its end moves on at most every few minutes.
+_SEEN = "_seen_at"
+REFRESH_SECONDS = 300
 
 
 @cache
@@ -27,7 +32,17 @@ def _session_data(using: str) -> CompiledQuery | None:
 
 
 class SessionStore(db.SessionStore):
+    """Django's database sessions, read faster, and ending after ``SESSION_COOKIE_AGE`` of inactivity."""
+
     def load(self) -> dict[str, Any]:
+        data = self._stored()
+        now = int(time.time())
+        if data and now - int(data.get(_SEEN, 0)) >= REFRESH_SECONDS:
+            data[_SEEN] = now
+            self.modified = True  # saved with a new end: SESSION_COOKIE_AGE from now
+        return data
+
+    def _stored(self) -> dict[str, Any]:
         query = _session_data(router.db_for_read(self.model))
         if query is None:  # not compiled with its markers: Django's own way
             return super().load()

@@ -29,8 +29,9 @@ def _secret_key() -> str:
     """In development a key is generated once and kept in the data folder; production must set one."""
     value = env.str("SECRET_KEY")
     if value:
-        if not DEBUG and len(value) < 32:
-            _fail("SECRET_KEY", "must be at least 32 characters long in production.")
+        # Django's deploy check (security.W009) asks for 50 characters, at least 5 of them different.
+        if not DEBUG and (len(value) < 50 or len(set(value)) < 5):
+            _fail("SECRET_KEY", "must be at least 50 random characters long in production.")
         return value
     if not DEBUG:
         _fail("SECRET_KEY", "is required when DEBUG is false.")
@@ -233,6 +234,8 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", not DEBU
 SESSION_COOKIE_HTTPONLY = True
 # Sessions stay in the database (they outlive a Redis restart), read with a statement compiled once.
 SESSION_ENGINE = "webcare.sessions"
+# A session ends after this long without a request (webcare/sessions.py moves its end on with use).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_HOURS", 12, minimum=1) * 60 * 60
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -240,6 +243,8 @@ if env.bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", False)
 
 # Language and time -----------------------------------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", "nl") or "nl"

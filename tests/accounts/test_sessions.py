@@ -67,3 +67,42 @@ def test_the_user_read_is_the_whole_user(client_for, staff_member):
         staff_member.pk, staff_member.username, staff_member.first_name, staff_member.email, staff_member.date_joined,
     )  # fmt: skip
     assert user.groups.filter(name__isnull=False).exists()
+
+
+def _session_end() -> timedelta:
+    """How long the one stored session has left."""
+    return Session.objects.get().expire_date - timezone.now()
+
+
+def test_a_session_ends_after_twelve_idle_hours(client_for, staff_member):
+    client = client_for(staff_member)
+    client.get(INBOX)
+    assert timedelta(hours=11, minutes=59) < _session_end() <= timedelta(hours=12)
+
+
+def test_using_the_app_moves_the_end_of_the_session_on(client_for, staff_member):
+    from webcare.sessions import REFRESH_SECONDS
+
+    client = client_for(staff_member)
+    client.get(INBOX)
+    # As if the last request was a while ago: the session was last seen then and ends sooner.
+    session = Session.objects.get()
+    data = session.get_decoded()
+    data["_seen_at"] -= REFRESH_SECONDS + 1
+    session.session_data = Session.objects.encode(data)
+    session.expire_date = timezone.now() + timedelta(hours=1)
+    session.save()
+
+    assert client.get(INBOX).status_code == 200
+
+    assert _session_end() > timedelta(hours=11, minutes=59)
+
+
+def test_a_request_soon_after_the_last_writes_nothing(client_for, staff_member):
+    client = client_for(staff_member)
+    client.get(INBOX)
+    ended = Session.objects.get().expire_date
+
+    client.get(INBOX)
+
+    assert Session.objects.get().expire_date == ended

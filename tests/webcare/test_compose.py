@@ -37,7 +37,7 @@ LONG_RUNNING_APP_SERVICES = ("web", "worker", "beat")
 
 # What the operator's .env holds; the password is URL-safe, as the compose file asks.
 OPERATOR_ENV = {
-    "SECRET_KEY": "operator-secret-key-with-more-than-32-characters",
+    "SECRET_KEY": "operator-secret-key-with-more-than-fifty-random-characters",
     "POSTGRES_PASSWORD": "Db8pass7word",
     "ALLOWED_HOSTS": "inbox.example.org,www.inbox.example.org",
 }
