@@ -576,6 +576,25 @@ def test_a_site_that_drips_its_headers_is_given_up_on_in_time(monkeypatch):
     assert took < 1.5 + 0.5
 
 
+def test_a_site_that_stalls_the_tls_handshake_is_given_up_on_in_time(monkeypatch):
+    monkeypatch.setattr(fetch, "TOTAL_TIMEOUT", 1.5)
+
+    def stall(connection, stopping):
+        connection.recv(65536)  # the ClientHello, never answered
+        stopping.wait(10)
+
+    server = RawServer(stall).start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="te traag") as caught:
+            feed_fetch(server.url("/feed").replace("http://", "https://"))
+        took = time.monotonic() - started
+    finally:
+        server.stop()
+    assert not caught.value.permanent
+    assert took < 1.5 + 0.5
+
+
 def test_the_time_limit_covers_the_whole_redirect_chain(feed_server, monkeypatch):
     monkeypatch.setattr(fetch, "TOTAL_TIMEOUT", 1.5)
 
