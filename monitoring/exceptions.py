@@ -30,7 +30,8 @@ class FetchError(MonitoringError):
 
 
 class RefusedURL(FetchError):
-    """``url`` is not an address we fetch: not http(s), not valid, or with a user name or password.
+    """``url`` is not an address we fetch: not http(s), not valid, with a user name or password, or
+    reached by a redirect from https to plain http.
 
     Always permanent. After a redirect, ``url`` is the address redirected to.
     """
