@@ -66,8 +66,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    # Outermost, so that even a response made by the middleware below (a refused host) carries the policy.
     "webcare.middleware.security_headers_middleware",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "webcare.middleware.ChosenLanguageMiddleware",
