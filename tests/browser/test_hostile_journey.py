@@ -151,7 +151,7 @@ def world(organisation: Organisation, feed_server: FeedServer, canary: FeedServe
 def _assert_harmless(page: Page, where: str) -> None:
     """Nothing ran on the page and nothing dangerous is in it."""
     # Payloads that wait for the page to settle (a load trigger, a refresh after 0 seconds) get their turn.
-    page.wait_for_timeout(150)
+    page.wait_for_timeout(50)
     assert page.evaluate("window.__pwned") is None, where
     assert page.title() != "pwned", where  # what the payloads set; a hostile title may name __pwned as text
     assert page.evaluate(PAGE_PROBLEMS) == [], where
@@ -185,6 +185,8 @@ def _journey(page: Page, world: World, *, is_board: bool) -> None:
     expect(detail.locator(".detail-title")).to_have_text(LITERAL_TITLE)
     expect(detail.locator(".mention-author")).to_have_text(LITERAL_AUTHOR)
     expect(detail.get_by_text(SOURCE_NAME).first).to_be_visible()
+    # The author wrote more (the mutation entry): the history under the detail names them as text too.
+    expect(detail.locator("#history-title")).to_contain_text(LITERAL_AUTHOR)
     _assert_harmless(page, "the literal mention's own page")
 
     page.goto(page.live_server_url + f"/inbox/cases/{world.case_id}/")
