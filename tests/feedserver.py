@@ -33,6 +33,7 @@ Route = Reply | Callable[[BaseHTTPRequestHandler], Reply | None]
 class SeenRequest:
     path: str
     headers: dict[str, str]
+    method: str = "GET"
 
 
 class _Server(ThreadingHTTPServer):
@@ -64,7 +65,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         with self.server.lock:
-            self.server.requests.append(SeenRequest(self.path, dict(self.headers.items())))
+            self.server.requests.append(SeenRequest(self.path, dict(self.headers.items()), self.command))
+        if self.command not in ("GET", "HEAD"):
+            # A body sent along is read and dropped, so the connection stays in step.
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
         route = self.server.routes.get(self.path)
         if route is None:
             route = Reply(b"not found", 404)
@@ -77,15 +81,20 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
-        if reply.body and reply.status != 304:
+        if reply.body and reply.status != 304 and self.command != "HEAD":
             self.wfile.write(reply.body)
+
+    # Every method is answered and recorded alike: a server that stands for a third party sees a form's
+    # POST or a browser's preflight too.
+    do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_GET
 
     def log_message(self, format: str, *args: object) -> None:
         return
 
 
 class FeedServer:
-    """Serve ``routes`` (path → ``Reply`` or a function of the request) and record every request.
+    """Serve ``routes`` (path → ``Reply`` or a function of the request) and record every request, whatever
+    its method.
 
     With ``tls`` it speaks https, with the certificate in ``TLS_CERTIFICATE``.
     """

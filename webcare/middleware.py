@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django_htmx.http import HttpResponseClientRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django_htmx.http import HttpResponseClientRedirect
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):

@@ -84,6 +84,7 @@ FAST_FILES = {
     "google_alerts_inauguracion.xml",
     "google_alerts_philip_dick.xml",
     "hostile.xml",
+    "hostile_corpus.xml",
     "reddit_subreddit.xml",
     "rss_missing_titles.xml",
     "rss_relative_links.xml",

@@ -3,10 +3,13 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import translation
 
+from monitoring.feeds.clean import ALLOWED_TAGS
 from monitoring.feeds.parse import ParsedFeed, feed_parse, link_unwrap, title_from_text
 from monitoring.feeds.platforms import Platform
 from tests.conftest import sample
@@ -634,6 +637,47 @@ def test_hostile_atom_markup_and_links_never_reach_the_text_or_the_links():
         ):
             assert bad not in entry.content_html
     assert '<a href="https://ok.example/y" rel="noopener noreferrer nofollow">veilig</a>' in first.content_html
+
+
+class _Markup(HTMLParser):
+    """Every tag and attribute of an HTML fragment, as a browser's tokenizer meets them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+        self.attributes: set[tuple[str, str]] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        for name, value in attrs:
+            self.attributes.add((tag, name))
+            if name == "href":
+                self.links.append(value or "")
+
+
+def test_the_hostile_corpus_keeps_only_plain_formatting_and_web_links():
+    feed = parse("hostile_corpus.xml", "https://forum.example/feed.atom")
+
+    assert len(feed.entries) == 15
+    for entry in feed.entries:
+        markup = _Markup()
+        markup.feed(entry.content_html)
+        markup.close()
+        assert markup.tags <= ALLOWED_TAGS, entry.key
+        assert markup.attributes <= {("a", "href"), ("a", "title"), ("a", "rel"), ("abbr", "title")}, entry.key
+        for link in markup.links:
+            assert link == "" or urlsplit(link).scheme in ("http", "https"), (entry.key, link)
+        assert entry.url == "" or entry.url.startswith("https://forum.example/"), entry.key
+    by_key = {entry.key.rpartition(":")[2]: entry for entry in feed.entries}
+    assert by_key["entry-link-javascript"].url == by_key["entry-link-data"].url == ""
+    # Markup written as text (escaped twice in the feed) is what was said, and stays readable as text.
+    literal = by_key["literal"]
+    assert literal.title == "<img src=x onerror=window.__pwned=130;alert(130)> Iemand schreef dit letterlijk"
+    assert literal.author == "<img src=x onerror=window.__pwned=131;alert(131)> Eve"
+    assert literal.content_html == (
+        "<p>Hoe schrijf je &lt;script&gt;window.__pwned=133&lt;/script&gt; in een forum?</p>"
+    )
 
 
 @pytest.mark.parametrize(
