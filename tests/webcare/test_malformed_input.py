@@ -165,7 +165,6 @@ def _field_choices(form_class: type[forms.BaseForm], prefix: str = "") -> dict[s
     }
 
 
-
 MENTION = lambda w: {"mention_id": w.mention.id}  # noqa: E731
 CASE = lambda w: {"case_id": w.case.id}  # noqa: E731
 REPLY = lambda w: {"reply_id": w.reply.id}  # noqa: E731
