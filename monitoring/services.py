@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
-from monitoring.exceptions import FetchError, MonitoringError, ParseError
+from monitoring.exceptions import FetchError, MonitoringError, ParseError, StoreError
 from monitoring.feeds.clean import html_clean
 from monitoring.feeds.decide import NewEntry, canonical_url, poll_plan
 from monitoring.feeds.enrich import Signal, enrich
@@ -69,7 +70,7 @@ def source_preview(*, url: str) -> SourcePreview:
     Raises ``MonitoringError`` (with a plain-words message) when it cannot be fetched or is no feed.
     """
     result = feed_fetch(url)
-    parsed = feed_parse(result.content, url=result.url)
+    parsed = _feed_parse(result.content, url=result.url)
     if not parsed.is_feed:
         raise ParseError(url, _("The address did not return a feed we can read."))
     return SourcePreview(url=result.url, title=parsed.title, entries=len(parsed.entries), problem=parsed.problem)
@@ -250,7 +251,9 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
                 elif result.is_not_modified and not result.is_permanent_redirect and result.max_age is None:
                     not_modified.append((source, result, _ms_since(fetched.started)))
                 else:
-                    outcomes.append(_poll_stored(source, result, fetched.prepared, now, fetched.started, context))
+                    outcomes.append(
+                        _poll_stored_or_failed(source, result, fetched.prepared, now, fetched.started, context)
+                    )
     finally:
         for slot in held.values():
             slot.close()
@@ -284,12 +287,32 @@ def _feed_read(source: Source, result: FetchResult) -> ParsedFeed | MonitoringEr
     if result.is_not_modified:
         return None
     try:
-        parsed = feed_parse(result.content, url=result.url, kind=source.kind)
+        parsed = _feed_parse(result.content, url=result.url, kind=source.kind)
     except MonitoringError as exc:
         return exc
     if not parsed.is_feed:
         return ParseError(source.url, _("The address did not return a feed we can read."))
     return parsed
+
+
+def _feed_parse(content: bytes, *, url: str, kind: str = "feed") -> ParsedFeed:
+    """``feed_parse``, with any failure turned into a ``ParseError`` in plain words.
+
+    ``feed_parse`` means never to raise on what a feed holds; should a feed still find a way (a fault
+    in feedparser or in ours), that feed fails on its own, not the batch it is in or the page that
+    checks it. Raises ``ParseError``.
+    """
+    try:
+        return feed_parse(content, url=url, kind=kind)
+    except Exception as exc:  # the edge of the parsing libraries: recorded on the feed, never a crashed batch
+        logger.exception("Parsing the feed at %s failed unexpectedly.", url)
+        reason = _("The feed holds something we could not read (%(error)s).") % {"error": _error_detail(exc)}
+        raise ParseError(url, reason) from exc
+
+
+def _error_detail(exc: BaseException) -> str:
+    """An unexpected error in one short line: its own message, else its kind."""
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _feed_read_for(
@@ -337,6 +360,30 @@ def _poll_stored(
             fields.append("url")
         _source_save_logged(source, fields, _fetch_log_row(source, now, _ms_since(started), result.status, outcome))
     return outcome
+
+
+def _poll_stored_or_failed(
+    source: Source,
+    result: FetchResult,
+    parsed: ParsedFeed | MonitoringError | None,
+    now: datetime,
+    started: float,
+    context: _PollContext,
+) -> PollOutcome:
+    """``_poll_stored``, or when storing fails in any way, that failure recorded on ``source`` alone.
+
+    Raises only when the failure cannot be recorded either (the database is gone): then nothing of
+    the batch can be, and its claims lapse so that it is polled again within ``CLAIM_LEASE``.
+    """
+    try:
+        return _poll_stored(source, result, parsed, now, started, context)
+    except SoftTimeLimitExceeded:
+        raise  # the task's time is up: that ends the batch, it is no fault of this source
+    except Exception as exc:  # one source's failure, whatever it is, is recorded on it and stops no other
+        logger.exception("Storing the poll of source %s (%s) failed.", source.id, source.url)
+        source.refresh_from_db()  # storing may have changed it in memory; none of that was saved
+        reason = _("Something went wrong while storing what this feed holds (%(error)s); it is tried again later.")
+        return _poll_failed(source, StoreError(source.id, reason % {"error": _error_detail(exc)}), now, started)
 
 
 def _commit_without_flush() -> None:

@@ -509,10 +509,91 @@ def test_a_store_that_fails_frees_the_host_and_stops_the_fetches(feed_server, or
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
+    # Neither the poll nor its failure can be stored: the batch cannot go on.
     monkeypatch.setattr(services, "_poll_stored", broken)
+    monkeypatch.setattr(services, "_poll_failed", broken)
     with pytest.raises(RuntimeError):
         sources_poll(source_ids=[source.id for source in sources])
 
     assert len(feed_server.requests) < 10  # the fetches stopped early
     with host_slot("127.0.0.1") as free:
         assert free is not None
+
+
+def atom_with_one_entry(published: str, link: str = "https://forum.example/t/1") -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Forum</title>'
+        f'<entry><id>tag:forum.example,2026:1</id><title>Bericht over De Dolfijnen</title><link href="{link}"/>'
+        f"<published>{published}</published></entry></feed>"
+    ).encode()
+
+
+def healthy_and_one_other(feed_server, organisation, other: bytes) -> tuple[Source, Source, Source]:
+    """A batch of three sources on one host: healthy, ``other``, healthy (polled in that order)."""
+    first, middle, last = (
+        SourceFactory(organisation=organisation, url=feed_server.serve(path, Reply(content)))
+        for path, content in [
+            ("/first.xml", sample("wordpress_posts.xml")),
+            ("/other.xml", other),
+            ("/last.xml", sample("google_alerts.xml")),
+        ]
+    )
+    return first, middle, last
+
+
+def test_an_entry_with_an_impossible_date_is_stored_with_the_time_it_was_found(feed_server, organisation):
+    first, poison, last = healthy_and_one_other(
+        feed_server, organisation, atom_with_one_entry("0001-01-01T00:10:00+01:00")
+    )
+
+    batch = sources_poll(source_ids=[first.id, poison.id, last.id])
+
+    assert {outcome.source_id: outcome.error for outcome in batch.outcomes} == {
+        first.id: "",
+        poison.id: "",
+        last.id: "",
+    }
+    mention = Mention.objects.get(source=poison)
+    assert mention.published_at == mention.fetched_at
+    assert Mention.objects.filter(source=first).exists()
+    assert Mention.objects.filter(source=last).count() == 3
+
+
+# A link whose search words are not ASCII gets longer once its query is written out again (each "é"
+# becomes "%C3%A9"): this one, under 2000 characters as found, is far over as the canonical link.
+LINK_TOO_LONG_ONCE_CANONICAL = "https://forum.example/zoeken?q=" + "café" * 450
+
+
+def test_one_source_failing_unexpectedly_fails_alone_and_is_marked_failing(feed_server, organisation, caplog):
+    first, failing, last = healthy_and_one_other(
+        feed_server, organisation, atom_with_one_entry("2026-11-20T10:00:00Z", link=LINK_TOO_LONG_ONCE_CANONICAL)
+    )
+    before = timezone.now()
+
+    batch = sources_poll(source_ids=[first.id, failing.id, last.id])
+
+    errors = {outcome.source_id: outcome.error for outcome in batch.outcomes}
+    assert errors[first.id] == errors[last.id] == ""
+    assert "ging iets mis bij het bewaren" in errors[failing.id]
+    assert Mention.objects.filter(source=first).exists()
+    assert Mention.objects.filter(source=last).count() == 3
+    assert not Mention.objects.filter(source=failing).exists()
+    failing.refresh_from_db()
+    assert failing.consecutive_failures == 1
+    assert failing.last_error == errors[failing.id]
+    assert failing.last_error_at is not None
+    assert failing.last_success_at is None
+    assert before + timedelta(seconds=50) < failing.next_poll_at < before + timedelta(minutes=2)  # backoff
+    assert FetchLog.objects.get(source=failing).error == errors[failing.id]
+    assert any(record.exc_info for record in caplog.records if record.levelname == "ERROR")
+
+
+def test_a_source_failing_unexpectedly_again_and_again_is_paused(feed_server, organisation):
+    url = feed_server.serve(
+        "/other.xml", Reply(atom_with_one_entry("2026-11-20T10:00:00Z", LINK_TOO_LONG_ONCE_CANONICAL))
+    )
+    source = SourceFactory(organisation=organisation, url=url)
+    for _ in range(10):
+        sources_poll(source_ids=[source.id], force=True)
+    source.refresh_from_db()
+    assert (source.is_active, source.consecutive_failures) == (False, 10)

@@ -101,6 +101,17 @@ def test_checking_an_address_shows_what_it_holds_and_saves_nothing(client_for, b
     assert not Source.objects.exists()
 
 
+def test_checking_a_feed_with_an_impossible_date_shows_what_it_holds(client_for, board_member, feed_server):
+    feed = (
+        b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Forum</title>'
+        b"<entry><id>1</id><title>Oud</title><published>0001-01-01T00:10:00+01:00</published></entry></feed>"
+    )
+    url = feed_server.serve("/feed.xml", Reply(feed))
+    response = client_for(board_member).post(ADD, {"kind": "feed", "url": url, "name": "", "check": "1"})
+    assert response.status_code == 200
+    assert "1 bericht gevonden in “Forum”" in response.content.decode()
+
+
 def test_adding_a_source_saves_it_and_polls_it(client_for, board_member, feed_server, organisation, eager_tasks):
     url = feed_server.serve("/feed.xml", Reply(sample("google_alerts.xml")))
     response = client_for(board_member).post(ADD, {"kind": "google_alerts", "url": url, "name": "", "save": "1"})
