@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from monitoring.dates import EARLIEST_PUBLICATION, LATEST_AHEAD
 from monitoring.feeds.platforms import Platform
 
 
@@ -206,6 +207,14 @@ class Mention(models.Model):
                 fields=["organisation", "canonical_url"],
                 condition=~models.Q(canonical_url=""),
                 name="mention_unique_link_per_organisation",
+            ),
+            # No stored value may break a page: a year-1 date is a BC timestamp once the Amsterdam offset
+            # is applied, which Python cannot read back. Later than a day after it was found is no
+            # better (see monitoring.dates).
+            models.CheckConstraint(
+                condition=models.Q(published_at__gte=EARLIEST_PUBLICATION)
+                & models.Q(published_at__lte=models.F("fetched_at") + LATEST_AHEAD),
+                name="mention_published_in_range",
             ),
         ]
         indexes = [

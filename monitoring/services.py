@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
+from monitoring.dates import publication_is_sane, publication_or_none
 from monitoring.exceptions import FetchError, MonitoringError, ParseError, StoreError
 from monitoring.feeds.clean import html_clean
 from monitoring.feeds.decide import NewEntry, canonical_url, poll_plan
@@ -675,7 +676,9 @@ def _mention_values(
         "signal_reasons": list(enrichment.reasons),
         "flags": list(enrichment.flags),
         "matched_terms": list(new.matched_terms),
-        "published_at": entry.published_at or now,
+        # The parser leaves out dates beyond the range already; checked against this poll's time once
+        # more, as the database holds every mention to it (mention_published_in_range).
+        "published_at": publication_or_none(entry.published_at, now=now) or now,
         "fetched_at": now,
         "added_by_id": None,
     }
@@ -864,7 +867,8 @@ def mention_quick_add(
     """Store a mention staff saw where no feed reaches (Facebook, Instagram, reviews), deduped by link.
 
     The same link twice gives the existing mention (``is_new`` false). Raises ``ValidationError`` for a
-    link that is not a web address or an empty text.
+    link that is not a web address, an empty text or a ``published_at`` outside ``monitoring.dates``'
+    range (``None``: now).
     """
     link = link_unwrap(url.strip())
     canonical = canonical_url(link)
@@ -874,6 +878,11 @@ def mention_quick_add(
     if not text:
         raise ValidationError({"text": _("Paste or type what was said.")})
     now = timezone.now()
+    if published_at is not None and not publication_is_sane(published_at, now=now):
+        # A year-1 date became a BC timestamp that broke every inbox page: the form refuses it too.
+        raise ValidationError(
+            {"published_at": _("Enter a moment between 1 January 1990 and tomorrow.")}, code="out_of_range"
+        )
     source, _created = Source.objects.get_or_create(
         organisation=organisation,
         kind=Source.Kind.MANUAL,

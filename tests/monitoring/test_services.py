@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+import zoneinfo
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from monitoring.models import FetchLog, Mention, Sighting, Source, SourceEvent, WatchTerms
@@ -597,3 +600,36 @@ def test_a_source_failing_unexpectedly_again_and_again_is_paused(feed_server, or
         sources_poll(source_ids=[source.id], force=True)
     source.refresh_from_db()
     assert (source.is_active, source.consecutive_failures) == (False, 10)
+
+
+AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
+
+
+@pytest.mark.parametrize(
+    "published_at",
+    [
+        datetime(1, 1, 1, tzinfo=AMSTERDAM),  # before year 1 in UTC: a BC timestamp in PostgreSQL
+        datetime(1989, 12, 31, 23, 0, tzinfo=UTC),
+        timezone.now() + timedelta(days=2),
+    ],
+)
+def test_adding_a_mention_by_hand_refuses_a_date_out_of_range(organisation, staff_member, published_at):
+    with pytest.raises(ValidationError) as refused:
+        mention_quick_add(
+            organisation=organisation,
+            url="https://www.facebook.com/dedolfijnen/posts/123",
+            text="Waardeloze club",
+            published_at=published_at,
+            actor=staff_member,
+        )
+    assert refused.value.message_dict.keys() == {"published_at"}
+    assert not Mention.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "published_at",
+    [datetime(1, 1, 1, tzinfo=AMSTERDAM), datetime(1989, 12, 31, 23, 59, tzinfo=UTC)],
+)
+def test_the_database_refuses_a_mention_published_before_1990(organisation, published_at):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MentionFactory(source=SourceFactory(organisation=organisation), published_at=published_at)
