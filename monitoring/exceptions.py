@@ -61,3 +61,13 @@ class ParseError(MonitoringError):
         self.url = url
         self.reason = reason
         super().__init__(reason)
+
+
+class StoreError(MonitoringError):
+    """What the feed of ``source_id`` held could not be stored: a fault on our side (a value the
+    database refuses, say), not the feed's. ``reason`` is in plain words, with the technical detail."""
+
+    def __init__(self, source_id: int, reason: str) -> None:
+        self.source_id = source_id
+        self.reason = reason
+        super().__init__(reason)

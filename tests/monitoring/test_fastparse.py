@@ -168,6 +168,11 @@ FAST_CASES = {
         "<entry><id>4</id><published>gisteren</published><updated>2026-11-20T09:14:03Z</updated></entry>"
         "<entry><id>5</id></entry>"
     ),
+    "atom dates no one could have written, read as unknown": atom(
+        "<entry><id>1</id><published>0001-01-01T00:10:00+01:00</published></entry>"
+        "<entry><id>2</id><updated>9999-12-31T23:59:59-14:00</updated></entry>"
+        "<entry><id>3</id><published>1969-12-31T23:59:59Z</published></entry>"
+    ),
     "atom with xml:lang, categories, a generator and ignored feed fields": atom(
         '<generator uri="https://g.example/" version="1">Mastodon 4.2</generator>'
         '<subtitle type="html">&lt;b&gt;s&lt;/b&gt;</subtitle>'

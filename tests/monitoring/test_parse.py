@@ -726,3 +726,39 @@ def test_sections_that_never_end_are_parsed_in_linear_time(content):
     started = time.perf_counter()
     feed_parse(content, url="https://a.example/feed")
     assert time.perf_counter() - started < 2
+
+
+IMPOSSIBLE_DATES = [
+    "0001-01-01T00:10:00+01:00",  # year 0 in UTC: Python has no such year
+    "9999-12-31T23:59:59-14:00",  # year 10000 in UTC
+    "Mon, 01 Jan 0001 00:00:00 +0100",
+    "1969-12-31T23:59:59Z",  # a real moment, but long before anyone said anything online
+    "2999-01-01T00:00:00Z",
+]
+
+
+@pytest.mark.parametrize("date", IMPOSSIBLE_DATES)
+@pytest.mark.parametrize("way", ["plain atom", "atom read by feedparser", "rss"])
+def test_a_date_out_of_range_is_read_as_unknown_and_the_rest_of_the_feed_kept(date, way):
+    unusual = '<x:extra xmlns:x="urn:x">y</x:extra>' if way == "atom read by feedparser" else ""
+    if way == "rss":
+        content = (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Forum</title>'
+            f"<item><title>Oud bericht</title><link>https://forum.example/t/1</link><pubDate>{date}</pubDate></item>"
+            "<item><title>Nieuw</title><link>https://forum.example/t/2</link>"
+            "<pubDate>Fri, 20 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>"
+        ).encode()
+    else:
+        content = (
+            '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Forum</title>'
+            f'<entry><id>1</id><title>Oud bericht</title><link href="https://forum.example/t/1"/>{unusual}'
+            f"<published>{date}</published></entry>"
+            '<entry><id>2</id><title>Nieuw</title><link href="https://forum.example/t/2"/>'
+            "<published>2026-11-20T10:00:00Z</published></entry></feed>"
+        ).encode()
+
+    feed = feed_parse(content, url="https://forum.example/feed")
+
+    assert [entry.title for entry in feed.entries] == ["Oud bericht", "Nieuw"]
+    assert feed.entries[0].published_at is None
+    assert feed.entries[1].published_at == datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
