@@ -100,7 +100,7 @@ SLOT_RENEW_SECONDS = 10
 # when an answer comes in, and one comes at least every TOTAL_TIMEOUT (30 s) per fetch thread, so a
 # lease is renewed at most about a minute after the last: a batch that runs long (100 sources on one
 # slow host take up to 100 times 30 s) keeps its sources as long as it lives. Its task's time limit
-# (tasks.POLL_TIME_LIMIT, 110 s) ends it well before then; its unfinished sources are due again at
+# (settings.CELERY_TASK_TIME_LIMIT, 110 s) ends it well before then; its unfinished sources are due again at
 # most CLAIM_LEASE after the last renewal.
 CLAIM_LEASE = timedelta(minutes=2)
 CLAIM_RENEW_SECONDS = 30.0

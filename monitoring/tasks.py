@@ -21,11 +21,9 @@ logger = logging.getLogger(__name__)
 # once keep one pool process busy rather than two, for a round that still ends within seconds.
 POLL_BATCH_SIZE = 100
 HOST_BUSY_RETRY_SECONDS = 3
-# A batch that runs this long is stopped (soft: an exception in the task; then the process is killed).
-# Its claims are leases (services.CLAIM_LEASE, longer than both), so what it did not finish is
-# polled again within minutes. A plain batch takes seconds; only many slow feeds on one host take this long.
-POLL_SOFT_TIME_LIMIT = 90
-POLL_TIME_LIMIT = 110
+# A batch is stopped by the time limits every task has (settings.CELERY_TASK_SOFT_TIME_LIMIT and
+# CELERY_TASK_TIME_LIMIT). Its claims are leases (services.CLAIM_LEASE), so what it did not finish is
+# polled again within minutes. A plain batch takes seconds; only many slow feeds on one host take that long.
 
 
 @shared_task(name="monitoring.tasks.sources_poll_due")
@@ -37,14 +35,7 @@ def sources_poll_due() -> int:
     return len(source_ids)
 
 
-@shared_task(
-    bind=True,
-    name="monitoring.tasks.sources_poll",
-    acks_late=True,
-    max_retries=100,
-    soft_time_limit=POLL_SOFT_TIME_LIMIT,
-    time_limit=POLL_TIME_LIMIT,
-)
+@shared_task(bind=True, name="monitoring.tasks.sources_poll", acks_late=True, max_retries=100)
 def sources_poll(self: Task, source_ids: list[int], force: bool = False) -> None:
     """Poll a batch of sources; those whose host had no free fetch slot are queued again a moment later."""
     batch = services.sources_poll(source_ids=source_ids, force=force)
@@ -52,12 +43,7 @@ def sources_poll(self: Task, source_ids: list[int], force: bool = False) -> None
         sources_poll.apply_async((list(batch.busy), force), countdown=HOST_BUSY_RETRY_SECONDS)
 
 
-@shared_task(
-    name="monitoring.tasks.source_poll",
-    acks_late=True,
-    soft_time_limit=POLL_SOFT_TIME_LIMIT,
-    time_limit=POLL_TIME_LIMIT,
-)
+@shared_task(name="monitoring.tasks.source_poll", acks_late=True)
 def source_poll(source_id: int, force: bool = False) -> None:
     """Poll one source: a batch of one (kept for polls queued before batches existed)."""
     batch = services.sources_poll(source_ids=[source_id], force=force)

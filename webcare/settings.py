@@ -177,7 +177,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # broker waits for an acknowledgement before it hands a task to another worker (visibility_timeout), so a
 # task that is still running is never run twice.
 CELERY_TASK_SOFT_TIME_LIMIT = 90
-CELERY_TASK_TIME_LIMIT = 120
+CELERY_TASK_TIME_LIMIT = 110
 CELERY_BROKER_VISIBILITY_TIMEOUT = 600
 if not CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}

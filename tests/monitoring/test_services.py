@@ -653,10 +653,10 @@ def test_a_claim_not_finished_lapses_after_the_lease_and_not_before(organisation
 
 
 def test_the_lease_is_short_and_outlasts_a_batch_by_its_time_limit():
-    from monitoring import tasks
+    from webcare.celery import app
 
     assert timedelta(minutes=2) >= CLAIM_LEASE
-    assert CLAIM_LEASE.total_seconds() > tasks.sources_poll.time_limit > tasks.sources_poll.soft_time_limit
+    assert CLAIM_LEASE.total_seconds() > app.conf.task_time_limit > app.conf.task_soft_time_limit
 
 
 @pytest.mark.parametrize("reply", ["entries", "not modified", "failure"])
