@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django_htmx.http import HttpResponseClientRedirect
@@ -64,7 +64,9 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
     to load the sign-in page as the page instead, with the page the person was on to come back to.
     """
 
-    def handle_no_permission(self, request: HttpRequest, view_func: Callable[..., HttpResponse]) -> HttpResponse:
+    def handle_no_permission(  # type: ignore[override]  # htmx's client redirect is a 200, not a 302
+        self, request: HttpRequest, view_func: Callable[..., HttpResponseBase]
+    ) -> HttpResponseBase:
         if request.headers.get("HX-Request") != "true":
             return super().handle_no_permission(request, view_func)
         current = urlsplit(request.headers.get("HX-Current-URL", ""))
