@@ -1,18 +1,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from inbox.models import Case, RemovalRequest, Reply, ReplyTemplate, Scenario
+from inbox.models import Case, ImprovementAction, RemovalRequest, Reply, ReplyTemplate, Scenario
 from inbox.selectors import LANGUAGES, Cursor, MentionFilters
+from monitoring.dates import EARLIEST_PUBLICATION, day_clamp, publication_is_sane
 from monitoring.feeds.platforms import Platform
 from monitoring.models import Mention
+from webcare.links import HttpURLField
 from webcare.memo import Memo
 
 # The saved views every inbox has: each is a set of filters, and its link shows them in the URL.
@@ -25,6 +29,35 @@ SAVED_VIEWS: dict[str, tuple[Any, dict[str, list[str]]]] = {
 DEFAULT_VIEW = "new"
 MAX_ID = 2**63 - 1  # the largest id a row can have (64-bit primary keys)
 FILTER_NAMES = ("status", "category", "platform", "source", "language", "flag", "assignee", "from", "to", "q")
+# What each value in the address is called where a message names it.
+FILTER_LABELS: dict[str, Any] = {
+    "status": _("Status"),
+    "category": _("Category"),
+    "platform": _("Platform"),
+    "source": _("Source"),
+    "language": _("Language"),
+    "flag": _("Flags"),
+    "assignee": _("Assigned to"),
+    "from": _("From"),
+    "to": _("To"),
+    "q": _("Search"),
+    "view": _("Views"),
+    "sort": _("Order of the results"),
+    "before": _("Page"),
+}
+_URL_NAMES = {"published_from": "from", "published_to": "to"}  # the form's names that differ from the address's
+
+
+@dataclass(frozen=True)
+class FilterError:
+    """A value in the address that could not be read: the list shows without it and says so."""
+
+    name: str  # as in the address ("to", "before")
+    label: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.message}"
 
 
 class OpenChoiceField(forms.TypedMultipleChoiceField):
@@ -67,13 +100,19 @@ class MentionFilterForm(forms.Form):
                     data.setlist(name, values)
         super().__init__(data, *args, **kwargs)
 
+    def clean_published_from(self) -> date | None:
+        return _day_in_range(self.cleaned_data["published_from"])
+
+    def clean_published_to(self) -> date | None:
+        return _day_in_range(self.cleaned_data["published_to"])
+
     def clean_source(self) -> list[int]:
         return _ids(self.cleaned_data["source"], _("Choose one of the sources."))
 
     def clean_assignee(self) -> list[str]:
         values = self.cleaned_data["assignee"]
         for value in values:
-            if value not in ("me", "none") and not (value.isdigit() and 0 < int(value) <= MAX_ID):
+            if value not in ("me", "none") and not (_is_number(value) and 0 < int(value) <= MAX_ID):
                 raise forms.ValidationError(_("Choose a person, “me” or “unassigned”."), code="invalid")
         return values
 
@@ -90,28 +129,42 @@ class MentionFilterForm(forms.Form):
             raise forms.ValidationError(_("This page link is not valid."), code="invalid") from None
 
     def filters(self) -> MentionFilters:
+        """The filters that could be read (after ``is_valid()``); one that could not is left out."""
         data = self.cleaned_data
+        query = data.get("q", "")
         return MentionFilters(
-            statuses=tuple(data["status"]),
-            categories=tuple(data["category"]),
-            platforms=tuple(data["platform"]),
-            source_ids=tuple(data["source"]),
-            languages=tuple(data["language"]),
-            flags=tuple(data["flag"]),
-            assignees=tuple(data["assignee"]),
-            published_from=data["published_from"],
-            published_to=data["published_to"],
-            query=data["q"],
-            newest_first=bool(data["q"]) and data["sort"] == "newest",
+            statuses=tuple(data.get("status", ())),
+            categories=tuple(data.get("category", ())),
+            platforms=tuple(data.get("platform", ())),
+            source_ids=tuple(data.get("source", ())),
+            languages=tuple(data.get("language", ())),
+            flags=tuple(data.get("flag", ())),
+            assignees=tuple(data.get("assignee", ())),
+            published_from=data.get("published_from"),
+            published_to=data.get("published_to"),
+            query=query,
+            newest_first=bool(query) and data.get("sort") == "newest",
         )
 
+    def filter_errors(self) -> tuple[FilterError, ...]:
+        """What could not be read, by the name in the address (after ``is_valid()``)."""
+        found = []
+        for field, messages in self.errors.items():
+            name = _URL_NAMES.get(field, field)
+            label = str(FILTER_LABELS.get(name, name))
+            found += [FilterError(name, label, str(message)) for message in messages]
+        return tuple(found)
+
     def query(self) -> QueryDict:
-        """The filters in force as query string values, a saved view spelled out (no page; ``view=all`` for none)."""
+        """The filters in force as query string values, a saved view spelled out (no page; ``view=all`` for none).
+
+        A value that could not be read is left out, so that the list's links go on without it."""
         query = QueryDict(mutable=True)
         data = cast(QueryDict, self.data)
+        unread = {_URL_NAMES.get(field, field) for field in self.errors}
         for name in FILTER_NAMES:
             values = [value for value in data.getlist(name) if value]
-            if values:
+            if values and name not in unread:
                 query.setlist(name, values)
         if query.get("q") and data.get("sort") == "newest":
             query["sort"] = "newest"
@@ -130,9 +183,6 @@ class MentionFilterForm(forms.Form):
                 return key
         return ""
 
-    def error_text(self) -> str:
-        return " ".join(str(message) for messages in self.errors.values() for message in messages)
-
 
 @dataclass(frozen=True)
 class ListRequest:
@@ -142,7 +192,12 @@ class ListRequest:
     query: str  # the filters in force as a query string, as the list's links carry them (no page)
     view: str  # the saved view these filters are, or ""
     before: Cursor | None = None  # the page after this cursor; None for the first
-    error: str = ""  # what is wrong with the query string, in plain words; "" when nothing is
+    errors: tuple[FilterError, ...] = ()  # the values that could not be read, and so don't apply
+    sent_query: str = ""  # the filters as sent, values that could not be read included
+
+    def error_of(self, name: str) -> str:
+        """What is wrong with the value called ``name`` in the address; "" when nothing is."""
+        return " ".join(error.message for error in self.errors if error.name == name)
 
 
 # The form's reading of each query string (less its page) in each language: the inbox's pages, its "N new"
@@ -157,12 +212,14 @@ def list_request(data: QueryDict) -> ListRequest:
     key = (tuple((name, tuple(values)) for name, values in sorted(data.lists()) if name in _LIST_NAMES), get_language())
     read = _LIST_REQUESTS.get(key, lambda: _list_filters(data))
     page = data.get("before")
-    if not page or read.error:
+    if not page:
         return read
     try:
         return replace(read, before=MentionFilterForm.cursor_of(_PAGE_FIELD.clean(page)))
     except forms.ValidationError as error:
-        return replace(read, error=" ".join(error.messages))
+        # The first page instead, saying why.
+        label = str(FILTER_LABELS["before"])
+        return replace(read, errors=(*read.errors, *(FilterError("before", label, m) for m in error.messages)))
 
 
 def _list_filters(data: QueryDict) -> ListRequest:
@@ -171,12 +228,17 @@ def _list_filters(data: QueryDict) -> ListRequest:
         if name in _LIST_NAMES:
             filters_only.setlist(name, values)
     form = MentionFilterForm(filters_only)
-    valid = form.is_valid()
+    form.is_valid()
+    sent = QueryDict(mutable=True)
+    for name in (*FILTER_NAMES, "view", "sort"):
+        if filters_only.getlist(name):
+            sent.setlist(name, filters_only.getlist(name))
     return ListRequest(
-        filters=form.filters() if valid else MentionFilters(),
+        filters=form.filters(),
         query=form.query().urlencode(),
         view=form.current_view(),
-        error="" if valid else form.error_text(),
+        errors=form.filter_errors(),
+        sent_query=sent.urlencode(),
     )
 
 
@@ -209,7 +271,7 @@ class NoteForm(forms.Form):
 class CaseForm(VersionForm):
     """Open a new case (no ``case``) or add the mention to an open case."""
 
-    case = forms.IntegerField(required=False, min_value=1, label=_("Add to case"))
+    case = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=_("Add to case"))
     title = forms.CharField(required=False, max_length=300, label=_("Case title"))
 
 
@@ -223,6 +285,24 @@ class BulkForm(forms.Form):
 
     def clean_ids(self) -> list[int]:
         return _ids(self.cleaned_data["ids"], _("Select mentions and choose what to do with them."))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        value = data.get("value", "")
+        if data.get("action") == "assign" and value and not _is_number(value):
+            self.add_error("value", forms.ValidationError(_("Choose a person."), code="invalid"))
+        return data
+
+
+def _is_number(value: str) -> bool:
+    """Whether ``value`` is written in the digits 0-9 only ("²" passes ``isdigit()`` but is no number)."""
+    return value.isascii() and value.isdigit()
+
+
+def _day_in_range(value: date | None) -> date | None:
+    """A day of a date filter moved into the range of publication dates: 9999-12-31 asks for "any time
+    until now", and would overflow once a day is added to make it inclusive."""
+    return day_clamp(value) if value is not None else None
 
 
 def _ids(values: list[int], message: Any) -> list[int]:
@@ -291,9 +371,7 @@ class CaseResolveForm(VersionForm):
 
 
 class CaseCloseForm(VersionForm):
-    followup_url = forms.URLField(
-        required=False, max_length=2000, assume_scheme="https", label=_("Link to the public follow-up")
-    )
+    followup_url = HttpURLField(required=False, label=_("Link to the public follow-up"))
     skipped_because = forms.CharField(required=False, max_length=1000, label=_("Or: why no public follow-up is needed"))
 
 
@@ -304,8 +382,18 @@ class ReplyForm(forms.Form):
 
 
 class ReplyPostedForm(forms.Form):
-    link = forms.URLField(required=False, max_length=2000, assume_scheme="https", label=_("Posted at"))
+    link = HttpURLField(required=False, label=_("Posted at"))
     platform_posted_at = forms.DateTimeField(required=False, label=_("Time on the platform"))
+
+    def clean_platform_posted_at(self) -> datetime | None:
+        value: datetime | None = self.cleaned_data["platform_posted_at"]
+        if value is not None and not publication_is_sane(value):
+            raise forms.ValidationError(
+                _("Give a time on the platform between %(earliest)s and now."),
+                code="out_of_range",
+                params={"earliest": date_format(EARLIEST_PUBLICATION.date(), "DATE_FORMAT")},
+            )
+        return value
 
 
 class ReplyReviewForm(forms.Form):
@@ -320,6 +408,11 @@ class ImprovementForm(forms.Form):
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["owner"]).choices = people
+
+
+class ImprovementUpdateForm(forms.Form):
+    state = forms.ChoiceField(choices=ImprovementAction.State.choices, label=_("State"))
+    announced_url = HttpURLField(required=False, label=_("Announced at"))
 
 
 class RemovalRequestForm(forms.Form):
@@ -381,13 +474,41 @@ class ScenarioForm(PlaybookItemForm):
         cast(forms.ChoiceField, self.fields["responder_id"]).choices = [("", _("Not decided")), *self.people]
 
 
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """An id sent with a form for one of the organisation's own rows: an unknown, malformed or other
+    organisation's id is a field error, never a failed look-up further on. ``model`` has an
+    ``organisation`` foreign key; the form narrows the rows with ``for_organisation``."""
+
+    def __init__(self, model: type[Any], *, message: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(model._default_manager.none(), error_messages={"invalid_choice": message}, **kwargs)
+        self.model = model
+
+    def for_organisation(self, organisation: Any) -> None:
+        """Offer only ``organisation``'s rows (none for None)."""
+        manager = self.model._default_manager
+        self.queryset = manager.filter(organisation=organisation) if organisation is not None else manager.none()
+
+    def to_python(self, value: Any) -> Any:
+        # Postgres cannot compare an id past 64 bits, and "²" passes isdigit(): both are simply unknown.
+        if isinstance(value, str) and value and not (value.isascii() and value.isdigit() and int(value) <= MAX_ID):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
 class ReplyTemplateForm(forms.Form):
-    template_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    template_id = OrganisationChoiceField(
+        ReplyTemplate, required=False, message=_("This template does not exist (any more). Reload the page.")
+    )
     purpose = forms.ChoiceField(choices=ReplyTemplate.Purpose.choices, label=_("Purpose"))
     language = forms.ChoiceField(choices=[("nl", "Nederlands"), ("en", "English")], label=_("Language"))
     title = forms.CharField(max_length=200, label=_("Title"))
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label=_("Text"))
     is_active = forms.BooleanField(required=False, initial=True, label=_("In use"))
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(OrganisationChoiceField, self.fields["template_id"]).for_organisation(organisation)
 
 
 PLAYBOOK_FORMS: dict[str, type[PlaybookItemForm]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -57,14 +57,17 @@ class Cursor:
 
     @classmethod
     def parse(cls, value: str) -> Cursor:
-        """Raises ValueError when ``value`` is not a cursor this class wrote."""
+        """Raises ValueError (or OverflowError) when ``value`` is not a cursor this class wrote."""
         parts = value.split("~")
         if len(parts) not in (2, 3):
             raise ValueError(value)
         rank = int(parts[0]) if len(parts) == 3 else None
+        if rank not in (None, 0, 1):  # the two ranks of ``_search``
+            raise ValueError(value)
         published_at = datetime.fromisoformat(parts[-2])
         if published_at.tzinfo is None:
             raise ValueError(value)
+        published_at.astimezone(UTC)  # raises OverflowError where the database could not store it either
         return cls(published_at=published_at, mention_id=int(parts[-1]), rank=rank)
 
 
@@ -681,11 +684,11 @@ def may_close(user: User, case: Case) -> bool:
     return user.id == case.assignee_id or is_approver(user, case.organisation)
 
 
-def scenarios_for(*, user: User) -> list[Scenario]:
-    """The scenarios in use, for linking a case. Runs one query."""
-    if not user.has_perm("monitoring.view_mention"):
-        return []
-    return list(Scenario.objects.filter(is_active=True))
+def scenarios_for(*, user: User, case_id: int) -> list[Scenario]:
+    """The scenarios in use in the organisation of case ``case_id``, for linking it; none for a case
+    ``user`` may not see. Runs one query."""
+    cases = cases_visible_to(user).filter(id=case_id).values("organisation_id")
+    return list(Scenario.objects.filter(is_active=True, organisation_id__in=cases))
 
 
 def reply_visible(*, user: User, reply_id: int) -> Reply | None:

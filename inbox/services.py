@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
@@ -49,8 +50,10 @@ from inbox.models import (
 )
 from inbox.selectors import approvers, assignable_people, is_approver, may_close
 from inbox.wording import placeholders_unknown
+from monitoring.dates import EARLIEST_PUBLICATION, publication_is_sane
 from monitoring.models import Mention
 from monitoring.selectors import mentions_visible_to
+from webcare.links import http_url_check
 
 Action = MentionEvent.Action
 Status = Mention.Status
@@ -173,7 +176,10 @@ def mentions_bulk_triage(*, actor: User, mention_ids: Sequence[int], action: str
         raise TriageRefused(_("Choose what to do with the selected mentions."))
     if len(mention_ids) > BULK_LIMIT:
         raise TriageRefused(_("Select at most %(limit)d mentions at a time.") % {"limit": BULK_LIMIT})
-    assignee = _assignee(int(value) if value.isdigit() else None) if action == Action.ASSIGN else None
+    # "²" passes isdigit() but is no number.
+    assignee = (
+        _assignee(int(value) if value.isascii() and value.isdigit() else None) if action == Action.ASSIGN else None
+    )
     batch = uuid.uuid4()
     changed = 0
     with transaction.atomic():
@@ -428,9 +434,10 @@ def case_close(
 ) -> Case:
     """Close a resolved case, with the public follow-up (its link) or the reason none is needed.
 
-    Raises ``CaseRefused`` for somebody who may not close it, or without either.
+    Raises ``CaseRefused`` for somebody who may not close it, without either, or for a link that is not
+    a web address.
     """
-    followup_url, skipped_because = followup_url.strip(), skipped_because.strip()
+    followup_url, skipped_because = _web_address(followup_url), skipped_because.strip()
     if not followup_url and not skipped_because:
         raise CaseRefused(_("Link the public follow-up, or say why none is needed."))
     with transaction.atomic():
@@ -580,15 +587,22 @@ def reply_mark_posted(
 ) -> Reply:
     """The reply was posted on the platform by hand: log it with its link (and the platform's time).
 
-    Raises ``CaseRefused`` while it still needs approval, and for its own author before approval.
+    Raises ``CaseRefused`` while it still needs approval, and for its own author before approval, for a
+    link that is not a web address and for a platform time before 1990 or more than a day ahead.
     """
+    link = _web_address(link)
+    if platform_posted_at is not None and not publication_is_sane(platform_posted_at):
+        raise CaseRefused(
+            _("Give a time on the platform between %(earliest)s and now.")
+            % {"earliest": date_format(EARLIEST_PUBLICATION.date(), "DATE_FORMAT")}
+        )
     with transaction.atomic():
         reply = _reply_locked(reply_id)
         if reply.is_posted:
             return reply
         if reply.needs_approval and reply.state != Reply.State.APPROVED:
             raise CaseRefused(_("This reply needs approval before it may be posted."))
-        _posted(reply, actor, at=timezone.now(), link=link.strip(), platform_at=platform_posted_at)
+        _posted(reply, actor, at=timezone.now(), link=link, platform_at=platform_posted_at)
     return reply
 
 
@@ -628,12 +642,18 @@ def improvement_add(*, actor: User, case_id: int, description: str, owner_id: in
 
 
 def improvement_update(*, actor: User, improvement_id: int, state: str, announced_url: str = "") -> ImprovementAction:
+    """Move an improvement on, with the link where it was announced in public.
+
+    Raises ``ImprovementAction.DoesNotExist`` for an unknown one, ``CaseRefused`` for an unknown state or
+    a link that is not a web address.
+    """
     if state not in ImprovementAction.State.values:
         raise CaseRefused(_("Choose a state."))
+    announced_url = _web_address(announced_url)
     with transaction.atomic():
         improvement = ImprovementAction.objects.select_for_update().select_related("case").get(id=improvement_id)
         _case_event(improvement.case, actor, "improvement_state", improvement.state, state)
-        improvement.state, improvement.announced_url = state, announced_url.strip()
+        improvement.state, improvement.announced_url = state, announced_url
         improvement.save(update_fields=["state", "announced_url"])
     return improvement
 
@@ -676,7 +696,8 @@ def reply_template_save(
     body: str,
     is_active: bool = True,
 ) -> ReplyTemplate:
-    """Create or change a template. Raises ``CaseRefused`` naming any unknown placeholder."""
+    """Create (no ``template_id``) or change one of ``organisation``'s templates. Raises ``CaseRefused``
+    naming any unknown placeholder, and for a template the organisation does not have."""
     unknown = placeholders_unknown(body)
     if unknown:
         raise CaseRefused(
@@ -687,8 +708,10 @@ def reply_template_save(
         template = (
             ReplyTemplate(organisation=organisation)
             if template_id is None
-            else ReplyTemplate.objects.select_for_update().get(id=template_id, organisation=organisation)
+            else ReplyTemplate.objects.select_for_update().filter(id=template_id, organisation=organisation).first()
         )
+        if template is None:
+            raise CaseRefused(_("This template does not exist (any more). Reload the page."))
         before = f"{template.title}: {template.body}" if template_id else ""
         template.purpose, template.language, template.title = purpose, language, title.strip()
         template.body, template.is_active = body.strip(), is_active
@@ -792,6 +815,14 @@ def _playbook_event(organisation: Organisation, actor: User, action: str, before
 
 
 # Pieces -----------------------------------------------------------------------------------------------
+
+
+def _web_address(link: str) -> str:
+    """``link`` as it is stored ("" for none); raises ``CaseRefused`` for anything but a web address."""
+    try:
+        return http_url_check(link)
+    except ValidationError as exc:
+        raise CaseRefused(" ".join(exc.messages)) from exc
 
 
 def _needs_second_eyes(case: Case) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache, caches
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from accounts.selectors import organisation_current
 from inbox import presence, selectors, services
 from inbox.exceptions import CaseNotFound, InboxError, MentionNotFound
 from inbox.forms import (
+    MAX_ID,
     PLAYBOOK_FORMS,
     SAVED_VIEWS,
     AssignForm,
@@ -35,6 +36,7 @@ from inbox.forms import (
     CategoriseForm,
     IgnoreForm,
     ImprovementForm,
+    ImprovementUpdateForm,
     NoteForm,
     RemovalOutcomeForm,
     RemovalRequestForm,
@@ -81,15 +83,21 @@ def mention_detail(request: AppRequest, mention_id: int) -> HttpResponse:
 
 
 def _inbox_page(request: AppRequest, *, mention: Mention | None) -> HttpResponse:
+    """The list's page or one of its partials. A filter that cannot be read is left out and the filters
+    pane says so; a page link that cannot be read gives the first page (or says so where more rows go)."""
     asked = list_request(request.GET)
-    if asked.error:
-        return _bad_request(asked.error)
-    before = asked.before
+    before, more_error = asked.before, asked.error_of("before")
+    if request.htmx and more_error and request.htmx.target not in ("mention-list", "inbox-panes"):
+        return render(request, "inbox/inbox.html#mention-more", {"more_error": more_error})
     page = selectors.mention_page(user=request.user, filters=asked.filters, before=before)
     list_query = asked.query
     context: dict[str, Any] = {
         "page": page,
         "filters": asked.filters,
+        "filter_errors": asked.errors,
+        "search_error": asked.error_of("q"),
+        # The counts' request carries what was sent, so that the date fields there say what was wrong.
+        "facets_query": asked.sent_query if asked.errors else list_query,
         "current_view": asked.view,
         "saved_views": [(key, label) for key, (label, _values) in SAVED_VIEWS.items()],
         "list_query": list_query,
@@ -137,8 +145,6 @@ def mention_facets(request: AppRequest) -> HttpResponse:
     """How many mentions each filter value has, given the other filters; read after the list, and kept
     (30 s at most) until a mention arrives or is triaged."""
     asked = list_request(request.GET)
-    if asked.error:
-        return _bad_request(asked.error)
     filters = asked.filters
     # Kept until a mention arrives or changes: then the key moves on by itself. Everyone who may read the
     # inbox sees the same mentions, so colleagues share the counts, unless "mine" is among the filters.
@@ -158,18 +164,26 @@ def mention_facets(request: AppRequest) -> HttpResponse:
         (_("Source"), "source", facets.sources),
         (_("Language"), "language", facets.languages),
     ]
-    context = {"facet_groups": groups, "list_query": asked.query, "filters": filters}
+    context = {
+        "facet_groups": groups,
+        "list_query": asked.query,
+        "filters": filters,
+        "from_error": asked.error_of("from"),
+        "to_error": asked.error_of("to"),
+    }
     return render(request, "inbox/_facets.html", context)
 
 
 @require_safe
 @permission_required("monitoring.view_mention", raise_exception=True)
 def mention_newer(request: AppRequest) -> HttpResponse:
-    """The "N new" bar: mentions matching the list's filters that arrived since it was read."""
+    """The "N new" bar: mentions matching the list's filters that arrived since it was read. A filter that
+    cannot be read is left out, as on the list; without a mention to count from, the bar says to reload."""
     asked = list_request(request.GET)
     after = request.GET.get("after", "")
-    if asked.error or not after.isdigit():
-        return _bad_request(_("This list link is not valid."))
+    if not (after.isascii() and after.isdigit() and int(after) <= MAX_ID):
+        context = {"newer_error": _("This list cannot be kept up to date. Reload the page.")}
+        return render(request, "inbox/inbox.html#mention-newer", context)
     count = selectors.mentions_newer(user=request.user, filters=asked.filters, after_id=int(after))
     return render(
         request,
@@ -386,11 +400,6 @@ def _people(*, fresh: bool = True) -> list[tuple[int, str]]:
     return list(people)
 
 
-def _bad_request(message: str) -> HttpResponse:
-    """A 400 with a plain-text message: form errors repeat what was sent, which must never be read as HTML."""
-    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-
-
 def _return_query(request: AppRequest) -> str:
     """The list's filters sent back with a form, to return to the same list."""
     query = request.POST.get("return_query", "").lstrip("?")
@@ -420,10 +429,15 @@ def case_list(request: AppRequest) -> HttpResponse:
 @permission_required("monitoring.view_mention", raise_exception=True)
 def case_detail(request: AppRequest, case_id: int) -> HttpResponse:
     """One case: what was said, the replies and the editor, the history, and the next step."""
+    return _case_page(request, case_id, {})
+
+
+def _case_page(request: AppRequest, case_id: int, shown: dict[str, Any]) -> HttpResponse:
+    """The case page; ``shown`` replaces parts of its context (a form sent with mistakes)."""
     view = selectors.case_detail(user=request.user, case_id=case_id, language=(get_language() or "nl")[:2])
     if view is None:
         raise Http404(_("This case does not exist, or you may not see it."))
-    return render(request, "inbox/case_detail.html", _case_context(request, view))
+    return render(request, "inbox/case_detail.html", _case_context(request, view) | shown)
 
 
 def _case_context(request: AppRequest, view: selectors.CaseView) -> dict[str, Any]:
@@ -465,10 +479,22 @@ def _case_context(request: AppRequest, view: selectors.CaseView) -> dict[str, An
 
 
 def _case_step(
-    request: AppRequest, case_id: int, form: Any, run: Callable[[dict[str, Any]], object], done: str
+    request: AppRequest,
+    case_id: int,
+    form: Any,
+    run: Callable[[dict[str, Any]], object],
+    done: str,
+    *,
+    shown_as: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """Run one step on a case and show the case again, saying what happened or why nothing did."""
+    """Run one step on a case and show the case again, saying what happened or why nothing did.
+
+    ``shown_as``: where the page shows this form (its context names and the form as the value to fill
+    in); an invalid form is then shown again there, its errors at its fields and what was typed kept.
+    """
     if not form.is_valid():
+        if shown_as is not None:
+            return _case_page(request, case_id, shown_as)
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
     else:
         try:
@@ -485,7 +511,9 @@ def _case_step(
 @require_POST
 @permission_required("monitoring.triage_mention", raise_exception=True)
 def case_update(request: AppRequest, case_id: int) -> HttpResponse:
-    scenarios = [(scenario.id, scenario.title) for scenario in selectors.scenarios_for(user=request.user)]
+    scenarios = [
+        (scenario.id, scenario.title) for scenario in selectors.scenarios_for(user=request.user, case_id=case_id)
+    ]
     form = CaseDetailsForm(request.POST, people=_people(), scenarios=scenarios)
 
     def run(data: dict[str, Any]) -> object:
@@ -544,6 +572,7 @@ def case_close(request: AppRequest, case_id: int) -> HttpResponse:
             skipped_because=data["skipped_because"],
         ),
         _("The case is closed."),
+        shown_as={"close_form": form},
     )
 
 
@@ -630,6 +659,7 @@ def reply_posted(request: AppRequest, reply_id: int) -> HttpResponse:
             actor=request.user, reply_id=reply_id, link=data["link"], platform_posted_at=data["platform_posted_at"]
         ),
         _("Logged as sent."),
+        shown_as={"posted_form": form, "posted_reply_id": reply_id},
     )
 
 
@@ -651,22 +681,30 @@ def improvement_add(request: AppRequest, case_id: int) -> HttpResponse:
 @require_safe
 @permission_required("monitoring.view_mention", raise_exception=True)
 def improvement_list(request: AppRequest) -> HttpResponse:
+    return _improvement_page(request, {})
+
+
+def _improvement_page(request: AppRequest, shown: dict[str, Any]) -> HttpResponse:
+    """The open improvements; ``shown`` holds one improvement's form sent with mistakes and its id."""
     context = {
         "improvements": selectors.improvements_open(user=request.user),
         "states": ImprovementAction.State.choices,
     }
-    return render(request, "inbox/improvement_list.html", context)
+    return render(request, "inbox/improvement_list.html", context | shown)
 
 
 @require_POST
 @permission_required("monitoring.triage_mention", raise_exception=True)
 def improvement_update(request: AppRequest, improvement_id: int) -> HttpResponse:
+    form = ImprovementUpdateForm(request.POST)
+    if not form.is_valid():
+        return _improvement_page(request, {"update_form": form, "update_id": improvement_id})
     try:
         services.improvement_update(
             actor=request.user,
             improvement_id=improvement_id,
-            state=request.POST.get("state", ""),
-            announced_url=request.POST.get("announced_url", ""),
+            state=form.cleaned_data["state"],
+            announced_url=form.cleaned_data["announced_url"],
         )
     except ImprovementAction.DoesNotExist as exc:
         raise Http404(_("This improvement does not exist.")) from exc
@@ -725,7 +763,7 @@ def playbook(request: AppRequest) -> HttpResponse:
         ),
         # Each form has its own prefix: several have a title or a language, and ids must stay unique.
         "forms": {kind: form(prefix=kind, people=people) for kind, form in PLAYBOOK_FORMS.items()},
-        "template_form": ReplyTemplateForm(prefix="template"),
+        "template_form": ReplyTemplateForm(prefix="template", organisation=book.organisation),
         "purposes": ReplyTemplate.Purpose.choices,
     }
     return render(request, "inbox/playbook.html", context)
@@ -801,7 +839,7 @@ def playbook_remove(request: AppRequest, kind: str, item_id: int) -> HttpRespons
 @require_POST
 @permission_required("accounts.manage_playbook", raise_exception=True)
 def playbook_template(request: AppRequest) -> HttpResponse:
-    form = ReplyTemplateForm(request.POST, prefix="template")
+    form = ReplyTemplateForm(request.POST, prefix="template", organisation=organisation_current())
     if not form.is_valid():
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
         return redirect("inbox:playbook")
@@ -811,7 +849,7 @@ def playbook_template(request: AppRequest) -> HttpResponse:
         lambda org: services.reply_template_save(
             actor=request.user,
             organisation=org,
-            template_id=data["template_id"],
+            template_id=data["template_id"].id if data["template_id"] else None,
             purpose=data["purpose"],
             language=data["language"],
             title=data["title"],

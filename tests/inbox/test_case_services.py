@@ -663,3 +663,56 @@ def test_seeding_again_keeps_what_the_organisation_made_its_own(db):
     counts = ReplyTemplate.objects.count(), HouseRule.objects.count(), FlaggedPhrase.objects.count()
     importlib.import_module("inbox.migrations.0004_seed_defaults").seed(apps, None)
     assert (ReplyTemplate.objects.count(), HouseRule.objects.count(), FlaggedPhrase.objects.count()) == counts
+
+
+# Stored links ------------------------------------------------------------------------------------------
+
+SCRIPT_LINKS = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(document.cookie)",
+    "   javascript:alert(1)",
+    "\n\t javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+]
+
+
+@pytest.mark.parametrize("link", SCRIPT_LINKS)
+def test_an_improvement_is_announced_only_at_a_web_address(case, staff_member, manager, link):
+    improvement = services.improvement_add(
+        actor=staff_member, case_id=case.id, description="Rooster op de website", owner_id=manager.id
+    )
+    with pytest.raises(CaseRefused, match="web address"):
+        services.improvement_update(actor=manager, improvement_id=improvement.id, state="done", announced_url=link)
+    improvement.refresh_from_db()
+    assert (improvement.state, improvement.announced_url) == ("open", "")
+    assert not CaseEvent.objects.filter(case=case, action="improvement_state").exists()
+
+
+@pytest.mark.parametrize("link", SCRIPT_LINKS)
+def test_a_reply_is_logged_only_with_a_web_address(case, staff_member, link):
+    reply = public_reply(staff_member, case)
+    with pytest.raises(CaseRefused, match="web address"):
+        services.reply_mark_posted(actor=staff_member, reply_id=reply.id, link=link)
+    reply.refresh_from_db()
+    assert (reply.state, reply.link) == (Reply.State.DRAFT, "")
+
+
+@pytest.mark.parametrize("link", SCRIPT_LINKS)
+def test_a_case_is_closed_only_with_a_web_address_for_its_follow_up(case, staff_member, link):
+    case = resolve(staff_member, case)
+    with pytest.raises(CaseRefused, match="web address"):
+        services.case_close(actor=staff_member, case_id=case.id, version=case.version, followup_url=link)
+    assert (fresh(case).status, fresh(case).public_followup_url) == (Case.Status.RESOLVED, "")
+
+
+@pytest.mark.parametrize(
+    "at",
+    [datetime(1, 1, 1, tzinfo=UTC), datetime(1989, 12, 31, tzinfo=UTC), datetime(9999, 12, 31, 23, 59, tzinfo=UTC)],
+)
+def test_a_platform_time_outside_the_believable_range_is_refused(case, staff_member, at):
+    reply = public_reply(staff_member, case)
+    with pytest.raises(CaseRefused, match="between"):
+        services.reply_mark_posted(actor=staff_member, reply_id=reply.id, platform_posted_at=at)
+    reply.refresh_from_db()
+    assert (reply.state, reply.platform_posted_at) == (Reply.State.DRAFT, None)
+    assert fresh(case).first_response_at is None

@@ -88,10 +88,32 @@ def test_the_sidebar_shows_counts_and_links_that_toggle_a_value(client_for, boar
     assert statuses[f"{reverse('inbox:mention-list')}?status=new&amp;status=ignored"] == 1
 
 
-def test_an_invalid_filter_is_a_plain_400(client_for, staff_member):
-    response = client_for(staff_member).get(URL, {"language": "<b>fr</b>"})
-    assert response.status_code == 400
-    assert response["Content-Type"].startswith("text/plain")
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])
+def test_a_bad_date_is_explained_at_its_field_and_the_rest_is_counted(client_for, board_member, world, headers):
+    response = client_for(board_member).get(URL, {"status": "new", "to": "2024-13-45"}, headers=headers)
+    assert response.status_code == 200
+    body = response.content.decode()
+    to = re.search(r'<input id="filter-to"[^>]*>', body)
+    assert to is not None
+    assert 'aria-invalid="true"' in to.group(0)
+    assert "Voer een geldige datum in." in body.split('id="filter-to"', 1)[1]
+    assert sum(shown_counts(body, "category").values()) == 3  # the new ones, every date
+
+
+@pytest.mark.parametrize("query", [{"language": "<b>fr</b>"}, {"source": "9" * 25}, {"q": "a\x00b"}])
+def test_other_bad_filters_are_left_out_of_the_counts(client_for, board_member, world, query):
+    response = client_for(board_member).get(URL, {"status": "new", **query}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "<b>fr" not in response.content.decode()
+    assert sum(shown_counts(response.content.decode(), "category").values()) == 3
+
+
+@pytest.mark.parametrize("to", ["9999-12-31", "0001-01-01"])
+def test_dates_out_of_range_are_counted_as_the_range_s_ends(client_for, board_member, world, to):
+    response = client_for(board_member).get(URL, {"status": "new", "to": to}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    expected = 3 if to.startswith("9999") else 0
+    assert sum(shown_counts(response.content.decode(), "category").values()) == expected
 
 
 def test_cached_counts_are_each_persons_own(client_for, staff_member, manager, world):

@@ -233,3 +233,34 @@ def test_triage_from_a_searched_list_returns_the_row_as_the_list_shows_it(client
     assert response.status_code == 200
     assert f'<li id="mention-row-{mention.id}"' in response.content.decode()
     assert 'name="return_query" value="q=douche&amp;view=all"' in response.content.decode()
+
+
+# Ids sent with a form ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case_id", ["theirs", "999999", "9" * 25, "abc", "²"])
+def test_adding_to_an_unknown_case_is_a_clear_error(client_for, staff_member, source, mention, case_id):
+    from tests.factories import MentionFactory as Mentions
+    from tests.factories import OrganisationFactory, SourceFactory
+
+    elsewhere = Mentions(source=SourceFactory(organisation=OrganisationFactory(name="Elders")))
+    theirs = case_open(actor=staff_member, mention_id=elsewhere.id)
+    sent = str(theirs.id) if case_id == "theirs" else case_id
+    response = post(client_for(staff_member), "inbox:mention-case", mention, {"case": sent, "version": "0"}, PANE)
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+    mention.refresh_from_db()
+    assert mention.status == "new"
+    assert theirs.links.count() == 1
+
+
+@pytest.mark.parametrize("value", ["9" * 25, "²", "abc"])
+def test_bulk_assigning_to_an_unknown_person_is_a_clear_error(client_for, staff_member, source, value):
+    mention = MentionFactory(source=source)
+    response = client_for(staff_member).post(
+        reverse("inbox:mention-bulk"), {"ids": [mention.id], "action": "assign", "value": value}
+    )
+    assert response.status_code == 302
+    assert len(texts(response)) == 1
+    mention.refresh_from_db()
+    assert mention.assignee_id is None
