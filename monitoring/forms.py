@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from monitoring.dates import EARLIEST_PUBLICATION, publication_is_sane, publication_latest
 from monitoring.models import Source
+from webcare.links import HttpURLField
 
 _LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what a datetime-local input sends and shows
 PUBLICATION_OUT_OF_RANGE = _("Enter a moment between 1 January 1990 and tomorrow.")
@@ -30,10 +31,8 @@ class SourceForm(forms.Form):
 
 
 class QuickAddForm(forms.Form):
-    url = forms.URLField(
+    url = HttpURLField(
         label=_("Link to the post or review"),
-        max_length=2000,
-        assume_scheme="https",
         help_text=_("Facebook, Instagram, LinkedIn, X, Google reviews or any other page."),
     )
     text = forms.CharField(label=_("What was said"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000)

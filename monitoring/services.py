@@ -40,6 +40,7 @@ from monitoring.feeds.terms import WatchTerms as ParsedWatchTerms
 from monitoring.feeds.terms import watch_terms_match, watch_terms_parse
 from monitoring.models import FetchLog, Mention, Sighting, SignalPhrase, Source, SourceEvent, WatchTerms
 from monitoring.signals import mentions_ingested
+from webcare.links import http_url_check
 
 logger = logging.getLogger(__name__)
 
@@ -910,7 +911,10 @@ def mention_quick_add(
     link that is not a web address, an empty text or a ``published_at`` outside ``monitoring.dates``'
     range (``None``: now).
     """
-    link = link_unwrap(url.strip())
+    try:
+        link = link_unwrap(http_url_check(url))
+    except ValidationError as exc:
+        raise ValidationError({"url": exc.messages}) from exc
     canonical = canonical_url(link)
     if not canonical:
         raise ValidationError({"url": _("Enter the web address (http or https) of the post or review.")})

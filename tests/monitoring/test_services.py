@@ -637,6 +637,16 @@ def test_the_database_refuses_a_mention_published_before_1990(organisation, publ
         MentionFactory(source=SourceFactory(organisation=organisation), published_at=published_at)
 
 
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "data:text/html,<b>x</b>", "ftp://example.org/post"]
+)
+def test_adding_a_mention_by_hand_takes_only_a_web_address(organisation, staff_member, url):
+    with pytest.raises(ValidationError) as refused:
+        mention_quick_add(organisation=organisation, url=url, text="Waardeloze club", actor=staff_member)
+    assert refused.value.message_dict.keys() == {"url"}
+    assert not Mention.objects.exists()
+
+
 # Claims are leases ------------------------------------------------------------------------------------
 
 

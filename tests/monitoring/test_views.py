@@ -166,6 +166,14 @@ def test_quick_add_needs_a_link_and_text(client_for, staff_member, organisation)
     assert not Mention.objects.exists()
 
 
+def test_quick_add_refuses_a_link_that_is_not_a_web_address_at_the_field(client_for, staff_member, organisation):
+    response = client_for(staff_member).post(QUICK_ADD, {"url": "ftp://example.org/post", "text": "Slechte service"})
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"url"}
+    assert 'value="ftp://example.org/post"' in response.content.decode()
+    assert not Mention.objects.exists()
+
+
 @pytest.mark.parametrize("published_at", ["0001-01-01T00:00", "1989-12-31T23:59", "2999-01-01T00:00"])
 def test_quick_add_refuses_a_date_out_of_range_at_the_field_and_keeps_what_was_typed(
     client_for, staff_member, organisation, published_at
