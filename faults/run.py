@@ -169,6 +169,15 @@ class Failure(Exception):
 # PostgreSQL --------------------------------------------------------------------------------------------
 
 
+def postgres_tool(name: str) -> str | None:
+    """Where PostgreSQL's ``name`` (initdb, pg_ctl) is: on PATH, else in Debian's versioned folder; None: nowhere."""
+    found = shutil.which(name)
+    if found:
+        return found
+    versions = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), key=lambda path: int(path.parts[-3]))
+    return str(versions[-1]) if versions else None
+
+
 class Cluster:
     """A private PostgreSQL cluster on its own port, owned by the ``postgres`` user when we are root."""
 
@@ -179,6 +188,13 @@ class Cluster:
         self.log_path = folder / "postgres.log"
         self.is_started = False
 
+    @staticmethod
+    def _tool(name: str) -> str:
+        found = postgres_tool(name)
+        if found is None:
+            raise Failure(f"PostgreSQL's {name} was found neither on PATH nor in /usr/lib/postgresql/*/bin")
+        return found
+
     def _as_owner(self, argv: list[str]) -> list[str]:
         return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
 
@@ -187,7 +203,9 @@ class Cluster:
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres", "postgres")
         run(
-            self._as_owner(["initdb", "-D", str(self.data), "--auth=trust", "--username=postgres", "-E", "UTF8"]),
+            self._as_owner(
+                [self._tool("initdb"), "-D", str(self.data), "--auth=trust", "--username=postgres", "-E", "UTF8"]
+            ),
             what="initdb",
         )
 
@@ -196,13 +214,15 @@ class Cluster:
         # system was given; what a commit waits for (synchronous_commit) is as in production.
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off"
         run(
-            self._as_owner(["pg_ctl", "-D", str(self.data), "-l", str(self.log_path), "-o", options, "-w", "start"]),
+            self._as_owner(
+                [self._tool("pg_ctl"), "-D", str(self.data), "-l", str(self.log_path), "-o", options, "-w", "start"]
+            ),
             what="pg_ctl start",
         )
         self.is_started = True
 
     def stop(self, mode: str = "fast") -> None:
-        run(self._as_owner(["pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop"]), what="pg_ctl stop")
+        run(self._as_owner([self._tool("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"]), what="pg_ctl stop")
         self.is_started = False
 
     def url(self, database: str) -> str:
@@ -352,7 +372,24 @@ class Product:
     def manage(self, *args: str) -> str:
         return run([PYTHON, "manage.py", *args], env=self.env, what=f"manage.py {args[0]}")
 
+    def start(self, *, web: bool) -> None:
+        """Start the worker, beat and (with ``web``) gunicorn side by side, then wait until each is ready.
+
+        Raises ``Failure`` when one of them does not come up.
+        """
+        waits = [self._worker_spawn(), self._beat_spawn()]
+        if web:
+            waits.append(self._web_spawn())
+        for wait in waits:
+            wait()
+
     def start_worker(self) -> Process:
+        """Start another worker, as a supervisor would after the last one died; raises ``Failure``."""
+        self._worker_spawn()()
+        assert self.worker is not None
+        return self.worker
+
+    def _worker_spawn(self) -> Callable[[], None]:
         self.workers_started += 1
         argv = [
             PYTHON, "-m", "celery", "--app", "webcare", "worker", "--pool", "prefork", "--concurrency", "2",
@@ -360,27 +397,31 @@ class Product:
             "--hostname", f"faults-{self.name}-{self.workers_started}@%h",
         ]  # fmt: skip
         log_path = self.folder / f"worker-{self.workers_started}.log"
-        self.worker = Process(f"worker-{self.name}", argv, self.env, log_path).start()
-        if not wait_until(lambda: "ready." in self.worker_log(), timeout=90):
-            raise Failure(f"the Celery worker did not start:\n{self.worker.log_tail()}")
-        return self.worker
+        worker = self.worker = Process(f"worker-{self.name}", argv, self.env, log_path).start()
 
-    def worker_log(self) -> str:
-        return self.worker.log() if self.worker else ""
+        def wait() -> None:
+            if not wait_until(lambda: "ready." in worker.log(), timeout=90):
+                raise Failure(f"the Celery worker did not start:\n{worker.log_tail()}")
 
-    def start_beat(self) -> None:
+        return wait
+
+    def _beat_spawn(self) -> Callable[[], None]:
         argv = [PYTHON, "-m", "celery", "--app", "webcare", "beat", "--loglevel", "INFO"]
-        self.beat = Process(f"beat-{self.name}", argv, self.env, self.folder / "beat.log").start()
-        if not wait_until(lambda: "beat: Starting" in self.beat.log() if self.beat else False, timeout=60):
-            raise Failure(f"Celery beat did not start:\n{self.beat.log_tail()}")
+        beat = self.beat = Process(f"beat-{self.name}", argv, self.env, self.folder / "beat.log").start()
 
-    def start_web(self) -> None:
+        def wait() -> None:
+            if not wait_until(lambda: "beat: Starting" in beat.log(), timeout=90):
+                raise Failure(f"Celery beat did not start:\n{beat.log_tail()}")
+
+        return wait
+
+    def _web_spawn(self) -> Callable[[], None]:
         self.web_port = free_port()
         argv = [
             PYTHON, "-m", "gunicorn", "webcare.wsgi:application", "--bind", f"127.0.0.1:{self.web_port}",
             "--workers", "2", "--timeout", "60", "--access-logfile", "-", "--error-logfile", "-",
         ]  # fmt: skip
-        self.web = Process(f"web-{self.name}", argv, self.env, self.folder / "web.log").start()
+        web = self.web = Process(f"web-{self.name}", argv, self.env, self.folder / "web.log").start()
 
         def answers() -> bool:
             try:
@@ -388,8 +429,11 @@ class Product:
             except httpx.HTTPError:
                 return False
 
-        if not wait_until(answers, timeout=60, interval=0.5):
-            raise Failure(f"gunicorn did not answer:\n{self.web.log_tail()}")
+        def wait() -> None:
+            if not wait_until(answers, timeout=90, interval=0.5):
+                raise Failure(f"gunicorn did not answer:\n{web.log_tail()}")
+
+        return wait
 
     def stop(self) -> None:
         for process in (self.beat, self.web, self.worker):
@@ -493,7 +537,7 @@ class Load:
                     and 'class="status-code">503<' in response.text
                 )
                 self._add(Answer(time.monotonic(), response.status_code, clean))
-                time.sleep(0.05)
+                time.sleep(0.1)
 
     def _add(self, answer: Answer) -> None:
         with self.lock:
@@ -601,6 +645,16 @@ def stored_figures(report: Report, feeds: Feeds, found: Stored) -> None:
     report.figure("feeds whose entries differ", short, "0", short == 0)
 
 
+def due_again_in(cluster: Cluster, database: str) -> float:
+    """Seconds until the last of the sources that have no successful poll yet is due again (0: all are due)."""
+    ((seconds,),) = cluster.sql(
+        database,
+        "SELECT extract(epoch FROM max(next_poll_at) - now()) FROM monitoring_source "
+        "WHERE kind <> 'manual' AND last_success_at IS NULL",
+    )
+    return max(float(seconds or 0), 0.0)
+
+
 def all_stored(cluster: Cluster, database: str, feeds: Feeds) -> Callable[[], bool]:
     def check() -> bool:
         try:
@@ -651,7 +705,7 @@ def world_prepare(folder: Path) -> World:
     collectstatic = Process(
         "collectstatic", [PYTHON, "manage.py", "collectstatic", "--noinput"], static_env, folder / "collectstatic.log"
     ).start()
-    cluster = Cluster(folder / "postgres")
+    cluster = Cluster(folder / "cluster")
     cluster.init()
     cluster.start()
     password = secrets.token_urlsafe(16)
@@ -690,8 +744,7 @@ def scenario_kill(world: World) -> Report:
         stack.callback(feeds.stop)
         product, _redis, database = world.scenario(name, stack)
         sources_import(product, feeds)
-        product.start_worker()
-        product.start_beat()
+        product.start(web=False)
         started = time.monotonic()
         say(name, "50 feeds due; waiting for beat's poll to be under way")
 
@@ -708,6 +761,17 @@ def scenario_kill(world: World) -> Report:
         at_kill = polled()
         say(name, f"killed the worker's process group (SIGKILL) with {at_kill} of 50 sources polled")
         report.figure("sources polled when killed", f"{at_kill} of 50", "between 1 and 49", 0 < at_kill < 50)
+        held = due_again_in(cluster, database)
+        is_leased = held <= CLAIM_LEASE_SECONDS
+        report.figure(
+            "the unpolled sources are due again in",
+            f"{held:.0f} s",
+            f"<= {CLAIM_LEASE_SECONDS} s: the claim is a lease",
+            is_leased,
+        )
+        if not is_leased:
+            report.fail("the killed worker's claim holds its sources past the lease; not waiting for them")
+            return report
         product.start_worker()
         say(name, "a new worker runs; waiting for every source to be polled")
         limit = CLAIM_LEASE_SECONDS + 2 * TICK_SECONDS + POLL_ALLOWANCE_SECONDS
@@ -743,9 +807,7 @@ def scenario_redis(world: World) -> Report:
         sources_import(product, feeds)
         # Due again a minute after each poll, so that a poll falls due while Redis is away.
         cluster.sql(database, "UPDATE monitoring_source SET poll_interval_minutes = 1")
-        product.start_web()
-        product.start_worker()
-        product.start_beat()
+        product.start(web=True)
         if not wait_until(all_stored(cluster, database, feeds), timeout=90, interval=0.5):
             report.fail(f"the first poll did not finish within 90 s\n{product.logs()}")
             return report
@@ -800,14 +862,15 @@ def scenario_postgres(world: World) -> Report:
         stack.callback(feeds.stop)
         product, _redis, database = world.scenario(name, stack)
         sources_import(product, feeds)
-        product.start_web()
-        product.start_worker()
+        product.start(web=True)
         web, worker = product.web, product.worker
         assert web is not None
         assert worker is not None
         load = stack.enter_context(Load(product.base_url, world.password))
-        product.start_beat()
         say(name, "20 feeds due, page load running; waiting for the poll to be under way")
+        if not wait_until(lambda: len(load.taken()) >= 2 * LOAD_THREADS, timeout=30):
+            report.fail(f"the page load did not start: {load.errors}\n{product.logs()}")
+            return report
         if not wait_until(lambda: stored(cluster, database).sources_polled >= 5, timeout=60, interval=0.1):
             report.fail(f"the poll did not start within 60 s\n{product.logs()}")
             return report
@@ -821,8 +884,17 @@ def scenario_postgres(world: World) -> Report:
         back = time.monotonic()
         say(name, "PostgreSQL is back; waiting for pages and polls to recover")
         wait_until(lambda: any(a.status == 200 for a in load.taken(back)), timeout=60)
+        held = due_again_in(cluster, database)
+        is_leased = held <= CLAIM_LEASE_SECONDS
+        report.figure(
+            "the sources the restart cut off are due again in",
+            f"{held:.0f} s",
+            f"<= {CLAIM_LEASE_SECONDS} s: the claim is a lease",
+            is_leased,
+        )
         limit = CLAIM_LEASE_SECONDS + 2 * TICK_SECONDS + POLL_ALLOWANCE_SECONDS
-        is_done = wait_until(all_stored(cluster, database, feeds), timeout=limit + 30, interval=0.5)
+        # Past the lease there is nothing to wait for: they would not be polled in time.
+        is_done = is_leased and wait_until(all_stored(cluster, database, feeds), timeout=limit + 30, interval=0.5)
         done = time.monotonic()
         time.sleep(5)  # pages after the recovery
         load.__exit__()
@@ -903,10 +975,11 @@ def main() -> int:
     unknown = sorted(set(chosen) - set(SCENARIOS))
     if unknown:
         parser.error(f"unknown scenario {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}")
-    for tool in ("initdb", "pg_ctl", "redis-server"):
-        if not shutil.which(tool):
-            sys.stderr.write(f"FAULT RUN FAILED: {tool} is not on PATH (PostgreSQL and Redis servers are needed).\n")
-            return 1
+    missing = [tool for tool in ("initdb", "pg_ctl") if not postgres_tool(tool)]
+    missing += [tool for tool in ("redis-server",) if not shutil.which(tool)]
+    if missing:
+        sys.stderr.write(f"FAULT RUN FAILED: {', '.join(missing)} not found (the runs start servers of their own).\n")
+        return 1
     started = time.monotonic()
     folder = Path(tempfile.mkdtemp(prefix="webcare-faults-"))
     folder.chmod(0o755)  # the postgres user must reach its cluster inside
