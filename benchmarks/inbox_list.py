@@ -50,6 +50,10 @@ RAW_RATIO = 2.0  # ours at most 2 times the raw-SQL page (p50)
 MAX_QUERIES = 6
 
 PAGE_SIZE = 50
+CASES = 2000
+IN_CASE_SHARE = 0.02  # of the mentions, at least
+MENTIONS_PER_CASE = 1.5  # on average, at least
+SOURCE_URL = "https://feeds.example/"  # the seeded sources' URLs start with it
 ADMIN_PAGE_SIZE = 100  # ModelAdmin.list_per_page
 DEEP_PAGE = 500
 COMMON_TERM = "zwemles"  # in about 5% of the mentions
@@ -274,7 +278,7 @@ FROM (
         CASE WHEN r_category < 0.25 THEN 'complaint' WHEN r_category < 0.45 THEN 'question'
             WHEN r_category < 0.60 THEN 'praise' ELSE 'other' END AS suggested,
         CASE WHEN r_status < 0.03 THEN 'new' WHEN r_status < 0.58 THEN 'triaged'
-            WHEN r_status < 0.98 THEN 'ignored' ELSE 'in_case' END AS status,
+            WHEN r_status < %(ignored_until)s THEN 'ignored' ELSE 'in_case' END AS status,
         %(end)s::timestamptz - make_interval(secs => (%(n)s - i) * %(span)s / %(n)s + r_jitter * 1800) AS published_at,
         r_flag, r_confirm, r_assign, r_jitter
     FROM (
@@ -317,8 +321,9 @@ class World:
     mentions: int
 
 
-def world_ensure(count: int) -> World:
-    """Users, organisation, sources, cases and ``count`` mentions; reused when a kept database has them."""
+def world_ensure(count: int, *, cases: int = CASES) -> World:
+    """Users, organisation, sources, ``cases`` cases and ``count`` mentions; reused when a kept database has
+    them (mentions of other sources, such as feeds polled by another benchmark, don't count)."""
     from django.contrib.auth.models import Group
     from django.db import connection
 
@@ -335,18 +340,18 @@ def world_ensure(count: int) -> World:
         person, _ = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
         person.groups.add(Group.objects.get(name=Role.STAFF))
         assignees.append(person.id)
-    existing = Mention.objects.count()
-    if existing == count:
+    existing = Mention.objects.filter(source__url__startswith=SOURCE_URL).count()
+    if existing == count and Case.objects.count() == cases:
         log(f"reusing the {existing:,} mentions already seeded (--keep)")
         return World(staff, superuser, existing)
-    if existing:
+    if existing or Mention.objects.exists():
         log(f"$ TRUNCATE the {existing:,} mentions of an earlier run")
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE monitoring_mention, inbox_case, monitoring_source, accounts_organisation CASCADE")
 
     organisation = Organisation.objects.create(name=f"Zwemvereniging {ORGANISATION}")
     sources = Source.objects.bulk_create(
-        Source(organisation=organisation, name=name, kind=kind, url=f"https://feeds.example/{n}.xml")
+        Source(organisation=organisation, name=name, kind=kind, url=f"{SOURCE_URL}{n}.xml")
         for n, (name, kind, _platform, _publisher) in enumerate(SOURCES)
     )
     params = {
@@ -361,6 +366,8 @@ def world_ensure(count: int) -> World:
         "end": NOW,
         "span": SPAN.total_seconds(),
         "n": count,
+        # Enough mentions in cases for every case to hold one or two.
+        "ignored_until": 1 - max(IN_CASE_SHARE, MENTIONS_PER_CASE * cases / count),
     }
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -387,24 +394,15 @@ def world_ensure(count: int) -> World:
             cursor.execute(definition)
             log(f"  {name}: {time.perf_counter() - before:.1f} s")
         indexed = time.perf_counter()
-        # Cases for the mentions that are in one: 2,000 cases, about ten mentions each. Through the model, so
-        # that its defaults fill the case's other columns.
-        statuses = Case.Status.values
-        Case.objects.bulk_create(
-            Case(
-                organisation=organisation,
-                title=f"Klacht {n}",
-                status=statuses[n % len(statuses)],
-                created_by=staff,
-                created_at=NOW - timedelta(hours=8 * n),
-            )
-            for n in range(1, 2001)
-        )
+        cases_seed(organisation=organisation, staff=staff, assignees=assignees, count=cases)
+        # The mentions in a case, oldest first, shared out over the cases, oldest first: each case gets the
+        # next one or two.
         cursor.execute(
             "INSERT INTO inbox_casemention (case_id, mention_id, added_by_id, added_at) "
-            "SELECT cases.ids[1 + m.id %% cardinality(cases.ids)], m.id, %s, m.fetched_at "
-            "FROM monitoring_mention m, (SELECT array_agg(id ORDER BY id) AS ids FROM inbox_case) AS cases "
-            "WHERE m.status = 'in_case'",
+            "SELECT cases.ids[1 + (m.rank - 1) * cardinality(cases.ids) / m.total], m.id, %s, m.fetched_at "
+            "FROM (SELECT id, fetched_at, row_number() OVER (ORDER BY id) AS rank, count(*) OVER () AS total "
+            "FROM monitoring_mention WHERE status = 'in_case') AS m, "
+            "(SELECT array_agg(id ORDER BY created_at, id) AS ids FROM inbox_case) AS cases",
             [staff.id],
         )
         log("$ VACUUM ANALYZE")
@@ -418,6 +416,69 @@ def world_ensure(count: int) -> World:
         f"cases and VACUUM ANALYZE {finished - indexed:.1f} s; monitoring_mention with indexes is {size}"
     )
     return World(staff, superuser, count)
+
+
+def cases_seed(*, organisation: Any, staff: Any, assignees: list[int], count: int) -> None:
+    """``count`` cases, one every 8 hours back from NOW (closer together when two years can't hold them all at
+    that pace), in the states their age makes likely: the last day's mostly open or acknowledged, the last
+    three days' in a private conversation or resolved, the last two weeks' resolved or closed, older ones
+    closed; with the time stamps, due times and outcome those states have. Through the model, so that its
+    defaults fill the other columns."""
+    import random
+
+    from inbox.models import Case
+    from inbox.services import case_due_times
+
+    rng = random.Random(42)
+    step = min(timedelta(hours=8), SPAN / count)
+    names = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES] + HANDLES
+    day = timedelta(days=1)
+    private_or_later = ("private", "resolved", "closed")
+    cases = []
+    for n in range(1, count + 1):
+        created_at = NOW - step * n
+        age = NOW - created_at
+        reported_at = created_at - timedelta(minutes=rng.randint(10, 360))
+        first_response_due_at, resolution_due_at = case_due_times(reported_at)
+        pick = rng.random()
+        if age < day:
+            status = "open" if pick < 0.6 else "acknowledged" if pick < 0.85 else "private"
+        elif age < 3 * day:
+            status = "acknowledged" if pick < 0.3 else "private" if pick < 0.7 else "resolved"
+        elif age < 14 * day:
+            status = "resolved" if pick < 0.7 else "closed"
+        else:
+            status = "closed"
+        responded_at = created_at + timedelta(minutes=rng.randint(15, 120))
+        resolved_at = min(created_at + timedelta(hours=rng.randint(20, 60)), NOW)
+        is_done = status in ("resolved", "closed")
+        case = Case(
+            organisation=organisation,
+            title=rng.choice(DUTCH_TITLES).format(org=ORGANISATION),
+            status=status,
+            complainant_name=rng.choice(names),
+            complainant_platform=rng.choice(SOURCES)[2],
+            complainer_type=rng.choice(Case.ComplainerType.values),
+            assessment=rng.choice(Case.Assessment.values) if is_done else "",
+            priority=rng.choices(Case.Priority.values, weights=[10, 70, 15, 5])[0],
+            assignee_id=rng.choice(assignees),
+            created_by=staff,
+            created_at=created_at,
+            reported_at=reported_at,
+            first_seen_at=min(reported_at + timedelta(minutes=rng.randint(5, 60)), created_at),
+            first_response_due_at=first_response_due_at,
+            resolution_due_at=resolution_due_at,
+            first_response_at=None if status == "open" else min(responded_at, NOW),
+            moved_private_at=min(responded_at + timedelta(minutes=30), NOW) if status in private_or_later else None,
+            resolved_at=resolved_at if is_done else None,
+            closed_at=min(resolved_at + timedelta(days=rng.randint(1, 5)), NOW) if status == "closed" else None,
+            resolution_kind=rng.choice(Case.ResolutionKind.values) if is_done else "",
+            satisfaction_asked=is_done,
+            satisfaction=rng.choice(Case.Satisfaction.values) if is_done else "",
+            public_followup_skipped_because="Opgelost in een privégesprek." if status == "closed" else "",
+        )
+        cases.append(case)
+    Case.objects.bulk_create(cases, batch_size=5000)
 
 
 # The raw-SQL page -------------------------------------------------------------------------------------

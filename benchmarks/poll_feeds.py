@@ -178,6 +178,27 @@ def rss_feed(feed: int, entries: int, now: datetime = NOW) -> bytes:
     return "".join(parts).encode()
 
 
+def feed_body(feed: int, entries: int, now: datetime = NOW) -> bytes:
+    """Feed number ``feed``: the even ones Google Alerts (Atom), the odd ones a forum's RSS."""
+    return atom_feed(feed, entries, now) if feed % 2 == 0 else rss_feed(feed, entries, now)
+
+
+def sources_create(organisation: Any, urls: list[str], *, name: str = "Feed") -> list[int]:
+    """A source for each feed of ``feed_body``'s numbering (``urls[n]`` serves feed n); returns their ids."""
+    from monitoring.models import Source
+
+    sources = [
+        Source(
+            organisation=organisation,
+            name=f"{name} {n}",
+            kind=Source.Kind.GOOGLE_ALERTS if n % 2 == 0 else Source.Kind.FEED,
+            url=url,
+        )
+        for n, url in enumerate(urls)
+    ]
+    return [source.id for source in Source.objects.bulk_create(sources)]
+
+
 # The loopback server -----------------------------------------------------------------------------------
 
 
@@ -391,14 +412,10 @@ def poll_round(*, source_ids: list[int], queue: str, timeout: float) -> float:
     from django.utils import timezone as django_timezone
 
     from monitoring.models import Source
-    from monitoring.tasks import POLL_BATCH_SIZE, sources_poll
 
     started_at = django_timezone.now()
     started = time.perf_counter()
-    for start in range(0, len(source_ids), POLL_BATCH_SIZE):  # as the beat tick (sources_poll_due) queues them
-        sources_poll.apply_async(
-            args=(source_ids[start : start + POLL_BATCH_SIZE],), kwargs={"force": True}, queue=queue
-        )
+    poll_queue(source_ids=source_ids, queue=queue)
     deadline = started + timeout
     while True:
         done = Source.objects.filter(id__in=source_ids, last_polled_at__gte=started_at).count()
@@ -407,6 +424,37 @@ def poll_round(*, source_ids: list[int], queue: str, timeout: float) -> float:
         if time.perf_counter() > deadline:
             raise SystemExit(f"Only {done} of {len(source_ids)} sources were polled within {timeout:.0f} s.")
         time.sleep(0.05)  # the clock is 50 ms coarse; polling more often takes CPU from the worker
+
+
+def poll_queue(*, source_ids: list[int], queue: str) -> None:
+    """Queue a forced poll of ``source_ids`` on ``queue``, in batches of POLL_BATCH_SIZE as the beat tick
+    (``sources_poll_due``) queues due sources."""
+    from monitoring.tasks import POLL_BATCH_SIZE, sources_poll
+
+    for start in range(0, len(source_ids), POLL_BATCH_SIZE):
+        sources_poll.apply_async(
+            args=(source_ids[start : start + POLL_BATCH_SIZE],), kwargs={"force": True}, queue=queue
+        )
+
+
+def queue_delete(queue: str) -> None:
+    """Remove a private Celery queue from the broker (REDIS_URL), with what kombu keeps about it."""
+    import redis
+    from django.conf import settings
+
+    from webcare.celery import app
+
+    with contextlib.suppress(Exception), app.connection_for_write() as broker:
+        broker.default_channel.queue_delete(queue)
+    with contextlib.suppress(Exception):
+        redis.Redis.from_url(settings.REDIS_URL).delete(
+            queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+        )
+
+
+def worker_errors(worker: Worker) -> list[str]:
+    """The lines of the worker's log that report an error or start a traceback."""
+    return [line for line in worker.log_text().splitlines() if "ERROR" in line or "Traceback" in line]
 
 
 def reader_run(urls: list[str], served: Served) -> tuple[float, float, int]:
@@ -487,6 +535,26 @@ def verdict(is_met: bool) -> str:
     return "PASS" if is_met else "MISS"
 
 
+def django_start(*, database_url: str, redis_url: str) -> None:
+    """Django set up for a benchmark, with DATABASE_URL and REDIS_URL from the environment or else these;
+    a SIGTERM then still runs the caller's clean-up. Exits unless they are PostgreSQL and Redis."""
+    os.environ.setdefault("DATABASE_URL", database_url)
+    os.environ.setdefault("REDIS_URL", redis_url)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webcare.settings")
+    sys.path.insert(0, str(ROOT))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not settings.REDIS_URL:
+        raise SystemExit("This benchmark needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL).")
+    log(f"$ {command_line([Path(sys.executable).name, *sys.argv])}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--feeds", type=int, default=400)
@@ -496,28 +564,14 @@ def main() -> None:
     parser.add_argument("--skip-reader", action="store_true", help="measure only our polling")
     args = parser.parse_args()
 
-    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
-    os.environ.setdefault("REDIS_URL", DEFAULT_REDIS_URL)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webcare.settings")
-    sys.path.insert(0, str(ROOT))
-    # Any SIGTERM still runs the clean-up below.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-
-    import django
-    import redis
-
-    django.setup()
+    django_start(database_url=DEFAULT_DATABASE_URL, redis_url=DEFAULT_REDIS_URL)
     from django.conf import settings
-    from django.db import connection
 
     from accounts.models import Organisation
     from monitoring.models import FetchLog, Mention, Sighting, Source, WatchTerms
     from tests.feedserver import FeedServer
     from webcare.celery import app
 
-    if connection.vendor != "postgresql" or not settings.REDIS_URL:
-        raise SystemExit("This benchmark needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL).")
-    log(f"$ {command_line([Path(sys.executable).name, *sys.argv])}")
     log(
         f"machine: {os.cpu_count()} cores, load average {' '.join(f'{n:.2f}' for n in os.getloadavg())}; "
         f"Python {sys.version.split()[0]}; feeds: {args.feeds} x {args.entries} entries "
@@ -537,15 +591,11 @@ def main() -> None:
             try:
                 organisation = Organisation.objects.create(name="Benchmark")
                 WatchTerms.objects.create(organisation=organisation, include=f'"{ORGANISATION}"')
-                urls: list[str] = []
-                sources: list[Source] = []
-                for n in range(args.feeds):
-                    is_alert = n % 2 == 0
-                    body = atom_feed(n, args.entries) if is_alert else rss_feed(n, args.entries)
-                    urls.append(server.serve(f"/feed/{n}.xml", etag_route(body, f'"feed-{n}-v1"', served)))
-                    kind = Source.Kind.GOOGLE_ALERTS if is_alert else Source.Kind.FEED
-                    sources.append(Source(organisation=organisation, name=f"Feed {n}", kind=kind, url=urls[-1]))
-                source_ids = [source.id for source in Source.objects.bulk_create(sources)]
+                urls = [
+                    server.serve(f"/feed/{n}.xml", etag_route(feed_body(n, args.entries), f'"feed-{n}-v1"', served))
+                    for n in range(args.feeds)
+                ]
+                source_ids = sources_create(organisation, urls)
                 log(f"serving {len(urls)} feeds at {server.base_url}/feed/<n>.xml with ETags")
 
                 worker = worker_start(
@@ -596,17 +646,11 @@ def main() -> None:
     finally:
         if worker is not None:
             worker_stop(worker)
-            log_tail = worker.log_text().splitlines()
-            errors = [line for line in log_tail if "ERROR" in line or "Traceback" in line]
+            errors = worker_errors(worker)
             if errors:
                 log("worker log errors:\n  " + "\n  ".join(errors[:10]))
         server.stop()
-        with contextlib.suppress(Exception), app.connection_for_write() as broker:
-            broker.default_channel.queue_delete(queue)
-        with contextlib.suppress(Exception):  # what kombu keeps in Redis about the queue
-            redis.Redis.from_url(settings.REDIS_URL).delete(
-                queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
-            )
+        queue_delete(queue)
         if os.environ.get("BENCH_KEEP_LOG"):
             log(f"worker log kept in {work_dir}")
         else:

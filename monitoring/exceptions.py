@@ -30,7 +30,8 @@ class FetchError(MonitoringError):
 
 
 class RefusedURL(FetchError):
-    """``url`` is not an address we fetch: not http(s), not valid, or with a user name or password.
+    """``url`` is not an address we fetch: not http(s), not valid, with a user name or password, or
+    reached by a redirect from https to plain http.
 
     Always permanent. After a redirect, ``url`` is the address redirected to.
     """
@@ -58,5 +59,15 @@ class ParseError(MonitoringError):
 
     def __init__(self, url: str, reason: str) -> None:
         self.url = url
+        self.reason = reason
+        super().__init__(reason)
+
+
+class StoreError(MonitoringError):
+    """What the feed of ``source_id`` held could not be stored: a fault on our side (a value the
+    database refuses, say), not the feed's. ``reason`` is in plain words, with the technical detail."""
+
+    def __init__(self, source_id: int, reason: str) -> None:
+        self.source_id = source_id
         self.reason = reason
         super().__init__(reason)

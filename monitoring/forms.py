@@ -1,9 +1,17 @@
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.dates import EARLIEST_PUBLICATION, publication_is_sane, publication_latest
 from monitoring.models import Source
+
+_LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what a datetime-local input sends and shows
+PUBLICATION_OUT_OF_RANGE = _("Enter a moment between 1 January 1990 and tomorrow.")
 
 FEED_KINDS = [(value, label) for value, label in Source.Kind.choices if value != Source.Kind.MANUAL]
 
@@ -33,8 +41,23 @@ class QuickAddForm(forms.Form):
     published_at = forms.DateTimeField(
         label=_("When (if known)"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=_LOCAL_MINUTE),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The browser's date picker offers only the days the form takes.
+        self.fields["published_at"].widget.attrs.update(
+            min=timezone.localtime(EARLIEST_PUBLICATION).strftime(_LOCAL_MINUTE),
+            max=timezone.localtime(publication_latest()).strftime(_LOCAL_MINUTE),
+        )
+
+    def clean_published_at(self) -> datetime | None:
+        """The moment given, refused (at the field) outside the range of ``monitoring.dates``."""
+        value: datetime | None = self.cleaned_data.get("published_at")
+        if value is not None and not publication_is_sane(value):
+            raise forms.ValidationError(PUBLICATION_OUT_OF_RANGE, code="out_of_range")
+        return value
 
 
 class WatchTermsForm(forms.Form):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from monitoring.dates import EARLIEST_PUBLICATION, LATEST_AHEAD
 from monitoring.feeds.platforms import Platform
 
 
@@ -39,6 +40,9 @@ class Source(models.Model):
         _("poll every (minutes)"), default=_default_interval, validators=[MinValueValidator(1)]
     )
     next_poll_at = models.DateTimeField(_("next poll at"), null=True, blank=True)
+    # Set while a poll holds the source (a lease, see services.CLAIM_LEASE): no other poll takes it,
+    # not even "Poll now", until that poll ends or the lease runs out.
+    claimed_until = models.DateTimeField(_("being polled until"), null=True, blank=True)
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
     last_polled_at = models.DateTimeField(_("last polled at"), null=True, blank=True)
@@ -167,6 +171,9 @@ class Mention(models.Model):
     signal_reasons = models.JSONField(_("why this category"), default=list, blank=True)
     flags = models.JSONField(_("flags"), default=list, blank=True)
     matched_terms = models.JSONField(_("matched watch terms"), default=list, blank=True)
+    # A mention without a link is known by its first source's entry key instead (its guid, or a hash
+    # of title and date), so that storing the same entry twice stores one mention.
+    entry_key = models.CharField(_("entry key"), max_length=500, blank=True)
     published_at = models.DateTimeField(_("published at"))
     fetched_at = models.DateTimeField(_("fetched at"))
     added_by = models.ForeignKey(
@@ -206,6 +213,19 @@ class Mention(models.Model):
                 fields=["organisation", "canonical_url"],
                 condition=~models.Q(canonical_url=""),
                 name="mention_unique_link_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "entry_key"],
+                condition=models.Q(canonical_url="") & ~models.Q(entry_key=""),
+                name="mention_unique_entry_without_link_per_source",
+            ),
+            # No stored value may break a page: a year-1 date is a BC timestamp once the Amsterdam offset
+            # is applied, which Python cannot read back. Later than a day after it was found is no
+            # better (see monitoring.dates).
+            models.CheckConstraint(
+                condition=models.Q(published_at__gte=EARLIEST_PUBLICATION)
+                & models.Q(published_at__lte=models.F("fetched_at") + LATEST_AHEAD),
+                name="mention_published_in_range",
             ),
         ]
         indexes = [

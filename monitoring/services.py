@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -27,7 +28,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
-from monitoring.exceptions import FetchError, MonitoringError, ParseError
+from monitoring.dates import publication_is_sane, publication_or_none
+from monitoring.exceptions import FetchError, MonitoringError, ParseError, StoreError
 from monitoring.feeds.clean import html_clean
 from monitoring.feeds.decide import NewEntry, canonical_url, poll_plan
 from monitoring.feeds.enrich import Signal, enrich
@@ -69,7 +71,7 @@ def source_preview(*, url: str) -> SourcePreview:
     Raises ``MonitoringError`` (with a plain-words message) when it cannot be fetched or is no feed.
     """
     result = feed_fetch(url)
-    parsed = feed_parse(result.content, url=result.url)
+    parsed = _feed_parse(result.content, url=result.url)
     if not parsed.is_feed:
         raise ParseError(url, _("The address did not return a feed we can read."))
     return SourcePreview(url=result.url, title=parsed.title, entries=len(parsed.entries), problem=parsed.problem)
@@ -90,6 +92,18 @@ def source_create(*, organisation: Organisation, name: str, kind: str, url: str,
 # (killed mid-poll, say) frees them within a minute, whatever the size of its batch.
 SLOT_LEASE_SECONDS = int(TOTAL_TIMEOUT) + 30
 SLOT_RENEW_SECONDS = 10
+
+# A claim on a source is a lease too: claiming sets next_poll_at (and claimed_until) this far ahead,
+# and the end of its poll (entries, 304 or failure) sets the real next poll. A worker killed
+# mid-batch leaves its sources due again within this time, not an interval (15 minutes) later.
+# A batch renews the lease of the sources it has not finished every CLAIM_RENEW_SECONDS; it checks
+# when an answer comes in, and one comes at least every TOTAL_TIMEOUT (30 s) per fetch thread, so a
+# lease is renewed at most about a minute after the last: a batch that runs long (100 sources on one
+# slow host take up to 100 times 30 s) keeps its sources as long as it lives. Its task's time limit
+# (settings.CELERY_TASK_TIME_LIMIT, 110 s) ends it well before then; its unfinished sources are due again at
+# most CLAIM_LEASE after the last renewal.
+CLAIM_LEASE = timedelta(minutes=2)
+CLAIM_RENEW_SECONDS = 30.0
 
 
 class HostSlot:
@@ -122,57 +136,59 @@ def host_slot(host: str) -> Iterator[HostSlot | None]:
 
 
 def source_claim(*, source_id: int, now: datetime, force: bool = False) -> Source | None:
-    """Take ``source_id`` for one poll, or return ``None`` when it is not due or another worker has it.
-
-    The claim moves ``next_poll_at`` one interval on with a compare-and-set update, so of two
-    workers racing for the same source exactly one wins. Runs two queries.
-    """
-    source = Source.objects.filter(id=source_id, is_active=True).first()
-    if source is None or (not force and source.next_poll_at is not None and source.next_poll_at > now):
-        return None
-    next_poll_at = now + timedelta(minutes=source.poll_interval_minutes)
-    claimed = Source.objects.filter(id=source_id, next_poll_at=source.next_poll_at).update(next_poll_at=next_poll_at)
-    if claimed != 1:
-        return None
-    source.next_poll_at = next_poll_at
-    return source
+    """Take ``source_id`` for one poll (see ``sources_claim``); ``None`` when it was not taken."""
+    claimed = sources_claim(source_ids=[source_id], now=now, force=force)
+    return claimed[0] if claimed else None
 
 
 def sources_claim(*, source_ids: Sequence[int], now: datetime, force: bool = False) -> list[Source]:
     """Take the due, active ones of ``source_ids`` for one poll each; returns them in id order.
 
-    Atomic: the rows are locked with ``SKIP LOCKED`` and their ``next_poll_at`` moved one interval
-    on, so of two workers racing for a source exactly one gets it and the other skips it. ``force``
-    takes sources that are not due yet too. Runs one query on PostgreSQL (an ``UPDATE … RETURNING``
-    that commits on its own outside a transaction); elsewhere one, plus one per distinct interval.
+    A claim is a lease of ``CLAIM_LEASE``: ``next_poll_at`` and ``claimed_until`` move that far on,
+    and the end of the poll sets the real next poll. A source whose lease has not run out is never
+    taken, ``force`` or not: ``force`` only takes sources that are not due yet, so three clicks on
+    "Poll now" poll once. Atomic: the rows are locked with ``SKIP LOCKED``, so of two workers racing
+    for a source exactly one gets it and the other skips it. Runs one query (on PostgreSQL an
+    ``UPDATE … RETURNING`` that commits on its own outside a transaction; elsewhere two).
     """
+    until = now + CLAIM_LEASE
     if connection.vendor == "postgresql":
-        return _sources_claim_returning(source_ids=source_ids, now=now, force=force)
+        return _sources_claim_returning(source_ids=source_ids, now=now, until=until, force=force)
     with transaction.atomic():
         rows = Source.objects.select_for_update(skip_locked=True).filter(id__in=source_ids, is_active=True)
+        rows = rows.filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
         if not force:
             rows = rows.filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
         sources = list(rows.order_by("id"))
-        by_interval: dict[int, list[int]] = {}
         for source in sources:
-            source.next_poll_at = now + timedelta(minutes=source.poll_interval_minutes)
-            by_interval.setdefault(source.poll_interval_minutes, []).append(source.id)
-        for minutes, ids in by_interval.items():
-            Source.objects.filter(id__in=ids).update(next_poll_at=now + timedelta(minutes=minutes))
+            source.next_poll_at = source.claimed_until = until
+        Source.objects.filter(id__in=[source.id for source in sources]).update(next_poll_at=until, claimed_until=until)
     return sources
 
 
-def _sources_claim_returning(*, source_ids: Sequence[int], now: datetime, force: bool) -> list[Source]:
+def _sources_claim_returning(*, source_ids: Sequence[int], now: datetime, until: datetime, force: bool) -> list[Source]:
     table = connection.ops.quote_name(Source._meta.db_table)
     due = "" if force else "AND (next_poll_at IS NULL OR next_poll_at <= %(now)s)"
     # Only the model's table name is put into the statement; every value is a parameter.
     sql = (
-        f"UPDATE {table} SET next_poll_at = %(now)s + make_interval(mins => poll_interval_minutes) "  # noqa: S608
-        f"WHERE id IN (SELECT id FROM {table} WHERE id = ANY(%(ids)s) AND is_active {due} "
+        f"UPDATE {table} SET next_poll_at = %(until)s, claimed_until = %(until)s "  # noqa: S608
+        f"WHERE id IN (SELECT id FROM {table} WHERE id = ANY(%(ids)s) AND is_active "
+        f"AND (claimed_until IS NULL OR claimed_until <= %(now)s) {due} "
         "ORDER BY id FOR UPDATE SKIP LOCKED) RETURNING *"
     )
-    sources = list(Source.objects.raw(sql, {"now": now, "ids": list(source_ids)}))
+    sources = list(Source.objects.raw(sql, {"now": now, "until": until, "ids": list(source_ids)}))
     return sorted(sources, key=lambda source: source.id)
+
+
+def _claims_renew(source_ids: Sequence[int]) -> None:
+    """Extend the lease on those of ``source_ids`` this batch still holds by ``CLAIM_LEASE`` from now.
+
+    Runs one query.
+    """
+    until = timezone.now() + CLAIM_LEASE
+    Source.objects.filter(id__in=source_ids, claimed_until__isnull=False).update(
+        next_poll_at=until, claimed_until=until
+    )
 
 
 @dataclass(frozen=True)
@@ -192,7 +208,8 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
 
     The feeds are fetched concurrently, a thread per host, each host holding one of its
     ``host_slot``s while its feeds are fetched one after another; sources whose host has no free
-    slot are given back (due at once) and listed in ``busy``. The network is used outside any
+    slot are given back (due at once) and listed in ``busy``. The claims are leases (``CLAIM_LEASE``),
+    renewed while the batch runs; each poll's end sets the source's next poll. The network is used outside any
     transaction. Each source with entries is stored in a transaction of its own, so a failed fetch
     or parse changes no mention and one failing source never stops the others; failures are recorded
     on the source (and in its fetch log), not raised. The sources answered with 304 are recorded
@@ -223,7 +240,8 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
                 slot.close()
                 busy += group
         if busy:
-            Source.objects.filter(id__in=[source.id for source in busy]).update(next_poll_at=now)
+            Source.objects.filter(id__in=[source.id for source in busy]).update(next_poll_at=now, claimed_until=None)
+        unfinished = {source.id for host in held for source in by_host[host]}  # still leased by this batch
         groups = [
             [FetchRequest(key=s.id, url=s.url, etag=s.etag, last_modified=s.last_modified) for s in by_host[host]]
             for host in held
@@ -232,7 +250,7 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
         # closing(): should storing fail, the fetch threads stop at once, not when the generator is collected.
         # Each answer is parsed in the thread that fetched it, while this one stores the one before.
         read = functools.partial(_feed_read_for, by_id)
-        renewed_at = time.monotonic()
+        renewed_at = claims_renewed_at = time.monotonic()
         with closing(feeds_fetch(groups, prepare=read)) as fetches:
             for fetched in fetches:
                 source, result = by_id[fetched.key], fetched.result
@@ -245,12 +263,19 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
                     for lease in leases.values():
                         lease.renew()
                     renewed_at = time.monotonic()
+                if time.monotonic() - claims_renewed_at >= CLAIM_RENEW_SECONDS:
+                    _claims_renew(sorted(unfinished))
+                    claims_renewed_at = time.monotonic()
                 if isinstance(result, FetchError):
                     outcomes.append(_poll_failed(source, result, now, fetched.started))
                 elif result.is_not_modified and not result.is_permanent_redirect and result.max_age is None:
                     not_modified.append((source, result, _ms_since(fetched.started)))
+                    continue  # recorded with the others at the end, still leased until then
                 else:
-                    outcomes.append(_poll_stored(source, result, fetched.prepared, now, fetched.started, context))
+                    outcomes.append(
+                        _poll_stored_or_failed(source, result, fetched.prepared, now, fetched.started, context)
+                    )
+                unfinished.discard(source.id)
     finally:
         for slot in held.values():
             slot.close()
@@ -284,12 +309,32 @@ def _feed_read(source: Source, result: FetchResult) -> ParsedFeed | MonitoringEr
     if result.is_not_modified:
         return None
     try:
-        parsed = feed_parse(result.content, url=result.url, kind=source.kind)
+        parsed = _feed_parse(result.content, url=result.url, kind=source.kind)
     except MonitoringError as exc:
         return exc
     if not parsed.is_feed:
         return ParseError(source.url, _("The address did not return a feed we can read."))
     return parsed
+
+
+def _feed_parse(content: bytes, *, url: str, kind: str = "feed") -> ParsedFeed:
+    """``feed_parse``, with any failure turned into a ``ParseError`` in plain words.
+
+    ``feed_parse`` means never to raise on what a feed holds; should a feed still find a way (a fault
+    in feedparser or in ours), that feed fails on its own, not the batch it is in or the page that
+    checks it. Raises ``ParseError``.
+    """
+    try:
+        return feed_parse(content, url=url, kind=kind)
+    except Exception as exc:  # the edge of the parsing libraries: recorded on the feed, never a crashed batch
+        logger.exception("Parsing the feed at %s failed unexpectedly.", url)
+        reason = _("The feed holds something we could not read (%(error)s).") % {"error": _error_detail(exc)}
+        raise ParseError(url, reason) from exc
+
+
+def _error_detail(exc: BaseException) -> str:
+    """An unexpected error in one short line: its own message, else its kind."""
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _feed_read_for(
@@ -322,13 +367,12 @@ def _poll_stored(
             source.last_problem = parsed.problem
         source.mark_polled(at=now, status=result.status, found=None if parsed is None else outcome.found)
         source.etag, source.last_modified = result.etag, result.last_modified
-        fields = [*_HEALTH_FIELDS, "etag", "last_modified", "last_entries_found", "query", "last_problem"]
-        if result.max_age is not None and source.next_poll_at is not None:
+        fields = [*_HEALTH_FIELDS, *_CLAIM_FIELDS, "etag", "last_modified", "last_entries_found", "query"]
+        fields.append("last_problem")
+        source.next_poll_at, source.claimed_until = now + timedelta(minutes=source.poll_interval_minutes), None
+        if result.max_age is not None:
             # The site says its feed stays fresh longer than our interval: wait for it, up to a bound.
-            fresh_until = now + min(result.max_age, MAX_CACHE_WAIT)
-            if fresh_until > source.next_poll_at:
-                source.next_poll_at = fresh_until
-                fields.append("next_poll_at")
+            source.next_poll_at = max(source.next_poll_at, now + min(result.max_age, MAX_CACHE_WAIT))
         if result.is_permanent_redirect and result.permanent_url != source.url:
             SourceEvent.objects.create(
                 source=source, action="moved", from_value=source.url, to_value=result.permanent_url
@@ -337,6 +381,30 @@ def _poll_stored(
             fields.append("url")
         _source_save_logged(source, fields, _fetch_log_row(source, now, _ms_since(started), result.status, outcome))
     return outcome
+
+
+def _poll_stored_or_failed(
+    source: Source,
+    result: FetchResult,
+    parsed: ParsedFeed | MonitoringError | None,
+    now: datetime,
+    started: float,
+    context: _PollContext,
+) -> PollOutcome:
+    """``_poll_stored``, or when storing fails in any way, that failure recorded on ``source`` alone.
+
+    Raises only when the failure cannot be recorded either (the database is gone): then nothing of
+    the batch can be, and its claims lapse so that it is polled again within ``CLAIM_LEASE``.
+    """
+    try:
+        return _poll_stored(source, result, parsed, now, started, context)
+    except SoftTimeLimitExceeded:
+        raise  # the task's time is up: that ends the batch, it is no fault of this source
+    except Exception as exc:  # one source's failure, whatever it is, is recorded on it and stops no other
+        logger.exception("Storing the poll of source %s (%s) failed.", source.id, source.url)
+        source.refresh_from_db()  # storing may have changed it in memory; none of that was saved
+        reason = _("Something went wrong while storing what this feed holds (%(error)s); it is tried again later.")
+        return _poll_failed(source, StoreError(source.id, reason % {"error": _error_detail(exc)}), now, started)
 
 
 def _commit_without_flush() -> None:
@@ -380,8 +448,9 @@ def _source_save_logged(source: Source, fields: list[str], log: FetchLog) -> Non
 def _polls_not_modified(polls: list[tuple[Source, FetchResult, int]], now: datetime) -> list[PollOutcome]:
     """Record plain 304 answers (no move, no max-age) in one transaction.
 
-    Runs three queries, and one more per distinct changed validator pair (a site that sends a new ETag
-    with its 304). ``bulk_update`` would build a CASE per row and field: slower than the fetches.
+    Runs three queries, one more per distinct poll interval past the first, and one more per distinct
+    changed validator pair (a site that sends a new ETag with its 304). ``bulk_update`` would build a
+    CASE per row and field: slower than the fetches.
     """
     if not polls:
         return []
@@ -396,12 +465,22 @@ def _polls_not_modified(polls: list[tuple[Source, FetchResult, int]], now: datet
         outcome = PollOutcome(source_id=source.id, is_not_modified=True)
         outcomes.append(outcome)
         logs.append(_fetch_log_row(source, now, duration_ms, result.status, outcome))
+    by_interval: dict[int, list[int]] = {}
+    for source, _result, _duration in polls:
+        by_interval.setdefault(source.poll_interval_minutes, []).append(source.id)
     with transaction.atomic():
         _commit_without_flush()
-        # The same values as mark_polled gives each of them.
-        Source.objects.filter(id__in=[source.id for source, _result, _duration in polls]).update(
-            last_polled_at=now, last_status=304, last_success_at=now, last_error="", consecutive_failures=0
-        )
+        # The same values as mark_polled gives each of them; the claim ends with the next poll set.
+        for minutes, ids in by_interval.items():
+            Source.objects.filter(id__in=ids).update(
+                last_polled_at=now,
+                last_status=304,
+                last_success_at=now,
+                last_error="",
+                consecutive_failures=0,
+                next_poll_at=now + timedelta(minutes=minutes),
+                claimed_until=None,
+            )
         for (etag, last_modified), ids in changed.items():
             Source.objects.filter(id__in=ids).update(etag=etag, last_modified=last_modified)
         # Column by column: bulk_create binds and escapes each of the batch's values on the client.
@@ -410,6 +489,7 @@ def _polls_not_modified(polls: list[tuple[Source, FetchResult, int]], now: datet
     return outcomes
 
 
+_CLAIM_FIELDS = ["next_poll_at", "claimed_until"]  # what the end of a poll sets: the next one, and no claim
 _HEALTH_FIELDS = [
     "last_polled_at",
     "last_status",
@@ -437,18 +517,19 @@ def _store_entries(source: Source, parsed: ParsedFeed, now: datetime, context: _
         for new in plan.new_entries
     ]
     with_link = [values for values in fresh if values["canonical_url"]]
-    without_link = [Mention(**values) for values in fresh if not values["canonical_url"]]
+    without_link = [values for values in fresh if not values["canonical_url"]]
     # Two sources may store the same link at once: the unique constraint keeps one, and the other's
-    # entry becomes a sighting of it below.
+    # entry becomes a sighting of it below. An entry without a link is kept once by its key the same way.
     by_link, inserted = _mentions_insert(with_link, organisation_id=organisation_id)
-    Mention.objects.bulk_create(without_link)
-    created_ids = [m.id for m in without_link] + list(inserted)
-    without_link_ids = iter(m.id for m in without_link)
+    by_key, inserted_without_link = _mentions_insert(without_link, organisation_id=organisation_id, source_id=source.id)
+    created_ids = inserted + inserted_without_link
     entries = plan.new_entries
     _columns_insert(
         Sighting,
         {
-            "mention_id": [by_link.get(new.canonical_url) or next(without_link_ids) for new in entries],
+            "mention_id": [
+                by_link[new.canonical_url] if new.canonical_url else by_key[new.entry.key] for new in entries
+            ],
             "source_id": [source.id] * len(entries),
             "external_id": [new.entry.key for new in entries],
             "url": [new.entry.url for new in entries],
@@ -486,28 +567,34 @@ def _known_keys(source_id: int, keys: list[str]) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def _mentions_insert(mentions: list[dict[str, Any]], *, organisation_id: int) -> tuple[dict[str, int], list[int]]:
+def _mentions_insert(
+    mentions: list[dict[str, Any]], *, organisation_id: int, source_id: int | None = None
+) -> tuple[dict[str, int], list[int]]:
     """Store ``mentions`` (field values, each with a link) but those whose link is stored already, and
     return ``{link: mention id}`` for all of them and the ids of those inserted. Runs one query, or two
-    when some links were stored already (by an earlier poll, another source or another poll just now)."""
-    links = {mention["canonical_url"] for mention in mentions}
-    if not links:
+    when some links were stored already (by an earlier poll, another source or another poll just now).
+
+    With ``source_id``, ``mentions`` have no link and are known by their ``entry_key`` within that
+    source instead (``mention_unique_entry_without_link_per_source``): the dict is ``{key: mention id}``.
+    """
+    key = "canonical_url" if source_id is None else "entry_key"
+    keys = {mention[key] for mention in mentions}
+    if not keys:
         return {}, []
     columns = {name: [mention[name] for mention in mentions] for name in mentions[0]}
-    returned = _columns_insert(Mention, columns, returning="canonical_url")
+    returned = _columns_insert(Mention, columns, returning=key)
     ids = dict(returned or [])
     inserted = list(ids.values())
-    missing = links - ids.keys()
+    missing = keys - ids.keys()
     if missing:
         # Where the insert could not say which rows it added (bulk_create off PostgreSQL), a mention
         # of this source with this poll's time is one it added: no other poll of the source runs now.
-        ours = (
-            set() if returned is not None else {(m["canonical_url"], m["source_id"], m["fetched_at"]) for m in mentions}
-        )
+        ours = set() if returned is not None else {(m[key], m["source_id"], m["fetched_at"]) for m in mentions}
+        stored = Q(organisation_id=organisation_id) if source_id is None else Q(source_id=source_id, canonical_url="")
         rows = (
-            Mention.objects.filter(organisation_id=organisation_id, canonical_url__in=missing)
+            Mention.objects.filter(stored, **{f"{key}__in": missing})
             .order_by()
-            .values_list("canonical_url", "id", "source_id", "fetched_at")
+            .values_list(key, "id", "source_id", "fetched_at")
         )
         for link, mention_id, source_id, fetched_at in rows:
             ids[link] = mention_id
@@ -628,7 +715,10 @@ def _mention_values(
         "signal_reasons": list(enrichment.reasons),
         "flags": list(enrichment.flags),
         "matched_terms": list(new.matched_terms),
-        "published_at": entry.published_at or now,
+        "entry_key": "" if new.canonical_url else entry.key,
+        # The parser leaves out dates beyond the range already; checked against this poll's time once
+        # more, as the database holds every mention to it (mention_published_in_range).
+        "published_at": publication_or_none(entry.published_at, now=now) or now,
         "fetched_at": now,
         "added_by_id": None,
     }
@@ -731,10 +821,10 @@ def _poll_failed(source: Source, exc: MonitoringError, now: datetime, started: f
     delay = retry_delay(failures=source.consecutive_failures)
     if isinstance(exc, FetchError) and exc.retry_after is not None:
         delay = max(delay, min(exc.retry_after, MAX_BACKOFF))
-    source.next_poll_at = now + delay
+    source.next_poll_at, source.claimed_until = now + delay, None
     outcome = PollOutcome(source_id=source.id, error=str(exc))
     with transaction.atomic():
-        fields = [*_HEALTH_FIELDS, "next_poll_at"]
+        fields = [*_HEALTH_FIELDS, *_CLAIM_FIELDS]
         if source.consecutive_failures >= PAUSE_AFTER_FAILURES:
             source.is_active = False
             source.paused_reason = _("Paused after %(count)d failed polls in a row. The last error: %(error)s") % {
@@ -817,7 +907,8 @@ def mention_quick_add(
     """Store a mention staff saw where no feed reaches (Facebook, Instagram, reviews), deduped by link.
 
     The same link twice gives the existing mention (``is_new`` false). Raises ``ValidationError`` for a
-    link that is not a web address or an empty text.
+    link that is not a web address, an empty text or a ``published_at`` outside ``monitoring.dates``'
+    range (``None``: now).
     """
     link = link_unwrap(url.strip())
     canonical = canonical_url(link)
@@ -827,6 +918,11 @@ def mention_quick_add(
     if not text:
         raise ValidationError({"text": _("Paste or type what was said.")})
     now = timezone.now()
+    if published_at is not None and not publication_is_sane(published_at, now=now):
+        # A year-1 date became a BC timestamp that broke every inbox page: the form refuses it too.
+        raise ValidationError(
+            {"published_at": _("Enter a moment between 1 January 1990 and tomorrow.")}, code="out_of_range"
+        )
     source, _created = Source.objects.get_or_create(
         organisation=organisation,
         kind=Source.Kind.MANUAL,

@@ -21,6 +21,9 @@ logger = logging.getLogger(__name__)
 # once keep one pool process busy rather than two, for a round that still ends within seconds.
 POLL_BATCH_SIZE = 100
 HOST_BUSY_RETRY_SECONDS = 3
+# A batch is stopped by the time limits every task has (settings.CELERY_TASK_SOFT_TIME_LIMIT and
+# CELERY_TASK_TIME_LIMIT). Its claims are leases (services.CLAIM_LEASE), so what it did not finish is
+# polled again within minutes. A plain batch takes seconds; only many slow feeds on one host take that long.
 
 
 @shared_task(name="monitoring.tasks.sources_poll_due")

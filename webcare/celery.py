@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from celery import Celery
+from celery import Celery, Task
 from celery.signals import task_postrun, task_prerun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webcare.settings")
@@ -26,7 +26,7 @@ def _stop_when_database_is_unreachable(**_: object) -> None:
 
 @task_prerun.connect
 @task_postrun.connect
-def _database_connections_check(**_: object) -> None:
+def _database_connections_check(sender: Task | None = None, **_: object) -> None:
     """Around every task, what Django does around every request: drop a connection that failed or
     outlived its age, and have the next query check a kept one first (``conn_health_checks``).
 
@@ -35,4 +35,6 @@ def _database_connections_check(**_: object) -> None:
     """
     from django.db import close_old_connections
 
+    if sender is not None and getattr(sender.request, "is_eager", False):
+        return  # run in the caller's process (tests), inside the caller's transaction: not ours to close
     close_old_connections()

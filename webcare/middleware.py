@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django_htmx.http import HttpResponseClientRedirect
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -50,3 +54,24 @@ def security_headers_middleware(get_response: Callable[[HttpRequest], HttpRespon
         return response
 
     return middleware
+
+
+class SignInRequiredMiddleware(LoginRequiredMiddleware):
+    """Every page needs a sign-in (Django's ``LoginRequiredMiddleware``), and so does every htmx request.
+
+    An htmx request (the notification bell every minute, a filter, a pane) would follow a plain redirect
+    and swap the whole sign-in page into a corner of the screen once the session has ended. It is told
+    to load the sign-in page as the page instead, with the page the person was on to come back to.
+    """
+
+    def handle_no_permission(  # type: ignore[override]  # htmx's client redirect is a 200, not a 302
+        self, request: HttpRequest, view_func: Callable[..., HttpResponseBase]
+    ) -> HttpResponseBase:
+        if request.headers.get("HX-Request") != "true":
+            return super().handle_no_permission(request, view_func)
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        if current.netloc == request.get_host() and current.path.startswith("/"):
+            back = current.path + (f"?{current.query}" if current.query else "")
+        else:
+            back = request.get_full_path()
+        return HttpResponseClientRedirect(redirect_to_login(back, self.get_login_url(view_func))["Location"])

@@ -512,7 +512,12 @@ def _dated(entry: dict[str, Any]) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=4096)
 def _date(value: str) -> time.struct_time | None:
-    return _parse_date(value)  # type: ignore[no-any-return]
+    """feedparser's reading of a date, ``None`` when it finds none. Never raises: feedparser's own
+    path reads a date it cannot make sense of as no date, and so does this one."""
+    try:
+        return _parse_date(value)  # type: ignore[no-any-return]
+    except (ValueError, OverflowError, TypeError):
+        return None
 
 
 # HTML in a field

@@ -3,18 +3,26 @@
 Every connection is opened by ``GuardedBackend``: it resolves the host once, has ``guard`` vet every
 address and connects to a vetted address, never to the name again, so DNS rebinding finds no gap.
 ``feed_fetch`` follows redirects itself and checks every hop the same way.
+
+One fetch, redirects included, has ``TOTAL_TIMEOUT`` from start to end: every connect, TLS handshake
+and socket read waits at most for the time that is left, so a site that sends a byte now and then
+holds a worker no longer. Bodies are unpacked here, a bounded step at a time, never by httpx.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import ipaddress
+import itertools
 import logging
 import queue
 import re
 import socket
+import ssl
 import threading
 import time
+import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +31,7 @@ from email.utils import parsedate_to_datetime
 from http.cookiejar import Cookie, CookieJar
 from typing import Any, Generic, TypeVar
 
+import brotli
 import httpcore
 import httpx
 from django.conf import settings
@@ -40,6 +49,12 @@ TOTAL_TIMEOUT = 30.0
 MAX_REDIRECTS = 5
 # "Moved for good" (RFC 9110 15.4.2 and 15.4.9): the source's stored address may follow these.
 PERMANENT_REDIRECTS = frozenset({301, 308})
+# The content codings we offer and unpack (RFC 9110 8.4.1). Not zstd: feeds are small text, gzip and
+# brotli serve them well, and every coding offered is one more decoder to keep bounded.
+ACCEPT_ENCODING = "gzip, deflate, br"
+# The most one unpacking step turns into at once (brotli may go over by a block). httpx unpacks a
+# whole network chunk in one go, and 2 KB of brotli can hold gigabytes.
+UNPACK_STEP = 64 * 1024
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +62,9 @@ Prepared = TypeVar("Prepared")
 
 _client: httpx.Client | None = None
 _client_lock = threading.Lock()
+
+# When the fetch under way in this thread must be over (a time.monotonic() value); None outside a fetch.
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("fetch_deadline", default=None)
 
 
 @dataclass(frozen=True)
@@ -120,12 +138,60 @@ class GuardedBackend(httpcore.NetworkBackend):
         failure = httpcore.ConnectError(f"{host} has no address")
         for address in addresses:
             try:
-                return self._network.connect_tcp(
-                    str(address), port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                stream = self._network.connect_tcp(
+                    str(address),
+                    port,
+                    timeout=_time_left(timeout, httpcore.ConnectTimeout),
+                    local_address=local_address,
+                    socket_options=socket_options,
                 )
             except httpcore.ConnectError as exc:
                 failure = exc
+            else:
+                return _DeadlineStream(stream)
         raise failure
+
+
+def _time_left(timeout: float | None, timed_out: type[httpcore.TimeoutException]) -> float | None:
+    """``timeout``, or less when the fetch under way must be over sooner (None: no time-out).
+
+    Raises ``timed_out`` when that time has come: a socket time-out of 0 would not wait at all.
+    """
+    deadline = _deadline.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise timed_out("The fetch ran out of time.")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read, write and TLS handshake waits no longer than the fetch using it
+    has left. The deadline is looked up per call: a kept-alive connection serves later fetches too."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, timeout=_time_left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, timeout=_time_left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        stream = self._stream.start_tls(
+            ssl_context, server_hostname=server_hostname, timeout=_time_left(timeout, httpcore.ConnectTimeout)
+        )
+        return _DeadlineStream(stream)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
 
 
 def _addresses(host: str, port: int) -> list[IPAddress]:
@@ -247,6 +313,7 @@ def http_client() -> httpx.Client:
                 trust_env=False,  # proxies and .netrc from the environment would go around the guard
                 headers={
                     "User-Agent": settings.WEBCARE_FETCH_USER_AGENT,
+                    "Accept-Encoding": ACCEPT_ENCODING,
                     "Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.5",
                 },
             )
@@ -257,35 +324,40 @@ def feed_fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchRes
     """GET ``url`` with the validators from the last poll, following at most ``MAX_REDIRECTS`` redirects.
 
     Returns the body (empty on 304) and, after 301/308 redirects, ``permanent_url``. Every hop is
-    checked before anything is sent to it. Raises ``FetchError``: transient for time-outs, network
-    errors, 429 and 5xx; permanent for other 4xx, too many redirects and oversized responses; its
-    permanent subclasses ``RefusedURL`` (not http(s), credentials, invalid) and ``RefusedAddress``
-    (the host is on a private network and not in ``settings.WEBCARE_FETCH_ALLOW_PRIVATE``).
+    checked before anything is sent to it, and all of it together takes at most ``TOTAL_TIMEOUT``.
+    Raises ``FetchError``: transient for time-outs, network errors, bodies that do not unpack, 429 and
+    5xx; permanent for other 4xx, too many redirects, oversized responses and content codings we did
+    not offer; its permanent subclasses ``RefusedURL`` (not http(s), credentials, invalid, a redirect
+    from https to http) and ``RefusedAddress`` (the host is on a private network and not in
+    ``settings.WEBCARE_FETCH_ALLOW_PRIVATE``).
     """
+    deadline = time.monotonic() + TOTAL_TIMEOUT
+    token = _deadline.set(deadline)
+    try:
+        return _follow(url, etag=etag, last_modified=last_modified, deadline=deadline)
+    finally:
+        _deadline.reset(token)
+
+
+def _follow(url: str, *, etag: str, last_modified: str, deadline: float) -> FetchResult:
     headers: dict[str, str] = {}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    started = time.monotonic()
     hop_url, permanent_url, is_moved = url, "", True
     for _hop in range(MAX_REDIRECTS + 1):
         guard.url_check(hop_url)
         try:
             with http_client().stream("GET", hop_url, headers=headers) as response:
                 if not response.has_redirect_location:
-                    return _read(
-                        url,
-                        response,
-                        etag=etag,
-                        last_modified=last_modified,
-                        started=started,
-                        permanent_url=permanent_url,
-                    )
+                    return _read(url, response, etag=etag, last_modified=last_modified, permanent_url=permanent_url)
                 target = guard.redirect_target(str(response.url), response.headers["Location"])
         except AddressRefused as exc:
             raise RefusedAddress(hop_url, str(exc.address)) from exc
         except httpx.TimeoutException as exc:
+            if time.monotonic() >= deadline:
+                raise _too_slow(url) from exc
             raise FetchError(url, _("The site did not answer in time."), permanent=False) from exc
         except httpx.HTTPError as exc:
             raise FetchError(
@@ -389,10 +461,11 @@ def _fetch_or_error(request: FetchRequest) -> FetchResult | FetchError:
         )
 
 
-def _read(
-    url: str, response: httpx.Response, *, etag: str, last_modified: str, started: float, permanent_url: str
-) -> FetchResult:
-    """The body of the last ``response`` (not a redirect) within the size and time caps; raises ``FetchError``."""
+def _read(url: str, response: httpx.Response, *, etag: str, last_modified: str, permanent_url: str) -> FetchResult:
+    """The body of the last ``response`` (not a redirect), unpacked, within the size caps; raises ``FetchError``.
+
+    Time-outs (the fetch's deadline included) come out of the response's stream as ``httpx.TimeoutException``.
+    """
     if response.status_code == 304:
         # A 304 has no body (RFC 9110 15.4.5); reading its end lets the connection serve the next poll,
         # where closing the response unread would close the connection too.
@@ -408,29 +481,34 @@ def _read(
         )
     if response.status_code >= 400:
         raise _status_error(url, response.status_code, retry_after(response.headers.get("Retry-After", "")))
+    codings = content_codings(response.headers.get_list("Content-Encoding", split_commas=True))
+    if codings is None:
+        coding = response.headers.get("Content-Encoding", "")[:40]  # the site's words, shown to people
+        raise FetchError(
+            url,
+            _("The site sent the feed packed in a way we cannot read (%(coding)s).") % {"coding": coding},
+            permanent=True,
+            status=response.status_code,
+        )
     # Two caps: what travels over the wire, and what it unpacks to (a small gzip can hold gigabytes).
+    # Unpacking goes a step at a time, so no more than a step beyond the cap is ever in memory.
     raw_limit = settings.WEBCARE_FETCH_MAX_BYTES
     decoded_limit = 2 * raw_limit
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if response.num_bytes_downloaded > raw_limit or size > decoded_limit:
-            limit = raw_limit if response.num_bytes_downloaded > raw_limit else decoded_limit
-            raise FetchError(
-                url,
-                _("The feed is larger than %(size)s; it was not read.") % {"size": filesizeformat(limit)},
-                permanent=True,
-                status=response.status_code,
-            )
-        if time.monotonic() - started > TOTAL_TIMEOUT:
-            raise FetchError(
-                url,
-                _("The site sent the feed too slowly (over %(s)d seconds).") % {"s": TOTAL_TIMEOUT},
-                permanent=False,
-                status=response.status_code,
-            )
-        chunks.append(chunk)
+    try:
+        for chunk in unpack(_raw_body(url, response, raw_limit), codings):
+            size += len(chunk)
+            if size > decoded_limit:
+                raise _too_large(url, decoded_limit, response.status_code)
+            chunks.append(chunk)
+    except (zlib.error, brotli.error) as exc:
+        raise FetchError(
+            url,
+            _("The site sent a feed that could not be unpacked (%(reason)s).") % {"reason": exc},
+            permanent=False,
+            status=response.status_code,
+        ) from exc
     return FetchResult(
         url=str(response.url),
         status=response.status_code,
@@ -440,6 +518,116 @@ def _read(
         permanent_url=permanent_url,
         max_age=max_age(response.headers.get("Cache-Control", "")),
     )
+
+
+def _raw_body(url: str, response: httpx.Response, limit: int) -> Iterator[bytes]:
+    """The body as it came over the wire; raises ``FetchError`` once it is over ``limit`` bytes."""
+    size = 0
+    for chunk in response.iter_raw():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(url, limit, response.status_code)
+        yield chunk
+
+
+def _too_large(url: str, limit: int, status: int) -> FetchError:
+    return FetchError(
+        url,
+        _("The feed is larger than %(size)s; it was not read.") % {"size": filesizeformat(limit)},
+        permanent=True,
+        status=status,
+    )
+
+
+def _too_slow(url: str) -> FetchError:
+    return FetchError(
+        url, _("The site sent the feed too slowly (over %(s)d seconds).") % {"s": TOTAL_TIMEOUT}, permanent=False
+    )
+
+
+# Content codings by their names in Content-Encoding; x-gzip is gzip (RFC 9110 8.4.1.3).
+_CODINGS = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate", "br": "br"}
+
+
+def content_codings(values: Iterable[str]) -> list[str] | None:
+    """The codings in the Content-Encoding values, in the order they were applied ("identity" left out).
+
+    None when one of them is a coding we did not offer (``ACCEPT_ENCODING``), so cannot unpack.
+    """
+    codings: list[str] = []
+    for value in values:
+        name = value.strip().lower()
+        if name in ("", "identity"):
+            continue
+        if name not in _CODINGS:
+            return None
+        codings.append(_CODINGS[name])
+    return codings
+
+
+def unpack(chunks: Iterable[bytes], codings: Sequence[str]) -> Iterator[bytes]:
+    """``chunks`` unpacked from ``codings`` (as ``content_codings`` gives them), the last applied undone first.
+
+    Every piece yielded is at most about ``UNPACK_STEP`` bytes, however much one chunk holds, so the
+    caller can stop before a bomb unfolds. Raises ``zlib.error`` or ``brotli.error`` on a broken body.
+    """
+    body: Iterable[bytes] = chunks
+    for coding in reversed(codings):
+        body = _UNPACKERS[coding](body)
+    yield from body
+
+
+def _inflate(chunks: Iterable[bytes], wbits: int) -> Iterator[bytes]:
+    decompressor = zlib.decompressobj(wbits)
+    for chunk in chunks:
+        data = chunk
+        while True:
+            piece = decompressor.decompress(data, UNPACK_STEP)
+            if piece:
+                yield piece
+            data = decompressor.unconsumed_tail
+            if decompressor.eof:
+                return  # whatever follows the end of the stream is not part of the feed
+            # A full step may leave output inside zlib although all input went in: ask again.
+            if not data and len(piece) < UNPACK_STEP:
+                break
+
+
+def _gunzip(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    return _inflate(chunks, zlib.MAX_WBITS | 16)
+
+
+def _undeflate(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    # "deflate" means zlib's wrapping (RFC 9110 8.4.1.2), but some servers send bare deflate; the two
+    # header bytes of the wrapping tell which (RFC 1950 2.2): method 8, and a multiple of 31.
+    chunks = iter(chunks)
+    head = b""
+    for chunk in chunks:
+        head += chunk
+        if len(head) >= 2:
+            break
+    is_wrapped = len(head) >= 2 and head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0
+    return _inflate(itertools.chain([head], chunks), zlib.MAX_WBITS if is_wrapped else -zlib.MAX_WBITS)
+
+
+def _unbrotli(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    decompressor = brotli.Decompressor()
+    for chunk in chunks:
+        if decompressor.is_finished():
+            return  # whatever follows the end of the stream is not part of the feed
+        piece = decompressor.process(chunk, output_buffer_limit=UNPACK_STEP)
+        if piece:
+            yield piece
+        # Brotli stopped at the limit with output still to give; it takes no new input until then.
+        while not decompressor.can_accept_more_data():
+            yield decompressor.process(b"", output_buffer_limit=UNPACK_STEP)
+
+
+_UNPACKERS: dict[str, Callable[[Iterable[bytes]], Iterator[bytes]]] = {
+    "gzip": _gunzip,
+    "deflate": _undeflate,
+    "br": _unbrotli,
+}
 
 
 _MAX_AGE = re.compile(r"(?:^|[,\s])(?:s-)?max-age\s*=\s*\"?(\d+)", re.IGNORECASE)

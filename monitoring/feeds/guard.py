@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from typing import TypeAlias
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from django.utils.translation import gettext as _
@@ -78,12 +78,24 @@ def url_check(url: str) -> None:
 def redirect_target(url: str, location: str) -> str:
     """The absolute address that a redirect from ``url`` with this ``Location`` leads to (RFC 9110 10.2.2).
 
-    Raises ``RefusedURL`` when ``location`` cannot be read; check the result with ``url_check``.
+    Raises ``RefusedURL`` when ``location`` cannot be read, or when it leads from https to plain http:
+    anyone on the way could then read and change the feed, and a permanent redirect would store the
+    insecure address on the source for good. Check the result with ``url_check``.
     """
     try:
-        return urljoin(url, location)
+        target = urljoin(url, location)
+        is_downgrade = urlsplit(url).scheme.lower() == "https" and urlsplit(target).scheme.lower() == "http"
     except ValueError as exc:
         raise RefusedURL(location, _("The feed address is not a valid web address.")) from exc
+    if is_downgrade:
+        raise RefusedURL(
+            target,
+            _(
+                "The feed address redirects from a secure (https) address to an insecure (http) one, "
+                "which is not followed."
+            ),
+        )
+    return target
 
 
 def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:

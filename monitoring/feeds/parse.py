@@ -48,6 +48,7 @@ from xml.sax import SAXParseException
 import feedparser
 from django.utils.translation import gettext as _
 
+from monitoring.dates import publication_or_none
 from monitoring.feeds.clean import html_clean, text_from_html
 from monitoring.feeds.fastparse import RawFeed, feed_raw, is_absolute_as_is
 from monitoring.feeds.platforms import Platform, platform_for_kind, platform_for_url
@@ -312,9 +313,16 @@ def _scrub(text: str) -> str:
 
 
 def _when(value: Any) -> datetime | None:
+    """The moment a parsed date (a ``time.struct_time`` in UTC) names; ``None`` when there is none or
+    it lies outside the accepted range (``dates.publication_or_none``), as a feed that says year 0 or
+    3000 does. Never raises: one impossible date must not lose the rest of the feed."""
     if not value:
         return None
-    return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    try:
+        moment = datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    except (ValueError, OverflowError, OSError):  # a year Python cannot hold (0, 10000), or the platform refuses it
+        return None
+    return publication_or_none(moment)
 
 
 def _hash_key(title: str, date: str) -> str:

@@ -106,3 +106,22 @@ def test_a_request_soon_after_the_last_writes_nothing(client_for, staff_member):
     client.get(INBOX)
 
     assert Session.objects.get().expire_date == ended
+
+
+def test_a_partial_asked_for_without_a_session_sends_the_whole_page_to_sign_in(client_for):
+    response = client_for(None).get(
+        reverse("inbox:notification-badge"),
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/inbox/?q=zwemles"},
+    )
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == LOGIN + "?next=/inbox/%3Fq%3Dzwemles"
+    assert "Inloggen" not in response.content.decode(), "the sign-in page is not swapped into the bell"
+
+
+def test_a_partial_from_another_site_is_sent_back_to_itself(client_for):
+    response = client_for(None).get(
+        reverse("inbox:notification-badge"), headers={"HX-Request": "true", "HX-Current-URL": "https://evil.example/"}
+    )
+
+    assert response["HX-Redirect"] == LOGIN + "?next=/inbox/notifications/badge/"

@@ -84,6 +84,7 @@ FAST_FILES = {
     "google_alerts_inauguracion.xml",
     "google_alerts_philip_dick.xml",
     "hostile.xml",
+    "hostile_corpus.xml",
     "reddit_subreddit.xml",
     "rss_missing_titles.xml",
     "rss_relative_links.xml",
@@ -166,6 +167,11 @@ FAST_CASES = {
         "<updated>2027-01-01T00:00:00Z</updated></entry>"
         "<entry><id>4</id><published>gisteren</published><updated>2026-11-20T09:14:03Z</updated></entry>"
         "<entry><id>5</id></entry>"
+    ),
+    "atom dates no one could have written, read as unknown": atom(
+        "<entry><id>1</id><published>0001-01-01T00:10:00+01:00</published></entry>"
+        "<entry><id>2</id><updated>9999-12-31T23:59:59-14:00</updated></entry>"
+        "<entry><id>3</id><published>1969-12-31T23:59:59Z</published></entry>"
     ),
     "atom with xml:lang, categories, a generator and ignored feed fields": atom(
         '<generator uri="https://g.example/" version="1">Mastodon 4.2</generator>'

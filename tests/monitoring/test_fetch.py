@@ -6,9 +6,12 @@ import ipaddress
 import socket
 import threading
 import time
+import tracemalloc
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import brotli
 import httpcore
 import pytest
 from django.utils import translation
@@ -19,7 +22,7 @@ from monitoring.feeds.fetch import AddressRefused, FetchRequest, FetchResult, Gu
 from monitoring.feeds.fetch import resolve as system_resolve
 from monitoring.feeds.guard import IPAddress
 from tests.conftest import sample
-from tests.feedserver import Reply
+from tests.feedserver import TLS_CERTIFICATE, FeedServer, RawServer, Reply
 
 
 def test_it_fetches_a_feed_and_keeps_its_validators(feed_server):
@@ -414,6 +417,33 @@ def fresh_client(monkeypatch) -> Iterator[None]:
         fetch._client.close()
 
 
+@pytest.fixture
+def tls_server(monkeypatch, fresh_client) -> Iterator[FeedServer]:
+    """An https feed server whose certificate the (fresh) shared client trusts."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(TLS_CERTIFICATE))
+    server = FeedServer(tls=True).start()
+    yield server
+    server.stop()
+
+
+def test_an_https_feed_is_fetched_over_tls(tls_server):
+    url = tls_server.serve("/feed", Reply(b"<rss/>"))
+    assert url.startswith("https://127.0.0.1:")
+    assert feed_fetch(url).content == b"<rss/>"
+
+
+@pytest.mark.parametrize("status", [301, 302, 308])
+def test_a_redirect_from_https_to_plain_http_is_refused_before_following_it(tls_server, feed_server, status):
+    plain = feed_server.serve("/feed", Reply(b"<rss/>"))
+    url = tls_server.serve("/feed", Reply(status=status, headers={"Location": plain}))
+    with pytest.raises(RefusedURL) as caught:
+        feed_fetch(url)
+    assert caught.value.permanent
+    assert caught.value.url == plain
+    assert [request.path for request in tls_server.requests] == ["/feed"]
+    assert feed_server.requests == []
+
+
 def test_a_proxy_from_the_environment_does_not_go_around_the_guard(feed_server, monkeypatch, dns, fresh_client):
     proxy = feed_server.serve("/", Reply(b"proxied"))
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
@@ -437,9 +467,68 @@ def test_a_gzip_bomb_is_stopped_at_the_unpacked_cap(feed_server, settings):
     assert caught.value.permanent
 
 
-def test_brotli_bodies_are_decoded(feed_server):
-    import brotli
+def packed(body: bytes, codings: str) -> bytes:
+    """``body`` with the content codings of a Content-Encoding header applied, in the order listed."""
+    for coding in codings.split(", "):
+        if coding in ("gzip", "x-gzip"):
+            body = gzip.compress(body)
+        elif coding == "deflate":
+            body = zlib.compress(body)
+        elif coding == "raw-deflate":
+            packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+            body = packer.compress(body) + packer.flush()
+        elif coding == "br":
+            body = brotli.compress(body, quality=5)  # as small as at 11 for zeros, and much faster
+    return body
 
+
+@pytest.mark.parametrize("codings", ["br", "gzip", "deflate", "gzip, br"])
+def test_a_compression_bomb_is_stopped_without_unpacking_it_in_memory(feed_server, settings, codings):
+    settings.WEBCARE_FETCH_MAX_BYTES = 256 * 1024
+    unpacked_cap = 2 * settings.WEBCARE_FETCH_MAX_BYTES
+    bomb = packed(b"\0" * (32 * 1024 * 1024), codings)
+    assert len(bomb) < 40_000
+    url = feed_server.serve("/bomb", Reply(bomb, headers={"Content-Encoding": codings}))
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match=r"groter dan 512,0\sKB") as caught:
+            feed_fetch(url)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert caught.value.permanent
+    # What was read so far and its copy while it is refused, never the 32 MB the bomb holds.
+    assert peak < 2 * unpacked_cap
+
+
+@pytest.mark.parametrize("codings", ["gzip", "x-gzip", "deflate", "raw-deflate", "br", "gzip, br", "identity"])
+def test_every_offered_coding_is_decoded(feed_server, codings):
+    body = sample("google_alerts.xml")
+    header = codings.replace("raw-deflate", "deflate")
+    url = feed_server.serve("/feed", Reply(packed(body, codings), headers={"Content-Encoding": header}))
+    assert feed_fetch(url).content == body
+
+
+def test_a_coding_we_did_not_offer_is_refused_in_plain_words(feed_server):
+    url = feed_server.serve("/feed", Reply(b"(\xb5/\xfd...", headers={"Content-Encoding": "zstd"}))
+    with translation.override("en"), pytest.raises(FetchError) as caught:
+        feed_fetch(url)
+    assert str(caught.value) == "The site sent the feed packed in a way we cannot read (zstd)."
+    assert caught.value.permanent
+    assert feed_server.requests[0].headers["Accept-Encoding"] == "gzip, deflate, br"
+
+
+def test_a_body_that_does_not_unpack_is_a_transient_error(feed_server):
+    url = feed_server.serve("/feed", Reply(b"not gzip at all", headers={"Content-Encoding": "gzip"}))
+    with translation.override("en"), pytest.raises(FetchError) as caught:
+        feed_fetch(url)
+    assert str(caught.value).startswith("The site sent a feed that could not be unpacked (")
+    assert not caught.value.permanent
+
+
+def test_brotli_bodies_are_decoded(feed_server):
     url = feed_server.serve("/br", Reply(brotli.compress(b"<rss/>"), headers={"Content-Encoding": "br"}))
     assert feed_fetch(url).content == b"<rss/>"
     assert "br" in feed_server.requests[-1].headers["Accept-Encoding"]
@@ -461,6 +550,67 @@ def test_a_site_that_drips_its_feed_is_given_up_on(feed_server, monkeypatch):
     url = feed_server.serve("/drip", drip)
     with pytest.raises(FetchError, match="te traag") as caught:
         feed_fetch(url)
+    assert not caught.value.permanent
+
+
+def test_a_site_that_drips_its_headers_is_given_up_on_in_time(monkeypatch):
+    monkeypatch.setattr(fetch, "TOTAL_TIMEOUT", 1.5)
+
+    def drip(connection, stopping):
+        connection.recv(65536)
+        for byte in b"HTTP/1.1 200 OK\r\nX-Padding: " + b"x" * 40:  # one byte every 0.2 s, 10 s in all
+            if stopping.is_set():
+                return
+            connection.sendall(bytes([byte]))
+            time.sleep(0.2)
+
+    server = RawServer(drip).start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="te traag") as caught:
+            feed_fetch(server.url("/feed"))
+        took = time.monotonic() - started
+    finally:
+        server.stop()
+    assert not caught.value.permanent
+    assert took < 1.5 + 0.5
+
+
+def test_a_site_that_stalls_the_tls_handshake_is_given_up_on_in_time(monkeypatch):
+    monkeypatch.setattr(fetch, "TOTAL_TIMEOUT", 1.5)
+
+    def stall(connection, stopping):
+        connection.recv(65536)  # the ClientHello, never answered
+        stopping.wait(10)
+
+    server = RawServer(stall).start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="te traag") as caught:
+            feed_fetch(server.url("/feed").replace("http://", "https://"))
+        took = time.monotonic() - started
+    finally:
+        server.stop()
+    assert not caught.value.permanent
+    assert took < 1.5 + 0.5
+
+
+def test_the_time_limit_covers_the_whole_redirect_chain(feed_server, monkeypatch):
+    monkeypatch.setattr(fetch, "TOTAL_TIMEOUT", 1.5)
+
+    def slowly(reply):
+        def route(request):
+            time.sleep(1.2)  # each answer well within the read timeout, the two together not
+            return reply
+
+        return route
+
+    feed_server.serve("/new", slowly(Reply(b"<rss/>")))
+    url = feed_server.serve("/old", slowly(Reply(status=302, headers={"Location": "/new"})))
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="te traag") as caught:
+        feed_fetch(url)
+    assert time.monotonic() - started < 1.5 + 0.4
     assert not caught.value.permanent
 
 

@@ -86,6 +86,30 @@ def test_a_redirect_target_is_resolved_against_the_current_address(location, tar
     assert redirect_target("http://feeds.example/dir/old.xml", location) == target
 
 
+@pytest.mark.parametrize("location", ["http://feeds.example/rss", "HTTP://other.example:80/"])
+def test_a_redirect_from_https_to_plain_http_is_refused(location):
+    with translation.override("en"), pytest.raises(RefusedURL) as caught:
+        redirect_target("https://feeds.example/rss", location)
+    assert str(caught.value) == (
+        "The feed address redirects from a secure (https) address to an insecure (http) one, which is not followed."
+    )
+    assert caught.value.permanent
+    assert caught.value.url == location
+
+
+@pytest.mark.parametrize(
+    ("url", "location", "target"),
+    [
+        ("https://feeds.example/rss", "//cdn.example/rss", "https://cdn.example/rss"),
+        ("https://feeds.example/rss", "https://cdn.example/rss", "https://cdn.example/rss"),
+        ("http://feeds.example/rss", "https://feeds.example/rss", "https://feeds.example/rss"),
+        ("http://feeds.example/rss", "http://cdn.example/rss", "http://cdn.example/rss"),
+    ],
+)
+def test_a_redirect_that_stays_secure_or_was_never_secure_is_followed(url, location, target):
+    assert redirect_target(url, location) == target
+
+
 def test_an_unreadable_redirect_target_is_refused():
     with pytest.raises(RefusedURL) as caught:
         redirect_target("http://feeds.example/", "http://[::1/")

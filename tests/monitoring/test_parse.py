@@ -3,10 +3,13 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import translation
 
+from monitoring.feeds.clean import ALLOWED_TAGS
 from monitoring.feeds.parse import ParsedFeed, feed_parse, link_unwrap, title_from_text
 from monitoring.feeds.platforms import Platform
 from tests.conftest import sample
@@ -636,6 +639,47 @@ def test_hostile_atom_markup_and_links_never_reach_the_text_or_the_links():
     assert '<a href="https://ok.example/y" rel="noopener noreferrer nofollow">veilig</a>' in first.content_html
 
 
+class _Markup(HTMLParser):
+    """Every tag and attribute of an HTML fragment, as a browser's tokenizer meets them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+        self.attributes: set[tuple[str, str]] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        for name, value in attrs:
+            self.attributes.add((tag, name))
+            if name == "href":
+                self.links.append(value or "")
+
+
+def test_the_hostile_corpus_keeps_only_plain_formatting_and_web_links():
+    feed = parse("hostile_corpus.xml", "https://forum.example/feed.atom")
+
+    assert len(feed.entries) == 15
+    for entry in feed.entries:
+        markup = _Markup()
+        markup.feed(entry.content_html)
+        markup.close()
+        assert markup.tags <= ALLOWED_TAGS, entry.key
+        assert markup.attributes <= {("a", "href"), ("a", "title"), ("a", "rel"), ("abbr", "title")}, entry.key
+        for link in markup.links:
+            assert link == "" or urlsplit(link).scheme in ("http", "https"), (entry.key, link)
+        assert entry.url == "" or entry.url.startswith("https://forum.example/"), entry.key
+    by_key = {entry.key.rpartition(":")[2]: entry for entry in feed.entries}
+    assert by_key["entry-link-javascript"].url == by_key["entry-link-data"].url == ""
+    # Markup written as text (escaped twice in the feed) is what was said, and stays readable as text.
+    literal = by_key["literal"]
+    assert literal.title == "<img src=x onerror=window.__pwned=130;alert(130)> Iemand schreef dit letterlijk"
+    assert literal.author == "<img src=x onerror=window.__pwned=131;alert(131)> Eve"
+    assert literal.content_html == (
+        "<p>Hoe schrijf je &lt;script&gt;window.__pwned=133&lt;/script&gt; in een forum?</p>"
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "url", "kind"),
     [
@@ -682,3 +726,39 @@ def test_sections_that_never_end_are_parsed_in_linear_time(content):
     started = time.perf_counter()
     feed_parse(content, url="https://a.example/feed")
     assert time.perf_counter() - started < 2
+
+
+IMPOSSIBLE_DATES = [
+    "0001-01-01T00:10:00+01:00",  # year 0 in UTC: Python has no such year
+    "9999-12-31T23:59:59-14:00",  # year 10000 in UTC
+    "Mon, 01 Jan 0001 00:00:00 +0100",
+    "1969-12-31T23:59:59Z",  # a real moment, but long before anyone said anything online
+    "2999-01-01T00:00:00Z",
+]
+
+
+@pytest.mark.parametrize("date", IMPOSSIBLE_DATES)
+@pytest.mark.parametrize("way", ["plain atom", "atom read by feedparser", "rss"])
+def test_a_date_out_of_range_is_read_as_unknown_and_the_rest_of_the_feed_kept(date, way):
+    unusual = '<x:extra xmlns:x="urn:x">y</x:extra>' if way == "atom read by feedparser" else ""
+    if way == "rss":
+        content = (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Forum</title>'
+            f"<item><title>Oud bericht</title><link>https://forum.example/t/1</link><pubDate>{date}</pubDate></item>"
+            "<item><title>Nieuw</title><link>https://forum.example/t/2</link>"
+            "<pubDate>Fri, 20 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>"
+        ).encode()
+    else:
+        content = (
+            '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Forum</title>'
+            f'<entry><id>1</id><title>Oud bericht</title><link href="https://forum.example/t/1"/>{unusual}'
+            f"<published>{date}</published></entry>"
+            '<entry><id>2</id><title>Nieuw</title><link href="https://forum.example/t/2"/>'
+            "<published>2026-11-20T10:00:00Z</published></entry></feed>"
+        ).encode()
+
+    feed = feed_parse(content, url="https://forum.example/feed")
+
+    assert [entry.title for entry in feed.entries] == ["Oud bericht", "Nieuw"]
+    assert feed.entries[0].published_at is None
+    assert feed.entries[1].published_at == datetime(2026, 11, 20, 10, 0, tzinfo=UTC)

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+import threading
 import time
-from datetime import timedelta
+import zoneinfo
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from monitoring.models import FetchLog, Mention, Sighting, Source, SourceEvent, WatchTerms
 from monitoring.services import (
+    CLAIM_LEASE,
     fetch_logs_prune,
     mention_quick_add,
     retry_delay,
@@ -110,7 +115,7 @@ def test_of_two_claims_on_one_due_source_only_one_wins(organisation):
     assert first is not None
     assert second is None
     source.refresh_from_db()
-    assert source.next_poll_at == now + timedelta(minutes=source.poll_interval_minutes)
+    assert source.next_poll_at == now + CLAIM_LEASE
 
 
 def test_a_paused_source_is_not_polled(alerts_source, feed_server):
@@ -443,8 +448,8 @@ def test_two_claims_on_the_same_batch_share_nothing(organisation):
 
     assert [source.id for source in first] == ids
     assert second == []
-    assert [source.id for source in forced] == ids
-    assert all(source.next_poll_at == now + timedelta(minutes=source.poll_interval_minutes) for source in first)
+    assert forced == []  # "Poll now" too waits for the poll that holds them
+    assert all(source.next_poll_at == now + CLAIM_LEASE for source in first)
 
 
 def test_a_claim_leaves_paused_sources_out(organisation):
@@ -509,10 +514,259 @@ def test_a_store_that_fails_frees_the_host_and_stops_the_fetches(feed_server, or
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
+    # Neither the poll nor its failure can be stored: the batch cannot go on.
     monkeypatch.setattr(services, "_poll_stored", broken)
+    monkeypatch.setattr(services, "_poll_failed", broken)
     with pytest.raises(RuntimeError):
         sources_poll(source_ids=[source.id for source in sources])
 
     assert len(feed_server.requests) < 10  # the fetches stopped early
     with host_slot("127.0.0.1") as free:
         assert free is not None
+
+
+def atom_with_one_entry(published: str, link: str = "https://forum.example/t/1") -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Forum</title>'
+        f'<entry><id>tag:forum.example,2026:1</id><title>Bericht over De Dolfijnen</title><link href="{link}"/>'
+        f"<published>{published}</published></entry></feed>"
+    ).encode()
+
+
+def healthy_and_one_other(feed_server, organisation, other: bytes) -> tuple[Source, Source, Source]:
+    """A batch of three sources on one host: healthy, ``other``, healthy (polled in that order)."""
+    first, middle, last = (
+        SourceFactory(organisation=organisation, url=feed_server.serve(path, Reply(content)))
+        for path, content in [
+            ("/first.xml", sample("wordpress_posts.xml")),
+            ("/other.xml", other),
+            ("/last.xml", sample("google_alerts.xml")),
+        ]
+    )
+    return first, middle, last
+
+
+def test_an_entry_with_an_impossible_date_is_stored_with_the_time_it_was_found(feed_server, organisation):
+    first, poison, last = healthy_and_one_other(
+        feed_server, organisation, atom_with_one_entry("0001-01-01T00:10:00+01:00")
+    )
+
+    batch = sources_poll(source_ids=[first.id, poison.id, last.id])
+
+    assert {outcome.source_id: outcome.error for outcome in batch.outcomes} == {
+        first.id: "",
+        poison.id: "",
+        last.id: "",
+    }
+    mention = Mention.objects.get(source=poison)
+    assert mention.published_at == mention.fetched_at
+    assert Mention.objects.filter(source=first).exists()
+    assert Mention.objects.filter(source=last).count() == 3
+
+
+# A link whose search words are not ASCII gets longer once its query is written out again (each "é"
+# becomes "%C3%A9"): this one, under 2000 characters as found, is far over as the canonical link.
+LINK_TOO_LONG_ONCE_CANONICAL = "https://forum.example/zoeken?q=" + "café" * 450
+
+
+def test_one_source_failing_unexpectedly_fails_alone_and_is_marked_failing(feed_server, organisation, caplog):
+    first, failing, last = healthy_and_one_other(
+        feed_server, organisation, atom_with_one_entry("2026-11-20T10:00:00Z", link=LINK_TOO_LONG_ONCE_CANONICAL)
+    )
+    before = timezone.now()
+
+    batch = sources_poll(source_ids=[first.id, failing.id, last.id])
+
+    errors = {outcome.source_id: outcome.error for outcome in batch.outcomes}
+    assert errors[first.id] == errors[last.id] == ""
+    assert "ging iets mis bij het bewaren" in errors[failing.id]
+    assert Mention.objects.filter(source=first).exists()
+    assert Mention.objects.filter(source=last).count() == 3
+    assert not Mention.objects.filter(source=failing).exists()
+    failing.refresh_from_db()
+    assert failing.consecutive_failures == 1
+    assert failing.last_error == errors[failing.id]
+    assert failing.last_error_at is not None
+    assert failing.last_success_at is None
+    assert before + timedelta(seconds=50) < failing.next_poll_at < before + timedelta(minutes=2)  # backoff
+    assert FetchLog.objects.get(source=failing).error == errors[failing.id]
+    assert any(record.exc_info for record in caplog.records if record.levelname == "ERROR")
+
+
+def test_a_source_failing_unexpectedly_again_and_again_is_paused(feed_server, organisation):
+    url = feed_server.serve(
+        "/other.xml", Reply(atom_with_one_entry("2026-11-20T10:00:00Z", LINK_TOO_LONG_ONCE_CANONICAL))
+    )
+    source = SourceFactory(organisation=organisation, url=url)
+    for _ in range(10):
+        sources_poll(source_ids=[source.id], force=True)
+    source.refresh_from_db()
+    assert (source.is_active, source.consecutive_failures) == (False, 10)
+
+
+AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
+
+
+@pytest.mark.parametrize(
+    "published_at",
+    [
+        datetime(1, 1, 1, tzinfo=AMSTERDAM),  # before year 1 in UTC: a BC timestamp in PostgreSQL
+        datetime(1989, 12, 31, 23, 0, tzinfo=UTC),
+        timezone.now() + timedelta(days=2),
+    ],
+)
+def test_adding_a_mention_by_hand_refuses_a_date_out_of_range(organisation, staff_member, published_at):
+    with pytest.raises(ValidationError) as refused:
+        mention_quick_add(
+            organisation=organisation,
+            url="https://www.facebook.com/dedolfijnen/posts/123",
+            text="Waardeloze club",
+            published_at=published_at,
+            actor=staff_member,
+        )
+    assert refused.value.message_dict.keys() == {"published_at"}
+    assert not Mention.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "published_at",
+    [datetime(1, 1, 1, tzinfo=AMSTERDAM), datetime(1989, 12, 31, 23, 59, tzinfo=UTC)],
+)
+def test_the_database_refuses_a_mention_published_before_1990(organisation, published_at):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MentionFactory(source=SourceFactory(organisation=organisation), published_at=published_at)
+
+
+# Claims are leases ------------------------------------------------------------------------------------
+
+
+def test_a_claim_not_finished_lapses_after_the_lease_and_not_before(organisation):
+    sources = SourceFactory.create_batch(2, organisation=organisation, poll_interval_minutes=15)
+    ids = [source.id for source in sources]
+    claimed_at = timezone.now()
+    assert len(sources_claim(source_ids=ids, now=claimed_at)) == 2  # and never finished: its worker was killed
+
+    just_before = claimed_at + CLAIM_LEASE - timedelta(seconds=1)
+    assert sources_claim(source_ids=ids, now=just_before) == []
+    assert sources_claim(source_ids=ids, now=just_before, force=True) == []
+    assert [source.id for source in sources_claim(source_ids=ids, now=claimed_at + CLAIM_LEASE)] == ids
+
+
+def test_the_lease_is_short_and_outlasts_a_batch_by_its_time_limit():
+    from webcare.celery import app
+
+    assert timedelta(minutes=2) >= CLAIM_LEASE
+    assert CLAIM_LEASE.total_seconds() > app.conf.task_time_limit > app.conf.task_soft_time_limit
+
+
+@pytest.mark.parametrize("reply", ["entries", "not modified", "failure"])
+def test_a_finished_poll_sets_the_real_next_poll(feed_server, organisation, reply):
+    def answer(request):
+        if reply == "failure":
+            return Reply(b"busy", status=503)
+        if reply == "not modified" and request.headers.get("If-None-Match") == '"v1"':
+            return Reply(status=304, headers={"ETag": '"v1"'})
+        return Reply(sample("google_alerts.xml"), headers={"ETag": '"v1"'})
+
+    source = SourceFactory(
+        organisation=organisation, url=feed_server.serve("/feed.xml", answer), poll_interval_minutes=15
+    )
+    if reply == "not modified":
+        source_poll(source_id=source.id)
+    before = timezone.now()
+
+    source_poll(source_id=source.id, force=True)
+
+    source.refresh_from_db()
+    wait = timedelta(minutes=1) if reply == "failure" else timedelta(minutes=15)
+    assert before + wait - timedelta(seconds=5) <= source.next_poll_at <= timezone.now() + wait
+    assert source_poll(source_id=source.id, force=True) is not None  # no claim is left behind
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_batch_renews_its_lease_while_it_runs(feed_server, organisation, monkeypatch):
+    from monitoring import services
+
+    monkeypatch.setattr(services, "CLAIM_LEASE", timedelta(seconds=3))
+    monkeypatch.setattr(services, "CLAIM_RENEW_SECONDS", 0.5)
+
+    def slow(request):
+        time.sleep(0.6)
+        return Reply(sample("google_alerts.xml"))
+
+    sources = [SourceFactory(organisation=organisation, url=feed_server.serve(f"/{n}.xml", slow)) for n in range(10)]
+    ids = [source.id for source in sources]
+    taken_meanwhile: list[int] = []
+
+    def claim_meanwhile():
+        time.sleep(3.5)  # past the first lease: only a renewed one keeps the batch's sources
+        taken_meanwhile.extend(source.id for source in sources_claim(source_ids=ids, now=timezone.now()))
+        connection.close()
+
+    other = threading.Thread(target=claim_meanwhile)
+    other.start()
+    batch = sources_poll(source_ids=ids)
+    other.join()
+
+    assert len(batch.outcomes) == 10
+    assert taken_meanwhile == []
+
+
+# Polls at once --------------------------------------------------------------------------------------
+
+
+def rss_without_links(count: int) -> bytes:
+    items = "".join(
+        f"<item><title>Bericht {n} over De Dolfijnen</title><description>Zonder link.</description></item>"
+        for n in range(count)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Forum</title>{items}</channel></rss>'.encode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_three_polls_now_at_once_store_each_entry_once(feed_server, organisation, signal_phrases, settings):
+    settings.WEBCARE_FETCH_PER_HOST = 3
+
+    def slow(request):
+        time.sleep(0.6)  # all three have asked before any has stored
+        return Reply(rss_without_links(3))
+
+    source = SourceFactory(organisation=organisation, url=feed_server.serve("/forum.xml", slow))
+    start = threading.Barrier(3)
+    failures: list[BaseException] = []
+
+    def poll_now(number: int):
+        try:
+            start.wait()
+            time.sleep(0.15 * number)  # one click after the other, each while the poll before still fetches
+            sources_poll(source_ids=[source.id], force=True)
+        except BaseException as exc:  # raised again below, in the test's own thread
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=poll_now, args=(number,)) for number in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert Mention.objects.count() == 3
+    assert Sighting.objects.count() == 3
+    assert set(Sighting.objects.values_list("mention_id", flat=True)) == set(
+        Mention.objects.values_list("id", flat=True)
+    )
+
+
+def test_an_entry_without_a_link_another_poll_stored_meanwhile_is_stored_once(feed_server, organisation):
+    source = SourceFactory(organisation=organisation, url=feed_server.serve("/forum.xml", Reply(rss_without_links(2))))
+    source_poll(source_id=source.id)
+    # As if another poll had stored the mention of one entry but not yet its sighting.
+    Sighting.objects.filter(mention__title="Bericht 0 over De Dolfijnen").delete()
+
+    outcome = source_poll(source_id=source.id, force=True)
+
+    assert (outcome.error, outcome.new, outcome.duplicates) == ("", 0, 1)
+    assert Mention.objects.count() == 2
+    assert Sighting.objects.count() == 2

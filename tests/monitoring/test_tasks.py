@@ -5,8 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.db.models import F
+from django.utils import timezone
 
-from monitoring.models import Mention, Sighting
+from monitoring.models import Mention, Sighting, Source
+from monitoring.services import CLAIM_LEASE
 from monitoring.tasks import source_poll, sources_poll_due
 from tests.conftest import sample
 from tests.factories import SourceFactory
@@ -74,9 +77,17 @@ def test_a_worker_killed_while_storing_leaves_nothing_half_written(start_worker,
     assert Mention.objects.count() == 0
     source.refresh_from_db()
     assert source.last_polled_at is None
+    # Its claim was a lease: the source is due again within CLAIM_LEASE, not a whole interval on.
+    assert source.claimed_until is not None
+    assert source.next_poll_at <= timezone.now() + CLAIM_LEASE
+    assert source.poll_interval_minutes * 60 > CLAIM_LEASE.total_seconds()
+    # Until then not even "Poll now" takes it; as the lease runs out (moved back here, not waited for)...
+    Source.objects.filter(id=source.id).update(
+        next_poll_at=F("next_poll_at") - CLAIM_LEASE, claimed_until=F("claimed_until") - CLAIM_LEASE
+    )
 
     start_worker()
-    source_poll.delay(source.id, True)
+    sources_poll_due.delay()  # ...the next beat tick finds it due
     wait_for(lambda: Mention.objects.count() == 3)
     assert Sighting.objects.filter(source=source).count() == 3
 

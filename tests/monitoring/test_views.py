@@ -101,6 +101,17 @@ def test_checking_an_address_shows_what_it_holds_and_saves_nothing(client_for, b
     assert not Source.objects.exists()
 
 
+def test_checking_a_feed_with_an_impossible_date_shows_what_it_holds(client_for, board_member, feed_server):
+    feed = (
+        b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Forum</title>'
+        b"<entry><id>1</id><title>Oud</title><published>0001-01-01T00:10:00+01:00</published></entry></feed>"
+    )
+    url = feed_server.serve("/feed.xml", Reply(feed))
+    response = client_for(board_member).post(ADD, {"kind": "feed", "url": url, "name": "", "check": "1"})
+    assert response.status_code == 200
+    assert "1 bericht gevonden in “Forum”" in response.content.decode()
+
+
 def test_adding_a_source_saves_it_and_polls_it(client_for, board_member, feed_server, organisation, eager_tasks):
     url = feed_server.serve("/feed.xml", Reply(sample("google_alerts.xml")))
     response = client_for(board_member).post(ADD, {"kind": "google_alerts", "url": url, "name": "", "save": "1"})
@@ -153,6 +164,31 @@ def test_quick_add_needs_a_link_and_text(client_for, staff_member, organisation)
     assert response.status_code == 200
     assert response.content.decode().count('class="field-error"') == 2
     assert not Mention.objects.exists()
+
+
+@pytest.mark.parametrize("published_at", ["0001-01-01T00:00", "1989-12-31T23:59", "2999-01-01T00:00"])
+def test_quick_add_refuses_a_date_out_of_range_at_the_field_and_keeps_what_was_typed(
+    client_for, staff_member, organisation, published_at
+):
+    client = client_for(staff_member)
+    response = client.post(
+        QUICK_ADD, {"url": "https://www.instagram.com/p/Cx1/", "text": "Slechte service", "published_at": published_at}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"published_at"}
+    body = response.content.decode()
+    assert 'id="id_published_at-error"' in body
+    assert f'value="{published_at}"' in body
+    assert "Slechte service</textarea>" in body
+    assert not Mention.objects.exists()
+    assert client.get(reverse("inbox:mention-list")).status_code == 200
+
+
+def test_quick_add_takes_a_date_in_range(client_for, staff_member, organisation):
+    client_for(staff_member).post(
+        QUICK_ADD, {"url": "https://www.instagram.com/p/Cx1/", "text": "Hallo", "published_at": "1990-01-02T08:00"}
+    )
+    assert Mention.objects.get().published_at.year == 1990
 
 
 def test_quick_add_is_not_for_users_without_a_role(client_for, no_role_user, board_member):

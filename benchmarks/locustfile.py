@@ -1,0 +1,298 @@
+"""The simulated staff of the load benchmark (benchmarks/load.py runs it; see benchmarks/README.md).
+
+Each simulated person signs in once through the real sign-in form, then, with a few seconds of reading
+between actions, lists the inbox, filters it, searches it, opens mentions, triages them (a category or an
+assignee), adds internal notes and writes replies on cases: the pages and forms a browser would get and send,
+with the CSRF token taken from the page. The counts a page loads after it (the filters pane) are fetched
+too, as the browser does.
+
+Reads the people to sign in as from the JSON file in LOAD_USERS_FILE (``[{"username": …, "password": …}]``,
+one per simulated person) and writes to LOAD_RESULTS_FILE at the end the response times per action, the
+errors, and the writes it saw succeed, so that the runner can compare them with the rows in the database.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+from collections import Counter
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from locust import HttpUser, between, events, task
+
+PEOPLE: list[dict[str, str]] = json.loads(Path(os.environ["LOAD_USERS_FILE"]).read_text())
+_next_person = itertools.count()
+
+# What the simulated people saw succeed (and what the application refused, which writes nothing): the
+# runner compares the first with the rows in the database. Locust runs its users as greenlets in one
+# thread, so a plain Counter is safe.
+WRITES: Counter[str] = Counter()
+REFUSED: Counter[str] = Counter()
+
+COMMON_WORD = "zwemles"  # in about 7% of the seeded mentions (benchmarks/inbox_list.py)
+RARE_WORD = "chloorlucht"  # in about 150 of a million
+FILTERS = [
+    {"status": "triaged", "platform": "forum"},
+    {"status": "new", "platform": "news"},
+    {"category": "complaint", "status": ["new", "triaged"]},
+    {"view": "all", "from": "2026-10-01", "to": "2026-10-31"},
+    {"status": "ignored", "platform": "facebook", "from": "2026-06-01"},
+    {"status": "in_case", "to": "2026-03-31"},
+]
+CHANNELS = ["email", "phone", "public", "private"]
+NOTES = [
+    "Gebeld met de ouder, zij krijgt morgen antwoord van de trainer.",
+    "Lijkt op de klacht van vorige week, zelfde auteur.",
+    "Doorgestuurd naar het bestuur.",
+    "Geen actie nodig, wel in de gaten houden.",
+]
+REPLIES = [
+    "Dank voor je bericht. Wat vervelend dat de les niet doorging; we bellen je vandaag nog.",
+    "Goed dat je het meldt. We hebben het doorgegeven aan de badmeester en laten je weten wat we doen.",
+    "Thank you for letting us know. We are sorry about the lesson and will call you today.",
+]
+
+ROW_ID = re.compile(r'data-mention-row data-id="(\d+)"')
+CASE_LINK = re.compile(r'href="/inbox/cases/(\d+)/"')
+FACETS = re.compile(r'hx-get="(/inbox/filters/[^"]*)"')
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Forms(HTMLParser):
+    """The forms of a page by their action: hidden and text inputs' values, and each select's options with
+    the one selected."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: dict[str, dict[str, Any]] = {}
+        self._form: dict[str, Any] | None = None
+        self._select: list[tuple[str, bool]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self._form = {"fields": {}, "selects": {}}
+            self.forms[attributes.get("action", "")] = self._form
+        elif self._form is None:
+            return
+        elif tag == "input" and attributes.get("name"):
+            self._form["fields"][attributes["name"]] = attributes.get("value", "")
+        elif tag == "select" and attributes.get("name"):
+            self._select = self._form["selects"].setdefault(attributes["name"], [])
+        elif tag == "option" and self._select is not None:
+            self._select.append((attributes.get("value", ""), "selected" in attributes))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+def forms_of(html: str, start: str) -> dict[str, dict[str, Any]]:
+    """The forms in the part of ``html`` from ``start`` on (parsing the whole page would cost the load
+    generator more CPU than the server spends on it)."""
+    parser = Forms()
+    parser.feed(html[html.find(start) :] if start in html else "")
+    return parser.forms
+
+
+def other_choice(options: list[tuple[str, bool]]) -> str | None:
+    """A value of a select other than the one selected and other than empty; None when there is none."""
+    values = [value for value, is_selected in options if value and not is_selected]
+    return random.choice(values) if values else None
+
+
+@events.quitting.add_listener
+def _report(environment: Any, **_: Any) -> None:
+    """The numbers per action and the writes seen, once every simulated person has stopped (Locust's own
+    CSV files are written before the last tasks finish within --stop-timeout)."""
+    path = os.environ.get("LOAD_RESULTS_FILE")
+    if not path:
+        return
+    entries = sorted(environment.stats.entries.values(), key=lambda entry: entry.name)
+    stats = [
+        {
+            "name": entry.name if entry is not environment.stats.total else "",
+            "method": entry.method or "",
+            "requests": entry.num_requests,
+            "failures": entry.num_failures,
+            **{
+                key: entry.get_response_time_percentile(share) if entry.num_requests else 0
+                for key, share in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))
+            },
+            "max": entry.max_response_time or 0,
+        }
+        for entry in [*entries, environment.stats.total]
+    ]
+    errors = [
+        {"method": error.method, "name": error.name, "error": str(error.error), "occurrences": error.occurrences}
+        for error in environment.stats.errors.values()
+    ]
+    results = {"writes": WRITES, "refused": REFUSED, "stats": stats, "errors": errors}
+    Path(path).write_text(json.dumps(results, indent=2))
+
+
+class Staff(HttpUser):
+    """A member of the webcare team working through the inbox."""
+
+    wait_time = between(1, 4)  # reading what the page shows before the next step
+
+    def on_start(self) -> None:
+        person = PEOPLE[next(_next_person) % len(PEOPLE)]
+        self.mention_ids: list[str] = []
+        self.case_ids: list[str] = []
+        self.sign_in(person["username"], person["password"])
+
+    # Pieces ---------------------------------------------------------------------------------------------
+
+    def sign_in(self, username: str, password: str) -> None:
+        page = self.page("/account/login/", "sign in: form")
+        token = CSRF.search(page or "")
+        if token is None:
+            return
+        data = {"csrfmiddlewaretoken": token.group(1), "username": username, "password": password, "next": ""}
+        with self.client.post(
+            "/account/login/", data=data, name="sign in", allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"{username} was not signed in (HTTP {response.status_code})")
+
+    def page(self, url: str, name: str, **headers: str) -> str | None:
+        """GET ``url``; its HTML, or None (and a failure in the statistics) when it is not a 200."""
+        with self.client.get(url, name=name, headers=headers, catch_response=True, allow_redirects=False) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+                return None
+            return response.text
+
+    def list_page(self, query: dict[str, Any], name: str) -> None:
+        """A list of mentions and, as the browser then asks, its counts per filter value."""
+        html = self.page("/inbox/" + (f"?{urlencode(query, doseq=True)}" if query else ""), name)
+        if html is None:
+            return
+        ids = ROW_ID.findall(html)
+        if ids:
+            self.mention_ids = ids
+        facets = FACETS.search(html)
+        if facets:
+            self.page(unescape(facets.group(1)), f"{name}: counts", **{"HX-Request": "true"})
+
+    def mention_open(self) -> tuple[str, str] | None:
+        """Open one of the mentions of the last list (the page with the list and the mention beside it)."""
+        if not self.mention_ids:
+            self.list_page({}, "list")
+        if not self.mention_ids:
+            return None
+        mention_id = random.choice(self.mention_ids)
+        html = self.page(f"/inbox/m/{mention_id}/", "open mention")
+        return (mention_id, html) if html else None
+
+    def mention_forms(self) -> tuple[str, dict[str, dict[str, Any]]]:
+        """Open a mention: its id and its triage forms (none when it could not be opened)."""
+        opened = self.mention_open()
+        if opened is None:
+            return "", {}
+        mention_id, html = opened
+        return mention_id, forms_of(html, 'class="triage"')
+
+    def htmx_post(self, url: str, data: dict[str, str], name: str, kind: str) -> None:
+        """Send a triage form as the page's HTMX does; count it written when the page says the mention changed."""
+        headers = {"HX-Request": "true", "HX-Target": "mention-detail", "X-CSRFToken": data["csrfmiddlewaretoken"]}
+        with self.client.post(url, data=data, headers=headers, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+            elif "mention-changed" in response.headers.get("HX-Trigger", ""):
+                WRITES[kind] += 1
+            elif "message-error" in response.text:
+                # Refused, as it should be: somebody else changed the mention since the page was read.
+                REFUSED[kind] += 1
+            else:
+                response.failure("neither changed nor refused")
+
+    # What people do -------------------------------------------------------------------------------------
+
+    @task(20)
+    def inbox(self) -> None:
+        self.list_page({}, "list")
+
+    @task(8)
+    def filtered(self) -> None:
+        self.list_page(random.choice(FILTERS), "filter")
+
+    @task(4)
+    def search_common(self) -> None:
+        self.list_page({"q": COMMON_WORD}, "search: common word")
+
+    @task(3)
+    def search_rare(self) -> None:
+        self.list_page({"q": RARE_WORD}, "search: rare word")
+
+    @task(15)
+    def open_mention(self) -> None:
+        self.mention_open()
+
+    @task(6)
+    def triage(self) -> None:
+        mention_id, forms = self.mention_forms()
+        if random.random() < 0.5:
+            url, field, kind = f"/inbox/m/{mention_id}/category/", "category", "categorise"
+        else:
+            url, field, kind = f"/inbox/m/{mention_id}/assign/", "assignee", "assign"
+        form = forms.get(url)
+        value = other_choice(form["selects"].get(field, [])) if form else None
+        if form is None or value is None:
+            return
+        self.htmx_post(url, {**form["fields"], field: value}, f"triage: {field}", kind)
+
+    @task(3)
+    def note(self) -> None:
+        mention_id, forms = self.mention_forms()
+        url = f"/inbox/m/{mention_id}/note/"
+        form = forms.get(url)
+        if form is not None:
+            self.htmx_post(url, {**form["fields"], "text": random.choice(NOTES)}, "note", "note")
+
+    @task(3)
+    def reply(self) -> None:
+        """Open a case from the list of open cases and write a reply on it."""
+        if not self.case_ids or random.random() < 0.3:
+            cases = self.page("/inbox/cases/", "case list")
+            self.case_ids = CASE_LINK.findall(cases or "") or self.case_ids
+        if not self.case_ids:
+            return
+        case_id = random.choice(self.case_ids)
+        html = self.page(f"/inbox/cases/{case_id}/", "open case")
+        url = f"/inbox/cases/{case_id}/replies/"
+        form = forms_of(html or "", '<form class="composer"').get(url)
+        if form is None:
+            return  # closed meanwhile: no composer
+        data = {**form["fields"], "channel": random.choice(CHANNELS), "text": random.choice(REPLIES)}
+        with self.client.post(url, data=data, name="reply", allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 302:
+                response.failure(f"HTTP {response.status_code}")
+                return
+        # As the browser: the case again, saying whether the reply was saved.
+        after = self.page(f"/inbox/cases/{case_id}/", "reply: the case again")
+        if after is None:
+            return
+        if "message-success" in after:
+            WRITES["reply"] += 1
+        elif "message-error" in after:
+            REFUSED["reply"] += 1
+        else:
+            self.environment.events.request.fire(
+                request_type="POST",
+                name="reply",
+                response_time=0,
+                response_length=0,
+                exception=RuntimeError("the case page did not say whether the reply was saved"),
+                context={},
+            )

@@ -1,0 +1,256 @@
+"""Every URL of the product, who may use it, and a small world of real objects to fill in its ids.
+
+``ACCESS`` is the one place that decides, per URL name, what each role gets. The tests walk Django's
+resolver and hold the product to it: a URL without a row, or a row without a URL, fails.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Organisation, User
+from inbox import services
+from inbox.models import HouseRule
+from monitoring.models import Source
+from tests.factories import MentionFactory, OrganisationFactory, SourceFactory, UserFactory
+from tests.feedserver import FeedServer, Reply
+
+ROLES = ("anonymous", "no_role", "staff", "manager", "board")
+METHODS = ("GET", "POST")
+
+# A cell: the status code, or LOGIN for "302 to the sign-in page with ?next=" (an anonymous visitor).
+LOGIN = "login"
+Cell = int | str
+Row = tuple[Cell, Cell, Cell, Cell, Cell]  # in the order of ROLES
+
+# Shorthands for the common rows.
+SIGN_IN: Row = (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)
+NOT_ALLOWED: Row = (LOGIN, 405, 405, 405, 405)  # the wrong method for everyone signed in
+READ: Row = (LOGIN, 403, 200, 200, 200)  # everybody with a role reads it
+TRIAGE_FORM: Row = (LOGIN, 403, 302, 302, 403)  # staff and managers act; the board reads only
+BOARD_FORM: Row = (LOGIN, 403, 403, 403, 302)  # the board keeps sources and the playbook
+
+# URL name -> {method -> what each role gets}, for a request with the world's real ids and an empty form.
+#                                                anonymous no role staff manager board
+ACCESS: dict[str, dict[str, Row]] = {
+    "home": {"GET": (LOGIN, 302, 302, 302, 302), "POST": (LOGIN, 302, 302, 302, 302)},
+    # Signing in and out, and the language, are open to everyone.
+    "login": {"GET": (200, 302, 302, 302, 302), "POST": (200, 302, 302, 302, 302)},
+    "logout": {"GET": (LOGIN, 405, 405, 405, 405), "POST": (LOGIN, 302, 302, 302, 302)},
+    "password_change": {"GET": (LOGIN, 200, 200, 200, 200), "POST": (LOGIN, 200, 200, 200, 200)},
+    "password_change_done": {"GET": (LOGIN, 200, 200, 200, 200), "POST": (LOGIN, 405, 405, 405, 405)},
+    "set_language": {"GET": (302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302)},
+    "healthz": {"GET": (200, 200, 200, 200, 200), "POST": (405, 405, 405, 405, 405)},
+    # The inbox: everybody with a role reads, staff and managers triage.
+    "inbox:mention-list": {"GET": READ, "POST": NOT_ALLOWED},
+    "inbox:mention-facets": {"GET": READ, "POST": NOT_ALLOWED},
+    "inbox:mention-newer": {"GET": READ, "POST": NOT_ALLOWED},
+    "inbox:mention-detail": {"GET": READ, "POST": NOT_ALLOWED},
+    "inbox:mention-bulk": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:triage-undo": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:mention-categorise": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:mention-ignore": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:mention-restore": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:mention-assign": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:mention-note": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:mention-case": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:mention-presence": {"GET": NOT_ALLOWED, "POST": READ},
+    # Cases.
+    "inbox:case-list": {"GET": READ, "POST": NOT_ALLOWED},
+    "inbox:case-detail": {"GET": READ, "POST": NOT_ALLOWED},
+    "inbox:improvement-list": {"GET": READ, "POST": NOT_ALLOWED},
+    "inbox:improvement-update": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:case-update": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:case-private": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:case-resolve": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:case-close": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:case-reopen": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:case-note": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:reply-add": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:improvement-add": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:removal-add": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:removal-outcome": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:reply-request-approval": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:reply-approve": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:reply-posted": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    # The playbook: everybody with a role reads it, the board keeps it.
+    "inbox:playbook": {"GET": READ, "POST": NOT_ALLOWED},
+    "inbox:playbook-roster": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
+    "inbox:playbook-template": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
+    "inbox:playbook-add": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
+    "inbox:playbook-remove": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
+    # Notifications are anybody's own.
+    "inbox:notification-list": {"GET": (LOGIN, 200, 200, 200, 200), "POST": NOT_ALLOWED},
+    "inbox:notification-badge": {"GET": (LOGIN, 200, 200, 200, 200), "POST": NOT_ALLOWED},
+    # Monitoring: the board keeps the sources; staff and managers add a mention by hand.
+    "monitoring:demo-feed": {"GET": (200, 200, 200, 200, 200), "POST": (405, 405, 405, 405, 405)},
+    "monitoring:source-list": {"GET": (LOGIN, 403, 403, 403, 200), "POST": NOT_ALLOWED},
+    "monitoring:source-detail": {"GET": (LOGIN, 403, 403, 403, 200), "POST": NOT_ALLOWED},
+    "monitoring:source-add": {"GET": (LOGIN, 403, 403, 403, 200), "POST": (LOGIN, 403, 403, 403, 200)},
+    "monitoring:source-poll": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
+    "monitoring:source-resume": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
+    "monitoring:watch-terms": {"GET": (LOGIN, 403, 403, 403, 200), "POST": (LOGIN, 403, 403, 403, 200)},
+    "monitoring:mention-quick-add": {"GET": (LOGIN, 403, 200, 200, 403), "POST": (LOGIN, 403, 200, 200, 403)},
+    "monitoring:help-google-alerts": {"GET": (LOGIN, 200, 200, 200, 200), "POST": NOT_ALLOWED},
+}
+
+# Django's admin is one gate (``AdminSite.admin_view``) in front of every model's pages: none of the
+# roles has ``is_staff``, so every admin page sends each of them to sign in, and it never answers a form.
+ADMIN_NAMESPACE = "admin"
+ADMIN_ACCESS: dict[str, Row] = {"GET": SIGN_IN, "POST": SIGN_IN}
+ADMIN_OWN = {
+    # The admin's own sign-in page is open to all: a person without is_staff is asked to sign in as another.
+    "admin:login": {"GET": (200, 200, 200, 200, 200), "POST": (200, 200, 200, 200, 200)},
+    # Its sign-out sends a person without is_staff to the admin's front door (and so to sign in), signed in still.
+    "admin:logout": {"GET": (LOGIN, 302, 302, 302, 302), "POST": (LOGIN, 302, 302, 302, 302)},
+}
+
+# What a path parameter is filled with: the name of one of the world's objects.
+PARAMETERS = {
+    "mention_id": "mention",
+    "case_id": "case",
+    "reply_id": "reply",
+    "improvement_id": "improvement",
+    "request_id": "removal",
+    "source_id": "source",
+    "item_id": "house_rule",
+    "object_id": "mention",
+    "content_type_id": "mention_type",
+}
+# What a GET sends in its query string where the page needs one.
+QUERIES = {"inbox:mention-newer": {"after": "0"}}
+# A valid form for each POST that takes an id, so that only the id can be wrong. STAFF_ID: the staff member's id.
+STAFF_ID = "<staff id>"
+FORMS: dict[str, dict[str, str]] = {
+    "inbox:mention-categorise": {"category": "praise", "version": "0"},
+    "inbox:mention-ignore": {"reason": "spam", "version": "0"},
+    "inbox:mention-restore": {"version": "0"},
+    "inbox:mention-assign": {"assignee": "", "version": "0"},
+    "inbox:mention-note": {"text": "Even bellen"},
+    "inbox:mention-case": {"title": "Klacht", "version": "0"},
+    "inbox:mention-presence": {"state": "viewing"},
+    "inbox:improvement-update": {"state": "done"},
+    "inbox:case-update": {"title": "Nieuw", "priority": "high", "version": "0"},
+    "inbox:case-private": {"version": "0"},
+    "inbox:case-resolve": {"kind": "apology", "version": "0"},
+    "inbox:case-close": {"skipped_because": "Klaar", "version": "0"},
+    "inbox:case-reopen": {"version": "0"},
+    "inbox:case-note": {"text": "Even bellen"},
+    "inbox:reply-add": {"channel": "email", "text": "Gemaild", "submission_key": str(uuid.uuid4())},
+    "inbox:improvement-add": {"description": "Rooster online", "owner": STAFF_ID},
+    "inbox:removal-add": {"reason": "threat", "platform": "Facebook"},
+    "inbox:removal-outcome": {"outcome": "removed"},
+    "inbox:reply-request-approval": {},
+    "inbox:reply-approve": {"decision": "approve"},
+    "inbox:reply-posted": {"link": "https://x.example/1"},
+}
+# Parameters that are not ids: a fixed, valid value.
+WORDS = {"kind": "house_rule", "name": "google-alerts", "app_label": "inbox", "id": "1"}
+
+
+def expected(name: str) -> dict[str, Row]:
+    """The row of ``ACCESS`` for a URL name (admin pages share one); KeyError when it has none."""
+    if name in ADMIN_OWN:
+        return ADMIN_OWN[name]
+    if name.startswith(ADMIN_NAMESPACE + ":"):
+        return ADMIN_ACCESS
+    return ACCESS[name]
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str | None  # None: a pattern without a name (only the admin has those)
+    route: str
+    parameters: tuple[str, ...]
+
+
+def routes() -> Iterator[Route]:
+    """Every URL pattern the project answers, with its namespaced name."""
+
+    def walk(resolver: URLResolver, prefix: str, namespace: str) -> Iterator[Route]:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(part for part in (namespace, pattern.namespace or "") if part)
+                yield from walk(pattern, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                name = ":".join(part for part in (namespace, pattern.name) if part) if pattern.name else None
+                parameters = tuple(pattern.pattern.regex.groupindex)
+                yield Route(name=name, route=prefix + str(pattern.pattern), parameters=parameters)
+
+    yield from walk(get_resolver(), "", "")
+
+
+def named_routes() -> list[Route]:
+    return [route for route in routes() if route.name is not None]
+
+
+@dataclass
+class World:
+    """One organisation with a person in each role and one of everything a URL can point at."""
+
+    users: dict[str, User | None]
+    objects: dict[str, int]
+
+    def url(self, route: Route, *, unknown: bool = False) -> str:
+        """The route's URL with the ids of real objects (``unknown``: ids that match nothing).
+
+        Raises KeyError for a parameter the world cannot fill: give it a value in PARAMETERS or WORDS.
+        """
+        kwargs: dict[str, Any] = {}
+        for parameter in route.parameters:
+            if parameter in WORDS:
+                kwargs[parameter] = WORDS[parameter]
+            else:
+                kwargs[parameter] = 987_654 if unknown else self.objects[PARAMETERS[parameter]]
+        assert route.name is not None
+        return reverse(route.name, kwargs=kwargs)
+
+
+def world_build(feed_server: FeedServer) -> World:
+    """The world, with its source's feed served from 127.0.0.1 so a poll is real and local."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from monitoring.models import Mention
+    from tests.conftest import sample
+
+    organisation: Organisation = OrganisationFactory()
+    services.organisation_defaults_seed(organisation_id=organisation.id)
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "no_role": UserFactory(username="nora-norole"),
+        "staff": UserFactory(username="sam-staff", role="staff"),
+        "manager": UserFactory(username="max-manager", role="manager"),
+        "board": UserFactory(username="bea-board", role="board"),
+    }
+    staff = users["staff"]
+    assert staff is not None
+    url = feed_server.serve("/alerts.xml", Reply(sample("google_alerts.xml")))
+    source = SourceFactory(organisation=organisation, name="Alert", kind=Source.Kind.GOOGLE_ALERTS, url=url)
+    mention = MentionFactory(source=source, title="Vertrouwelijk bericht", author="Karin")
+    other = MentionFactory(source=source, title="Nog een bericht")
+    case = services.case_open(actor=staff, mention_id=other.id, title="Klacht over het rooster")
+    reply = services.reply_save(
+        actor=staff, case_id=case.id, channel="public", text="Dank je", submission_key=uuid.uuid4()
+    ).reply
+    improvement = services.improvement_add(
+        actor=staff, case_id=case.id, description="Rooster online", owner_id=staff.id
+    )
+    removal = services.removal_request_add(actor=staff, case_id=case.id, reason="threat", platform="Facebook")
+    house_rule = HouseRule.objects.filter(organisation=organisation).first()
+    assert house_rule is not None, "the seeded playbook has house rules"
+    objects = {
+        "mention": mention.id,
+        "case": case.id,
+        "reply": reply.id,
+        "improvement": improvement.id,
+        "removal": removal.id,
+        "source": source.id,
+        "house_rule": house_rule.id,
+        "mention_type": ContentType.objects.get_for_model(Mention).id,
+    }
+    return World(users=users, objects=objects)
