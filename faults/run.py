@@ -884,6 +884,7 @@ def scenario_postgres(world: World) -> Report:
         back = time.monotonic()
         say(name, "PostgreSQL is back; waiting for pages and polls to recover")
         wait_until(lambda: any(a.status == 200 for a in load.taken(back)), timeout=60)
+        report.figure("sources polled when stopped", f"{at_stop} of 20", "between 1 and 19", 0 < at_stop < 20)
         held = due_again_in(cluster, database)
         is_leased = held <= CLAIM_LEASE_SECONDS
         report.figure(
@@ -903,7 +904,6 @@ def scenario_postgres(world: World) -> Report:
         before, during, after = load.taken(0, down), load.taken(down, back), load.taken(back)
         first_200 = next((answer.at for answer in after if answer.status == 200), None)
         recovered = load.taken(first_200) if first_200 else []
-        report.figure("sources polled when stopped", f"{at_stop} of 20", "between 1 and 19", 0 < at_stop < 20)
         report.figure("requests made (during the outage)", f"{len(answers)} ({len(during)})")
         report.figure("status counts", statuses(answers))
         report.figure("status counts during the outage", statuses(during))
