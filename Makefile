@@ -7,11 +7,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help run test lint messages check-python clean
+.PHONY: help run test faults lint messages check-python clean
 
 help:
 	@echo "make run    set up (first time) and start web, Celery worker and beat on http://$(HOST):$(PORT)"
 	@echo "make test   set up (first time) and run lint and the test suite"
+	@echo "make faults kill a worker, stop Redis and restart PostgreSQL under load, on private servers (FAULTS=kill)"
 	@echo "make messages  refresh and compile the Dutch and English translation catalogues"
 
 check-python:
@@ -40,6 +41,10 @@ run: $(VENV)/.runtime
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Needs initdb, pg_ctl and redis-server; starts its own servers on free ports. FAULTS="kill redis" picks some.
+faults: $(VENV)/.dev
+	$(BIN)/python faults/run.py $(FAULTS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

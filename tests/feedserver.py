@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 # A self-signed certificate for 127.0.0.1 (valid until 2126); a client that trusts it (SSL_CERT_FILE)
 # speaks real TLS to ``FeedServer(tls=True)``.
@@ -53,6 +55,11 @@ class _Server(ThreadingHTTPServer):
             # The handshake happens in the request's own thread, on its first read.
             connection = self.tls.wrap_socket(connection, server_side=True, do_handshake_on_connect=False)
         return connection, address
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up mid-answer (a worker killed while it fetched) is no fault of the server.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -117,9 +124,8 @@ class FeedServer:
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
         scheme = "https" if self._server.tls is not None else "http"
-        return f"{scheme}://{host}:{port}"
+        return f"{scheme}://127.0.0.1:{self._server.server_port}"
 
     def url(self, path: str) -> str:
         return self.base_url + path
