@@ -47,6 +47,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit("CI must run on PostgreSQL: set DATABASE_URL to a postgres:// URL.", returncode=3)
     if IS_CI and not settings.REDIS_URL:
         pytest.exit("CI must run with Redis: set REDIS_URL.", returncode=3)
+    # Every test makes people with passwords; the production hash (PBKDF2, a million rounds) would spend
+    # most of the suite's time on them. A password still has to match to sign in.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")

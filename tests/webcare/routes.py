@@ -64,7 +64,8 @@ ACCESS: dict[str, dict[str, Row]] = {
     "inbox:case-list": {"GET": READ, "POST": NOT_ALLOWED},
     "inbox:case-detail": {"GET": READ, "POST": NOT_ALLOWED},
     "inbox:improvement-list": {"GET": READ, "POST": NOT_ALLOWED},
-    "inbox:improvement-update": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    # An empty form is shown again with its errors at the fields.
+    "inbox:improvement-update": {"GET": NOT_ALLOWED, "POST": (LOGIN, 403, 200, 200, 403)},
     "inbox:case-update": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
     "inbox:case-private": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
     "inbox:case-resolve": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},

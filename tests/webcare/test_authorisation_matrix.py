@@ -6,14 +6,12 @@ page without deciding who may use it; a row for a URL that is gone fails too.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.feedserver import FeedServer
 from tests.webcare.routes import (
     ACCESS,
     ADMIN_NAMESPACE,
@@ -30,29 +28,11 @@ from tests.webcare.routes import (
     expected,
     named_routes,
     routes,
-    world_build,
 )
 
 pytestmark = pytest.mark.django_db
 
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """A poll queued by "poll now" runs at once in this process, against the world's loopback feed."""
-    from webcare.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
-@pytest.fixture
-def world(feed_server: FeedServer, eager_tasks: None, settings) -> World:
-    # Nobody signs in with a password here: a fast hash keeps the world quick to build.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return world_build(feed_server)
 
 
 def client_as(world: World, role: str, **options: bool) -> Client:

@@ -15,7 +15,9 @@ PRINT_SETTING = "import django; django.setup(); from django.conf import settings
 
 
 def run(args: list[str], tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DEBUG"}}
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser tests in this process, never by a deployment.
+    left_out = {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in left_out}
     base.update({"WEBCARE_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "webcare.settings"}, **env)
     return subprocess.run(args, cwd=ROOT, env=base, capture_output=True, text=True, timeout=60)
 

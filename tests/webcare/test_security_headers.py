@@ -4,7 +4,6 @@ and that policy runs no script but our own files."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.decorators import login_not_required
@@ -13,8 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import path
 
-from tests.feedserver import FeedServer
-from tests.webcare.routes import METHODS, QUERIES, World, named_routes, world_build
+from tests.webcare.routes import METHODS, QUERIES, named_routes
 from webcare.urls import urlpatterns as product_urlpatterns
 
 
@@ -67,21 +65,6 @@ def policy_problems(response: HttpResponse) -> list[str]:
     # The policy would block an inline script anyway; one on the page is a script that silently never runs.
     problems.extend(f"inline script {tag.decode()}" for tag in INLINE_SCRIPT.findall(response.content))
     return problems
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    from webcare.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
-@pytest.fixture
-def world(feed_server: FeedServer, eager_tasks: None, settings) -> World:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return world_build(feed_server)
 
 
 @pytest.mark.parametrize("role", ["anonymous", "no_role", "staff", "board"])
