@@ -232,7 +232,7 @@ SEED_SQL = """
 INSERT INTO monitoring_mention (
     organisation_id, source_id, canonical_url, url, platform, title, snippet, content_html, author, publisher,
     language, suggested_category, signal_reasons, flags, matched_terms, published_at, fetched_at, added_by_id,
-    status, category, ignore_reason, assignee_id, version
+    status, category, ignore_reason, assignee_id, version, entry_key
 )
 SELECT
     %(organisation)s, source_id, link, link, platform, title, snippet, '<p>' || snippet || '</p>', author,
@@ -250,7 +250,8 @@ SELECT
     CASE WHEN r_assign < (CASE status WHEN 'ignored' THEN 0.0 WHEN 'new' THEN 0.05 ELSE 0.12 END)
         THEN (%(assignees)s::bigint[])[1 + floor(r_assign * 1000)::int %% cardinality(%(assignees)s::bigint[])]
     END,
-    CASE status WHEN 'new' THEN 0 ELSE 1 END
+    CASE status WHEN 'new' THEN 0 ELSE 1 END,
+    ''
 FROM (
     SELECT
         (%(source_ids)s::bigint[])[s] AS source_id,

@@ -450,6 +450,7 @@ def _case_context(request: AppRequest, view: selectors.CaseView) -> dict[str, An
         "now": timezone.now(),
         "statuses": [(value, label) for value, label in Case.Status.choices],
         "channels": Reply.Channel.choices,
+        "reply_max_length": ReplyForm.base_fields["text"].max_length,
         "fitting": selectors.FITTING_TEMPLATES.get(case.assessment, ()),
         "submission_key": uuid.uuid4(),
         "flagged_phrases": [[phrase.phrase, phrase.advice] for phrase in view.flagged_phrases],
@@ -519,7 +520,7 @@ def case_update(request: AppRequest, case_id: int) -> HttpResponse:
     def run(data: dict[str, Any]) -> object:
         return services.case_update(actor=request.user, case_id=case_id, version=data["version"], **form.values())
 
-    return _case_step(request, case_id, form, run, _("Saved."))
+    return _case_step(request, case_id, form, run, _("Saved."), shown_as={"details_form": form})
 
 
 @require_POST
@@ -553,6 +554,7 @@ def case_resolve(request: AppRequest, case_id: int) -> HttpResponse:
             satisfaction=data["satisfaction"],
         ),
         _("Recorded."),
+        shown_as={"resolve_form": form},
     )
 
 
@@ -616,7 +618,7 @@ def reply_add(request: AppRequest, case_id: int) -> HttpResponse:
             submission_key=data["submission_key"],
         )
 
-    return _case_step(request, case_id, form, run, _("Reply saved."))
+    return _case_step(request, case_id, form, run, _("Reply saved."), shown_as={"reply_form": form})
 
 
 @require_POST
@@ -675,6 +677,7 @@ def improvement_add(request: AppRequest, case_id: int) -> HttpResponse:
             actor=request.user, case_id=case_id, description=data["description"], owner_id=data["owner"]
         ),
         _("Improvement added."),
+        shown_as={"improvement_form": form},
     )
 
 
@@ -727,6 +730,7 @@ def removal_add(request: AppRequest, case_id: int) -> HttpResponse:
             actor=request.user, case_id=case_id, reason=data["reason"], platform=data["platform"], note=data["note"]
         ),
         _("The removal request is recorded. The case stays open."),
+        shown_as={"removal_form": form},
     )
 
 

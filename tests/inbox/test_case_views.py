@@ -294,10 +294,13 @@ def test_a_colleague_who_is_not_handling_it_cannot_close(client_for, staff_membe
 
 def test_an_invalid_form_says_what_is_wrong_and_changes_nothing(client_for, staff_member, case):
     response = client_for(staff_member).post(
-        reverse("inbox:case-resolve", args=[case.id]), {"kind": "magic", "version": "0"}
+        reverse("inbox:case-resolve", args=[case.id]), {"kind": "magic", "version": "0", "agreed": "Een bon"}
     )
-    assert response.status_code == 302
-    assert len(messages_of(response)) == 1
+    # The case page again, the error at the field and what was typed kept.
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="id_kind-error"' in body
+    assert "Een bon" in body
     case.refresh_from_db()
     assert (case.status, case.version) == (Case.Status.OPEN, 0)
 
@@ -452,7 +455,32 @@ def test_only_a_scenario_of_the_cases_organisation_can_be_linked(client_for, sta
         reverse("inbox:case-update", args=[case.id]),
         {"version": "0", "title": case.title, "priority": "normal", "scenario": sent},
     )
-    assert response.status_code == 302
-    assert len(messages_of(response)) == 1
+    assert response.status_code == 200
+    assert 'id="id_scenario-error"' in response.content.decode()
     case.refresh_from_db()
     assert (case.scenario_id, case.version) == (None, 0)
+
+
+def test_a_refused_reply_comes_back_with_its_text_its_channel_and_the_error_at_the_field(
+    client_for, staff_member, source
+):
+    from tests.factories import MentionFactory
+
+    mention = MentionFactory(source=source)
+    from inbox import services
+
+    case = services.case_open(actor=staff_member, mention_id=mention.id)
+    too_long = "Sorry voor het wachten. " * 420  # over the 10,000 characters a reply may hold
+    response = client_for(staff_member).post(
+        reverse("inbox:reply-add", args=[case.id]),
+        {"channel": "email", "text": too_long, "submission_key": "6f1c2a56-8c1e-4d53-9a55-3e2b1d0c9f10"},
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert too_long.strip() in body
+    assert '<option value="email" selected>' in body
+    assert 'id="reply-text-error"' in body
+    assert "Reactie:" in body, "the error names the field"
+    assert 'maxlength="10000"' in body
+    assert not case.replies.exists()
