@@ -375,9 +375,12 @@ class CaseCloseForm(VersionForm):
     skipped_because = forms.CharField(required=False, max_length=1000, label=_("Or: why no public follow-up is needed"))
 
 
+REPLY_MAX_LENGTH = 10_000
+
+
 class ReplyForm(forms.Form):
     channel = forms.ChoiceField(choices=Reply.Channel.choices, label=_("Channel"))
-    text = forms.CharField(widget=forms.Textarea, max_length=10000, label=_("Reply"))
+    text = forms.CharField(widget=forms.Textarea, max_length=REPLY_MAX_LENGTH, label=_("Reply"))
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
 

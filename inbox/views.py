@@ -26,6 +26,7 @@ from inbox.exceptions import CaseNotFound, InboxError, MentionNotFound
 from inbox.forms import (
     MAX_ID,
     PLAYBOOK_FORMS,
+    REPLY_MAX_LENGTH,
     SAVED_VIEWS,
     AssignForm,
     BulkForm,
@@ -450,7 +451,7 @@ def _case_context(request: AppRequest, view: selectors.CaseView) -> dict[str, An
         "now": timezone.now(),
         "statuses": [(value, label) for value, label in Case.Status.choices],
         "channels": Reply.Channel.choices,
-        "reply_max_length": ReplyForm.base_fields["text"].max_length,
+        "reply_max_length": REPLY_MAX_LENGTH,
         "fitting": selectors.FITTING_TEMPLATES.get(case.assessment, ()),
         "submission_key": uuid.uuid4(),
         "flagged_phrases": [[phrase.phrase, phrase.advice] for phrase in view.flagged_phrases],
