@@ -34,6 +34,8 @@ NOT_ALLOWED: Row = (LOGIN, 405, 405, 405, 405)  # the wrong method for everyone 
 READ: Row = (LOGIN, 403, 200, 200, 200)  # everybody with a role reads it
 TRIAGE_FORM: Row = (LOGIN, 403, 302, 302, 403)  # staff and managers act; the board reads only
 BOARD_FORM: Row = (LOGIN, 403, 403, 403, 302)  # the board keeps sources and the playbook
+# A triage form that an empty submission shows again on its page, with the errors at the fields.
+TRIAGE_FORM_SHOWN_AGAIN: Row = (LOGIN, 403, 200, 200, 403)
 
 # URL name -> {method -> what each role gets}, for a request with the world's real ids and an empty form.
 #                                                anonymous no role staff manager board
@@ -64,17 +66,16 @@ ACCESS: dict[str, dict[str, Row]] = {
     "inbox:case-list": {"GET": READ, "POST": NOT_ALLOWED},
     "inbox:case-detail": {"GET": READ, "POST": NOT_ALLOWED},
     "inbox:improvement-list": {"GET": READ, "POST": NOT_ALLOWED},
-    # An empty form is shown again with its errors at the fields.
-    "inbox:improvement-update": {"GET": NOT_ALLOWED, "POST": (LOGIN, 403, 200, 200, 403)},
-    "inbox:case-update": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:improvement-update": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM_SHOWN_AGAIN},
+    "inbox:case-update": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM_SHOWN_AGAIN},
     "inbox:case-private": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
-    "inbox:case-resolve": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:case-resolve": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM_SHOWN_AGAIN},
     "inbox:case-close": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
     "inbox:case-reopen": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
     "inbox:case-note": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
-    "inbox:reply-add": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
-    "inbox:improvement-add": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
-    "inbox:removal-add": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:reply-add": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM_SHOWN_AGAIN},
+    "inbox:improvement-add": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM_SHOWN_AGAIN},
+    "inbox:removal-add": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM_SHOWN_AGAIN},
     "inbox:removal-outcome": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
     "inbox:reply-request-approval": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
     "inbox:reply-approve": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
