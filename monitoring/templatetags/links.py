@@ -21,7 +21,7 @@ def external_link(url: str | None, text: str, css_class: str = "") -> SafeString
     An empty ``url`` renders nothing.
     """
     if not url:
-        return format_html("")
+        return format_html("{}", "")
     if not is_http_url(url):
         return format_html('<span class="unsafe-link">{}</span>', Truncator(url).chars(80))
     class_attribute = format_html(' class="{}"', css_class) if css_class else ""
