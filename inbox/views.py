@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from accounts.models import Organisation, User
 from accounts.selectors import organisation_current
 from inbox import presence, selectors, services
 from inbox.exceptions import CaseNotFound, InboxError, MentionNotFound
+from inbox.facets import facets_read
 from inbox.forms import (
     MAX_ID,
     PLAYBOOK_FORMS,
@@ -52,7 +52,6 @@ from inbox.forms import (
 from inbox.models import Case, ImprovementAction, RemovalRequest, Reply, ReplyTemplate
 from monitoring.models import Mention
 
-FACETS_CACHE_SECONDS = 30
 PEOPLE_CACHE_SECONDS = 60
 
 
@@ -144,18 +143,11 @@ def _detail_context(request: AppRequest, mention: Mention, list_query: str) -> d
 @permission_required("monitoring.view_mention", raise_exception=True)
 def mention_facets(request: AppRequest) -> HttpResponse:
     """How many mentions each filter value has, given the other filters; read after the list, and kept
-    (30 s at most) until a mention arrives or is triaged."""
+    between reads (``inbox.facets``)."""
     asked = list_request(request.GET)
     filters = asked.filters
-    # Kept until a mention arrives or changes: then the key moves on by itself. Everyone who may read the
-    # inbox sees the same mentions, so colleagues share the counts, unless "mine" is among the filters.
-    generation = selectors.inbox_generation()
-    reader = request.user.id if "me" in filters.assignees else "all"
-    key = "inbox:facets:" + hashlib.sha256(f"{reader}:{generation}:{filters!r}".encode()).hexdigest()
-    facets = cache.get(key)
-    if facets is None:
-        facets = selectors.mention_facets(user=request.user, filters=filters)
-        cache.set(key, facets, FACETS_CACHE_SECONDS)
+    read = facets_read(user=request.user, filters=filters, query=asked.query)
+    facets = read.facets
     groups = [
         (_("Status"), "status", facets.statuses),
         (_("Category"), "category", facets.categories),
@@ -171,6 +163,7 @@ def mention_facets(request: AppRequest) -> HttpResponse:
         "filters": filters,
         "from_error": asked.error_of("from"),
         "to_error": asked.error_of("to"),
+        "stale_since": read.stale_since,
     }
     return render(request, "inbox/_facets.html", context)
 

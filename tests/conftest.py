@@ -120,6 +120,16 @@ def client_for() -> Callable[[User | None], Client]:
 # Feed server -----------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """Work queued for a worker (a poll, a refresh of counts) runs at once in this process."""
+    from webcare.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
 @pytest.fixture(autouse=True)
 def fresh_fragments() -> None:
     """What each process keeps in memory (pieces of pages, the people list) is not carried from one test's

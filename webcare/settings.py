@@ -323,6 +323,10 @@ WEBCARE_POLL_INTERVAL_MINUTES = env.int("WEBCARE_POLL_INTERVAL_MINUTES", 15, min
 # (Per organisation and in office hours later; these are the defaults.)
 WEBCARE_FIRST_RESPONSE_TARGET = timedelta(hours=1)
 WEBCARE_RESOLUTION_TARGET = timedelta(days=2)
+# Counts in the inbox's filters pane that took less than this (in milliseconds) to make are made again as
+# soon as a mention arrives or changes; slower ones (a large inbox) are refreshed in the background
+# (inbox/facets.py).
+INBOX_FACETS_INLINE_SECONDS = env.int("INBOX_FACETS_INLINE_MS", 250, minimum=0) / 1000
 
 # Every name above came through ``env``; deployment files are checked against this list.
 ENVIRONMENT_VARIABLES = frozenset(env.names)

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from inbox import facets
 from inbox.selectors import MentionFilters, mention_facets
 from inbox.services import mention_ignore
 from tests.factories import MentionFactory, SourceFactory
@@ -142,3 +143,53 @@ def test_colleagues_share_counts_read_once(client_for, staff_member, manager, wo
         response = client_for(manager).get(URL, {"view": "all"})
     assert response.status_code == 200
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_a_large_inbox_shows_its_last_counts_with_their_time_while_a_worker_counts_again(
+    client_for, staff_member, source, settings, eager_tasks
+):
+    # Counting that takes longer than this is done in the background once something moved; 0 makes every
+    # count "slow" without needing a million mentions.
+    settings.INBOX_FACETS_INLINE_SECONDS = 0
+    mention = MentionFactory(source=source)
+    client = client_for(staff_member)
+    new_link = f"{reverse('inbox:mention-list')}?view=all&amp;status=new"
+    first = client.get(URL, {"view": "all"}).content.decode()
+    assert shown_counts(first, "status")[new_link] == 1
+    assert "Tellingen van" not in first
+
+    mention_ignore(actor=staff_member, mention_id=mention.id, reason="spam")
+    kept = client.get(URL, {"view": "all"}).content.decode()
+    # What was counted before, saying from when; the worker (here: at once) counted again meanwhile.
+    assert shown_counts(kept, "status")[new_link] == 1
+    assert re.search(r"Tellingen van \d\d:\d\d:\d\d", kept)
+    after = client.get(URL, {"view": "all"}).content.decode()
+    assert shown_counts(after, "status")[new_link] == 0
+    assert "Tellingen van" not in after
+
+
+def test_a_large_inbox_counts_again_at_most_once_per_window(
+    client_for, staff_member, source, settings, monkeypatch, eager_tasks
+):
+    """Under a stream of changes a selection is counted once per window, not on every read."""
+    settings.INBOX_FACETS_INLINE_SECONDS = 0
+    monkeypatch.setattr(facets, "REFRESH_FACTOR", 10**6)  # a window far longer than this test
+    client = client_for(staff_member)
+    client.get(URL, {"view": "all"})
+    counted = []
+    for _ in range(3):
+        mention_ignore(actor=staff_member, mention_id=MentionFactory(source=source).id, reason="spam")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL, {"view": "all"}).status_code == 200
+        counted.append(any("COUNT(" in q["sql"].upper() for q in queries.captured_queries))
+    assert counted == [True, False, False]
+
+
+def test_a_small_inbox_shows_current_counts_after_every_change(client_for, staff_member, source):
+    client = client_for(staff_member)
+    new_link = f"{reverse('inbox:mention-list')}?view=all&amp;status=new"
+    for expected in (1, 2, 3):
+        MentionFactory(source=source)
+        body = client.get(URL, {"view": "all"}).content.decode()
+        assert shown_counts(body, "status")[new_link] == expected
+        assert "Tellingen van" not in body

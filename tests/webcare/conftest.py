@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from tests.feedserver import FeedServer
 from tests.webcare.routes import World, world_build
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """A poll queued by "poll now" runs at once in this process, against the world's loopback feed."""
-    from webcare.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
 
 
 @pytest.fixture

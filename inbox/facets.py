@@ -1,0 +1,100 @@
+"""The inbox's counts per filter value, kept between reads so that a busy inbox does not count all day.
+
+Counting is the costly read of the inbox: ``selectors.mention_facets`` counts every matching mention eight
+ways. Kept counts are current while no mention arrived or changed (``selectors.inbox_generation``). Once
+something moved, counts that took a moment to make are made again at once; counts that took long (a large
+inbox) are shown as they were, saying from when, while a worker counts again in the background, at most
+once per ``REFRESH_FACTOR`` times what counting took. So counting costs a large inbox at most about a tenth
+of one database connection per selection, however fast mentions arrive and are triaged (measured in
+``benchmarks/load.py``: see benchmarks/README.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import QueryDict
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnreachable
+
+from accounts.models import User
+from inbox import selectors
+from inbox.forms import list_request
+from inbox.selectors import Facets, MentionFilters
+
+logger = logging.getLogger(__name__)
+
+KEEP_SECONDS = 60 * 60
+REFRESH_FACTOR = 10
+
+
+@dataclass(frozen=True)
+class KeptFacets:
+    facets: Facets
+    generation: tuple[int, int]
+    counted_at: datetime
+    seconds: float  # what counting took
+
+
+@dataclass(frozen=True)
+class FacetsRead:
+    facets: Facets
+    # When the counts were made, if something has moved since (a worker is counting again); else None.
+    stale_since: datetime | None
+
+
+def facets_read(*, user: User, filters: MentionFilters, query: str) -> FacetsRead:
+    """The counts for ``filters`` (sent as ``query``), current or, for a large inbox, recent.
+
+    Runs one query while the kept counts are current, the eight counting queries when they are missing or
+    quick to make again.
+    """
+    key = _key(user, filters)
+    generation = selectors.inbox_generation()
+    kept: KeptFacets | None = cache.get(key)
+    if kept is not None and kept.generation == generation:
+        return FacetsRead(kept.facets, None)
+    if kept is None or kept.seconds < settings.INBOX_FACETS_INLINE_SECONDS:
+        return FacetsRead(_count(key, user, filters, generation).facets, None)
+    # One refresh per selection in each window: the marker outlives the refresh on purpose.
+    window = max(1, math.ceil(kept.seconds * REFRESH_FACTOR))
+    if cache.add(f"{key}:refresh", 1, timeout=window):
+        from inbox.tasks import facets_refresh
+
+        try:
+            facets_refresh.delay(user.id, query)
+        except BrokerUnreachable:
+            logger.warning("Counts not refreshed: the task queue cannot be reached")
+            cache.delete(f"{key}:refresh")
+    return FacetsRead(kept.facets, kept.counted_at)
+
+
+def facets_refresh(*, user_id: int, query: str) -> None:
+    """Count again for ``user_id`` and the filters in ``query`` and keep the result (the background job)."""
+    user = User.objects.filter(id=user_id, is_active=True).first()
+    if user is None:
+        return
+    filters = list_request(QueryDict(query)).filters
+    _count(_key(user, filters), user, filters, selectors.inbox_generation())
+
+
+def _key(user: User, filters: MentionFilters) -> str:
+    # Everyone who may read the inbox sees the same mentions, so colleagues share the counts, unless "mine"
+    # is among the filters.
+    reader = user.id if "me" in filters.assignees else "all"
+    return "inbox:facets:" + hashlib.sha256(f"{reader}:{filters!r}".encode()).hexdigest()
+
+
+def _count(key: str, user: User, filters: MentionFilters, generation: tuple[int, int]) -> KeptFacets:
+    started = time.monotonic()
+    facets = selectors.mention_facets(user=user, filters=filters)
+    kept = KeptFacets(facets, generation, timezone.now(), time.monotonic() - started)
+    cache.set(key, kept, KEEP_SECONDS)
+    return kept

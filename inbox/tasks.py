@@ -1,0 +1,13 @@
+"""Celery entry points of the inbox. Thin: they take ids and call a module that does the work."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from inbox import facets
+
+
+@shared_task(name="inbox.tasks.facets_refresh", ignore_result=True)
+def facets_refresh(user_id: int, query: str) -> None:
+    """Count the inbox again for a selection whose kept counts went out of date (see ``inbox.facets``)."""
+    facets.facets_refresh(user_id=user_id, query=query)
