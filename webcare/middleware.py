@@ -8,9 +8,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.views import defaults
 from django_htmx.http import HttpResponseClientRedirect
 
 
@@ -75,3 +76,26 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
         else:
             back = request.get_full_path()
         return HttpResponseClientRedirect(redirect_to_login(back, self.get_login_url(view_func))["Location"])
+
+
+class NotFoundPageMiddleware:
+    """The product's own "not found" page, also with ``DEBUG`` on (``make run``).
+
+    With ``DEBUG`` on, Django answers an unknown address with its technical page, which lists every URL
+    of the product. The page a visitor meets is ours in every mode: an address that matched no URL, or a
+    view that found nothing (``Http404``), gets the same page as in production.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 404 and request.resolver_match is None and settings.DEBUG:
+            return defaults.page_not_found(request, Http404())
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, Http404) and settings.DEBUG:
+            return defaults.page_not_found(request, exception)
+        return None
