@@ -29,9 +29,7 @@ def test_an_unknown_address_gets_the_product_s_page_in_every_mode(client_for, st
 
 
 @pytest.mark.parametrize("debug", [True, False], ids=["debug", "production"])
-def test_something_that_does_not_exist_gets_the_product_s_page_in_every_mode(
-    client_for, staff_member, settings, debug
-):
+def test_something_that_does_not_exist_gets_the_product_s_page_in_every_mode(client_for, staff_member, settings, debug):
     settings.DEBUG = debug
     response = client_for(staff_member).get(reverse("inbox:case-detail", args=[987654]))
     assert response.status_code == 404
