@@ -204,10 +204,11 @@ def _row_parts(page: _RowPage, mention: MentionRow, *, oob: bool) -> tuple[str, 
         f'<span class="badge badge-platform badge-{_e(platform)}" title="{page.platform_title}">'
         f'<span class="platform-icon" aria-hidden="true"></span>'
         f"{_e(page.labels.platforms.get(platform, platform))}</span>"
-        f'<span class="mention-source">{_e(mention.publisher or mention.source_name)}</span>'
+        f'<span class="mention-source" title="{_e(mention.publisher or mention.source_name)}">'
+        f"{_e(mention.publisher or mention.source_name)}</span>"
     )
     if mention.author:
-        out.append(f'<span class="mention-author">{_e(mention.author)}</span>')
+        out.append(f'<span class="mention-author" title="{_e(mention.author)}">{_e(mention.author)}</span>')
     if mention.language:
         out.append(
             f'<span class="mention-language" title="{page.language_title}">{_e(mention.language.upper())}</span>'
