@@ -62,7 +62,8 @@ def person_detail(*, actor: User, user_id: int) -> PersonRow | None:
 
 def _appointed() -> dict[str, int | None]:
     """Who the board appointed: the ids of the webcare owner and deputy. Runs one query."""
-    return Organisation.objects.order_by("id").values("webcare_owner", "webcare_deputy").first() or {}
+    row = Organisation.objects.order_by("id").values_list("webcare_owner", "webcare_deputy").first()
+    return {"webcare_owner": row[0], "webcare_deputy": row[1]} if row else {}
 
 
 def _appointments(appointed: dict[str, int | None], user: User) -> list[str]:

@@ -197,12 +197,10 @@ def user_deactivate(*, actor: User, organisation: Organisation, user_id: int) ->
             user.is_active = False
             user.save(update_fields=["is_active"])
             _user_event(organisation, actor, user, UserEvent.Action.DEACTIVATED, "active", "inactive")
-        current = Organisation.objects.filter(pk=organisation.pk).values("webcare_owner", "webcare_deputy").get()
-        appointments = [
-            name
-            for name, field in (("owner", "webcare_owner"), ("deputy", "webcare_deputy"))
-            if current[field] == user.pk
-        ]
+        owner, deputy = (
+            Organisation.objects.filter(pk=organisation.pk).values_list("webcare_owner", "webcare_deputy").get()
+        )
+        appointments = [name for name, appointed in (("owner", owner), ("deputy", deputy)) if appointed == user.pk]
     return UserDeactivated(user=user, appointments=appointments)
 
 

@@ -113,15 +113,15 @@ def activity_page(*, user: User, organisation: Organisation, kind: str = "", num
     wanted: dict[str, list[int]] = {name: [row["id"] for row in found if row["kind"] == name] for name in kinds}
     events: dict[tuple[str, int], ActivityRow] = {}
     if wanted.get("users"):
-        for event in UserEvent.objects.filter(id__in=wanted["users"]).select_related("actor", "subject"):
-            events["users", event.id] = _user_row(event)
+        for user_event in UserEvent.objects.filter(id__in=wanted["users"]).select_related("actor", "subject"):
+            events["users", user_event.id] = _user_row(user_event)
     if wanted.get("sources"):
         may_open = user.has_perm("monitoring.change_source")
-        for event in SourceEvent.objects.filter(id__in=wanted["sources"]).select_related("actor", "source"):
-            events["sources", event.id] = _source_row(event, may_open=may_open)
+        for source_event in SourceEvent.objects.filter(id__in=wanted["sources"]).select_related("actor", "source"):
+            events["sources", source_event.id] = _source_row(source_event, may_open=may_open)
     if wanted.get("playbook"):
-        for event in PlaybookEvent.objects.filter(id__in=wanted["playbook"]).select_related("actor"):
-            events["playbook", event.id] = _playbook_row(event)
+        for playbook_event in PlaybookEvent.objects.filter(id__in=wanted["playbook"]).select_related("actor"):
+            events["playbook", playbook_event.id] = _playbook_row(playbook_event)
     rows = [events[row["kind"], row["id"]] for row in found if (row["kind"], row["id"]) in events]
     return ActivityPage(rows=rows, number=number, has_older=has_older)
 
