@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import UsernameField
 from django.utils.translation import gettext_lazy as _
@@ -40,3 +42,8 @@ class UserCreateForm(UserUpdateForm):
     )
 
     field_order = ["username", "first_name", "last_name", "email", "role", "password"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The least a new person may do, unless the board chooses more.
+        self.fields["role"].initial = Role.STAFF

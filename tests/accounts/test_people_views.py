@@ -138,6 +138,11 @@ def test_a_refused_form_keeps_what_was_typed_with_the_error_at_the_field(client_
     assert audit_rows() == []
 
 
+def test_the_add_form_offers_the_staff_role_unless_the_board_chooses_more(client_for, organisation, board_member):
+    page = client_for(board_member).get(ADD).content.decode()
+    assert '<option value="staff" selected>' in page
+
+
 def test_a_password_like_the_username_is_refused(client_for, organisation, board_member):
     response = client_for(board_member).post(ADD, new_person(username="zwembadrooster", password="zwembadrooster"))
     assert response.status_code == 200
