@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +39,7 @@ class Organisation(models.Model):
             ("view_reports", _("Can view response-time reports")),
             ("appoint_roster", _("Can appoint the webcare owner and deputy")),
             ("manage_playbook", _("Can edit house rules, flagged phrases, four-eyes rules, scenarios and templates")),
+            ("view_activity", _("Can read who changed people, sources and the playbook")),
         ]
 
     def __str__(self) -> str:
@@ -45,7 +47,13 @@ class Organisation(models.Model):
 
 
 class User(AbstractUser):
-    """A person who signs in. What they may do comes from their role groups (see ``accounts.roles``)."""
+    """A person who signs in. What they may do comes from their role groups (see ``accounts.roles``).
+
+    Never deleted: a person who leaves is deactivated (``is_active``) and keeps their history.
+    """
+
+    # The language the person chose last ("": never chose, the site's default); it follows them to a new session.
+    language = models.CharField(_("language"), max_length=8, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -53,3 +61,36 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class UserEvent(models.Model):
+    """One audited change to a person's account: who, what, from → to, when.
+
+    ``from_value`` and ``to_value`` hold role codes or states, never an e-mail address or a name.
+    """
+
+    class Action(models.TextChoices):
+        USER_CREATED = "user_created", _("Added a user")
+        ROLE_CHANGED = "role_changed", _("Changed the role")
+        EMAIL_CHANGED = "email_changed", _("Changed the e-mail address")
+        NAME_CHANGED = "name_changed", _("Changed the name")
+        DEACTIVATED = "deactivated", _("Deactivated")
+        REACTIVATED = "reactivated", _("Reactivated")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey(User, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=32, choices=Action.choices)
+    from_value = models.TextField(blank=True)
+    to_value = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.subject_id}"
+
+    @property
+    def action_label(self) -> str:
+        return str(self.get_action_display())

@@ -21,10 +21,10 @@ _STAFF = (
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     # Staff triage, reply and resolve.
     Role.STAFF: _STAFF,
-    # A manager can do all that staff can and reviews response times.
-    Role.MANAGER: (*_STAFF, "accounts.view_reports"),
+    # A manager can do all that staff can, reviews response times and reads who changed what.
+    Role.MANAGER: (*_STAFF, "accounts.view_reports", "accounts.view_activity"),
     # The board manages users and sources, appoints the webcare owner and deputy, keeps the playbook (house
-    # rules, flagged phrases, four-eyes rules, scenarios, templates) and can read the inbox.
+    # rules, flagged phrases, four-eyes rules, scenarios, templates), reads who changed what and can read the inbox.
     Role.BOARD: (
         "monitoring.view_source",
         "monitoring.add_source",
@@ -35,5 +35,6 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "accounts.change_user",
         "accounts.appoint_roster",
         "accounts.manage_playbook",
+        "accounts.view_activity",
     ),
 }

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from inbox import views
+from inbox import activity, views
 
 app_name = "inbox"
 
@@ -42,6 +42,7 @@ urlpatterns = [
     path("playbook/templates/", views.playbook_template, name="playbook-template"),
     path("playbook/<str:kind>/", views.playbook_add, name="playbook-add"),
     path("playbook/<str:kind>/<int:item_id>/remove/", views.playbook_remove, name="playbook-remove"),
+    path("activity/", activity.activity, name="activity"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/badge/", views.notification_badge, name="notification-badge"),
 ]

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After signing in: the language the person chose, whatever the browser's cookie says.
+    "accounts.middleware.user_language_middleware",
     "webcare.middleware.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "webcare.middleware.NotFoundPageMiddleware",

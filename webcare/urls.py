@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
-from django.views.i18n import set_language
 
+from accounts import views as accounts_views
 from webcare import views
 
 urlpatterns = [
@@ -16,9 +15,10 @@ urlpatterns = [
     path("account/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("account/people/", include("accounts.urls")),
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    # The language can be chosen on the sign-in page too.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # The language can be chosen on the sign-in page too; a signed-in person's choice is remembered.
+    path("i18n/setlang/", accounts_views.language_set, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -86,10 +86,18 @@ ACCESS: dict[str, dict[str, Row]] = {
     "inbox:playbook-template": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
     "inbox:playbook-add": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
     "inbox:playbook-remove": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
+    # Who changed what: the board and managers read it.
+    "inbox:activity": {"GET": (LOGIN, 403, 403, 200, 200), "POST": NOT_ALLOWED},
     # Notifications are anybody's own.
     "inbox:notification-list": {"GET": (LOGIN, 200, 200, 200, 200), "POST": NOT_ALLOWED},
     "inbox:notification-badge": {"GET": (LOGIN, 200, 200, 200, 200), "POST": NOT_ALLOWED},
     # Monitoring: the board keeps the sources; staff and managers add a mention by hand.
+    # Users: only the board manages them. A refused form (an empty one) is shown again with its errors.
+    "accounts:people": {"GET": (LOGIN, 403, 403, 403, 200), "POST": NOT_ALLOWED},
+    "accounts:person-add": {"GET": (LOGIN, 403, 403, 403, 200), "POST": (LOGIN, 403, 403, 403, 200)},
+    "accounts:person-update": {"GET": (LOGIN, 403, 403, 403, 200), "POST": (LOGIN, 403, 403, 403, 200)},
+    "accounts:person-deactivate": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
+    "accounts:person-reactivate": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
     "monitoring:demo-feed": {"GET": (200, 200, 200, 200, 200), "POST": (405, 405, 405, 405, 405)},
     "monitoring:source-list": {"GET": (LOGIN, 403, 403, 403, 200), "POST": NOT_ALLOWED},
     "monitoring:source-detail": {"GET": (LOGIN, 403, 403, 403, 200), "POST": NOT_ALLOWED},
@@ -121,6 +129,7 @@ PARAMETERS = {
     "request_id": "removal",
     "source_id": "source",
     "item_id": "house_rule",
+    "user_id": "person",
     "object_id": "mention",
     "content_type_id": "mention_type",
 }
@@ -254,5 +263,7 @@ def world_build(feed_server: FeedServer) -> World:
         "source": source.id,
         "house_rule": house_rule.id,
         "mention_type": ContentType.objects.get_for_model(Mention).id,
+        # Somebody of the team the board's forms change (and deactivate), not one of the people signed in.
+        "person": UserFactory(username="pim-person", role="staff").id,
     }
     return World(users=users, objects=objects)

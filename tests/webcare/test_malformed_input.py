@@ -23,6 +23,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts import forms as accounts_forms
 from inbox import forms as inbox_forms
 from monitoring import forms as monitoring_forms
 from tests.factories import MentionFactory, ReplyFactory, SourceFactory, UserFactory
@@ -205,6 +206,13 @@ ENDPOINTS = [
     Endpoint("monitoring:mention-quick-add", NONE, _fields_of(monitoring_forms.QuickAddForm)),
     Endpoint("monitoring:watch-terms", NONE, _fields_of(monitoring_forms.WatchTermsForm), role="board"),
     Endpoint("monitoring:source-add", NONE, _fields_of(monitoring_forms.SourceForm), role="board"),
+    Endpoint("accounts:person-add", NONE, _fields_of(accounts_forms.UserCreateForm), role="board"),
+    Endpoint(
+        "accounts:person-update",
+        lambda w: {"user_id": w.staff.id},
+        _fields_of(accounts_forms.UserUpdateForm),
+        role="board",
+    ),
 ]
 CHOICES: dict[str, list[str]] = {}
 for _form_class, _prefix in [
@@ -213,6 +221,7 @@ for _form_class, _prefix in [
     (inbox_forms.ReplyTemplateForm, "template"),
     *[(form, kind) for kind, form in inbox_forms.PLAYBOOK_FORMS.items()],
     *[(getattr(monitoring_forms, n), "") for n in dir(monitoring_forms) if n.endswith("Form")],
+    *[(getattr(accounts_forms, n), "") for n in dir(accounts_forms) if n.endswith("Form")],
 ]:
     for _name, _values in _field_choices(_form_class, _prefix).items():
         CHOICES.setdefault(_name, [])
