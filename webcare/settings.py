@@ -87,6 +87,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "webcare.urls"
+CSRF_FAILURE_VIEW = "webcare.views.csrf_failure"
 WSGI_APPLICATION = "webcare.wsgi.application"
 
 TEMPLATES = [

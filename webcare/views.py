@@ -6,7 +6,7 @@ import sys
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -50,3 +50,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def _is_lost_connection(exc: BaseException | None) -> bool:
     """A DatabaseError from a connection that died mid-query (psycopg raises it as such on a closed one)."""
     return isinstance(exc, DatabaseError) and "connection" in str(exc).lower() and "closed" in str(exc).lower()
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token (``CSRF_FAILURE_VIEW``): what to do, that nothing was saved,
+    and Django's reason for whoever looks after the site."""
+    body = loader.get_template("403_csrf.html").render({"reason": reason}, request)
+    return HttpResponseForbidden(body)
