@@ -371,8 +371,18 @@ class CaseResolveForm(VersionForm):
 
 
 class CaseCloseForm(VersionForm):
+    """One of the two is needed: the link to the public follow-up, or the reason there is none."""
+
     followup_url = HttpURLField(required=False, label=_("Link to the public follow-up"))
-    skipped_because = forms.CharField(required=False, max_length=1000, label=_("Or: why no public follow-up is needed"))
+    skipped_because = forms.CharField(required=False, max_length=1000, label=_("Or the reason there is none"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not data.get("followup_url") and not (data.get("skipped_because") or "").strip():
+            self.add_error(
+                "followup_url", _("Give the link to the public follow-up, or write the reason there is none.")
+            )
+        return data
 
 
 REPLY_MAX_LENGTH = 10_000

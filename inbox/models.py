@@ -262,7 +262,11 @@ CASE_ACTIONS = {
     "reply_approved": _("approved a reply"),
     "reply_comment": _("commented on a reply"),
     "reply_posted": _("logged a reply as sent"),
+    "resolved": _("recorded the solution"),
+    "satisfaction": _("recorded the complainant's answer"),
     "not_satisfied": _("heard the complainant is not satisfied"),
+    "closed": _("closed the case"),
+    "reopened": _("reopened the case"),
     "improvement_added": _("added an improvement"),
     "improvement_state": _("updated an improvement"),
     "removal_requested": _("asked the platform to remove it"),
@@ -489,13 +493,17 @@ class RemovalRequest(models.Model):
 
 
 class Notification(models.Model):
-    """Something a person should see in the app: an @mention in a note, a reply waiting for approval."""
+    """Something a person should see in the app: an @mention in a note, a reply waiting for approval.
+
+    It points at the case, or at the mention for a note on a mention that is in no case.
+    """
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     text = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -532,7 +540,10 @@ _CASE_VALUE_CHOICES: dict[str, Any] = {
     "set_priority": Case.Priority.choices,
     "reply_draft": Reply.Channel.choices,
     "reply_posted": Reply.Channel.choices,
+    "resolved": Case.ResolutionKind.choices,
+    "satisfaction": [*Case.Satisfaction.choices, ("not_asked", _("Not asked"))],
     "not_satisfied": Case.ResolutionKind.choices,
+    "reopened": Case.Status.choices,
     "improvement_state": ImprovementAction.State.choices,
     "removal_requested": RemovalRequest.Reason.choices,
     "removal_outcome": RemovalRequest.Outcome.choices,

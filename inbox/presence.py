@@ -1,7 +1,8 @@
-"""Who else has a mention open right now: kept in the cache (Redis in production) with a short lifetime.
+"""Who else has a mention or a case open right now: kept in the cache (Redis in production) with a short lifetime.
 
-Each open detail pane reports every few seconds; a person who closes the tab drops out after ``TTL``.
-Losing this data loses nothing that matters, so it never touches the database.
+Each open page reports every few seconds, saying whether its person is looking, writing a reply or writing
+a note; a person who closes the tab drops out after ``TTL``. Losing this data loses nothing that matters,
+so it never touches the database. What is being looked at is a kind (``MENTION``, ``CASE``) and an id.
 """
 
 from __future__ import annotations
@@ -14,9 +15,15 @@ from django.core.cache import cache
 from accounts.models import User
 
 TTL = 30  # seconds a report counts
-HEARTBEAT = 10  # seconds between reports from an open pane
+HEARTBEAT = 10  # seconds between reports from an open page
 VIEWING = "viewing"
 REPLYING = "replying"
+NOTING = "noting"
+STATES = (VIEWING, REPLYING, NOTING)
+
+MENTION = "mention"
+CASE = "case"
+KINDS = (MENTION, CASE)
 
 
 @dataclass(frozen=True)
@@ -29,33 +36,42 @@ class Presence:
     def is_replying(self) -> bool:
         return self.state == REPLYING
 
+    @property
+    def is_noting(self) -> bool:
+        return self.state == NOTING
 
-def _key(mention_id: int) -> str:
-    return f"inbox:presence:{mention_id}"
+
+def _key(kind: str, object_id: int) -> str:
+    if kind not in KINDS:
+        raise ValueError(kind)
+    return f"inbox:presence:{kind}:{object_id}"
 
 
-def presence_report(*, mention_id: int, user: User, state: str) -> list[Presence]:
-    """Record that ``user`` has the mention open (``state``: viewing or replying); return the others there.
+def presence_report(*, kind: str, object_id: int, user: User, state: str) -> list[Presence]:
+    """Record that ``user`` has the ``kind`` ``object_id`` open (``state``: viewing, replying or noting;
+    anything else counts as viewing); return the others there.
 
     Two reports at the same moment may drop one of them; the next heartbeat puts it back.
     """
     now = time.time()
-    here: dict[str, list[object]] = cache.get(_key(mention_id)) or {}
+    key = _key(kind, object_id)
+    here: dict[str, list[object]] = cache.get(key) or {}
     here = {uid: entry for uid, entry in here.items() if float(str(entry[2])) > now}
-    here[str(user.id)] = [str(user), state if state in (VIEWING, REPLYING) else VIEWING, now + TTL]
-    cache.set(_key(mention_id), here, TTL)
+    here[str(user.id)] = [str(user), state if state in STATES else VIEWING, now + TTL]
+    cache.set(key, here, TTL)
     return _others(here, user)
 
 
-def presence_leave(*, mention_id: int, user: User) -> None:
-    here: dict[str, list[object]] = cache.get(_key(mention_id)) or {}
+def presence_leave(*, kind: str, object_id: int, user: User) -> None:
+    key = _key(kind, object_id)
+    here: dict[str, list[object]] = cache.get(key) or {}
     if here.pop(str(user.id), None) is not None:
-        cache.set(_key(mention_id), here, TTL)
+        cache.set(key, here, TTL)
 
 
-def presence_of(*, mention_id: int, user: User) -> list[Presence]:
-    """The others who have the mention open, without reporting ``user``."""
-    return _others(cache.get(_key(mention_id)) or {}, user)
+def presence_of(*, kind: str, object_id: int, user: User) -> list[Presence]:
+    """The others who have it open, without reporting ``user``."""
+    return _others(cache.get(_key(kind, object_id)) or {}, user)
 
 
 def _others(here: dict[str, list[object]], user: User) -> list[Presence]:

@@ -627,6 +627,18 @@ class CaseView:
     flagged_phrases: list[FlaggedPhrase]
     scenarios: list[Scenario]
 
+    @property
+    def closing(self) -> CaseEvent | None:
+        """The step that closed the case (who and when), or None while it is not closed."""
+        if self.case.is_open:
+            return None
+        return next((e for e in self.events if e.action == "status" and e.to_value == Case.Status.CLOSED), None)
+
+
+def case_is_visible(*, user: User, case_id: int) -> bool:
+    """Whether there is a case ``case_id`` that ``user`` may see. Runs one query."""
+    return cases_visible_to(user).filter(id=case_id).exists()
+
 
 def case_detail(*, user: User, case_id: int, language: str) -> CaseView | None:
     """A case with everything its page shows, or None when there is none ``user`` may see."""
@@ -660,6 +672,14 @@ def improvements_open(*, user: User) -> list[ImprovementAction]:
     if not user.has_perm("monitoring.view_mention"):
         return []
     return list(ImprovementAction.objects.exclude(state=ImprovementAction.State.DONE).select_related("case", "owner"))
+
+
+def improvements_done(*, user: User, limit: int = 100) -> list[ImprovementAction]:
+    """The finished improvements, newest first: what complaints changed, with where it was announced."""
+    if not user.has_perm("monitoring.view_mention"):
+        return []
+    done = ImprovementAction.objects.filter(state=ImprovementAction.State.DONE).select_related("case", "owner")
+    return list(done.order_by("-created_at", "-id")[:limit])
 
 
 def approvers(*, organisation: Organisation) -> list[User]:

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
@@ -111,9 +112,17 @@ def mention_note_add(*, actor: User, mention_id: int, text: str) -> MentionEvent
         )
     with transaction.atomic():
         mention = _locked(actor, mention_id, None)
-        return MentionEvent.objects.create(
+        event = MentionEvent.objects.create(
             mention=mention, actor=actor, action=Action.NOTE, note=text, version=mention.version
         )
+        _notify_named(
+            actor,
+            text,
+            _("%(name)s mentioned you in a note on a mention: %(mention)s")
+            % {"name": actor, "mention": Truncator(str(mention)).chars(120)},
+            mention=mention,
+        )
+    return event
 
 
 def case_open(*, actor: User, mention_id: int, title: str = "", version: int | None = None) -> Case:
@@ -344,6 +353,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.RESOLVED: frozenset({CaseStatus.CLOSED, CaseStatus.PRIVATE}),
     CaseStatus.CLOSED: frozenset({CaseStatus.PRIVATE}),
 }
+# The complainant's answer in the history when nobody asked whether it really solves it.
+SATISFACTION_NOT_ASKED = "not_asked"
 # Replies logged as done at once: what was said by phone, e-mail or in person happened already.
 RECORDED_CHANNELS = frozenset({Reply.Channel.EMAIL, Reply.Channel.PHONE, Reply.Channel.IN_PERSON})
 _MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
@@ -425,6 +436,8 @@ def case_resolve(
         else:
             _transition(case, actor, CaseStatus.RESOLVED)
             fields += ["status", "resolved_at"]
+            _case_event(case, actor, "resolved", "", kind, note=case.resolution_agreed)
+            _case_event(case, actor, "satisfaction", "", satisfaction or SATISFACTION_NOT_ASKED)
         _save(case, fields)
     return case
 
@@ -448,6 +461,8 @@ def case_close(
             )
         case.public_followup_url, case.public_followup_skipped_because = followup_url, skipped_because
         _transition(case, actor, CaseStatus.CLOSED)
+        # The outcome as the history shows it: the public link, or the reason there is none.
+        _case_event(case, actor, "closed", "", followup_url, note=skipped_because)
         _save(case, ["status", "closed_at", "public_followup_url", "public_followup_skipped_because"])
     return case
 
@@ -458,6 +473,7 @@ def case_reopen(*, actor: User, case_id: int, version: int | None) -> Case:
         case = _case_locked(case_id, version)
         if case.status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
             raise CaseRefused(_("Only a resolved or closed case can be reopened."))
+        _case_event(case, actor, "reopened", case.status, "")
         _transition(case, actor, CaseStatus.PRIVATE)
         _save(case, ["status", "moved_private_at", "resolved_at", "closed_at"])
     return case
@@ -471,13 +487,9 @@ def case_note_add(*, actor: User, case_id: int, text: str) -> CaseEvent:
     with transaction.atomic():
         case = _case_locked(case_id, None)
         event = _case_event(case, actor, "note", "", "", note=text)
-        # A name ending a sentence ("bel jij, @kim.") keeps its punctuation out of the username.
-        names = {name.rstrip(".-+") for name in _MENTION.findall(text)}
-        colleagues = User.objects.filter(username__in=names, is_active=True, groups__name__in=Role.values)
-        for person in colleagues.exclude(id=actor.id).distinct():
-            _notify(
-                person, actor, case, _("%(name)s mentioned you in a note on %(case)s") % {"name": actor, "case": case}
-            )
+        _notify_named(
+            actor, text, _("%(name)s mentioned you in a note on %(case)s") % {"name": actor, "case": case}, case=case
+        )
     return event
 
 
@@ -915,6 +927,23 @@ def _case_event(case: Case, actor: User, action: str, before: object, after: obj
 
 def _notify(recipient: User, actor: User, case: Case, text: str) -> None:
     Notification.objects.create(recipient=recipient, actor=actor, case=case, text=text[:300])
+
+
+def _notify_named(
+    actor: User, note: str, text: str, *, case: Case | None = None, mention: Mention | None = None
+) -> list[User]:
+    """Tell each colleague named as @username in ``note`` (not the writer) with ``text``, pointing at the
+    ``case`` or the ``mention``. Returns who was told; runs one query, and one insert per person."""
+    # A name ending a sentence ("bel jij, @kim.") keeps its punctuation out of the username.
+    names = {name.rstrip(".-+") for name in _MENTION.findall(note)}
+    if not names:
+        return []
+    colleagues = User.objects.filter(username__in=names, is_active=True, groups__name__in=Role.values)
+    told = list(colleagues.exclude(id=actor.id).distinct())
+    Notification.objects.bulk_create(
+        Notification(recipient=person, actor=actor, case=case, mention=mention, text=text[:300]) for person in told
+    )
+    return told
 
 
 def case_due_times(reported_at: datetime) -> tuple[datetime, datetime]:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("cases/improvements/", views.improvement_list, name="improvement-list"),
     path("cases/improvements/<int:improvement_id>/", views.improvement_update, name="improvement-update"),
     path("cases/<int:case_id>/", views.case_detail, name="case-detail"),
+    path("cases/<int:case_id>/presence/", views.case_presence, name="case-presence"),
     path("cases/<int:case_id>/details/", views.case_update, name="case-update"),
     path("cases/<int:case_id>/private/", views.case_private, name="case-private"),
     path("cases/<int:case_id>/resolve/", views.case_resolve, name="case-resolve"),

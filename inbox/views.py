@@ -128,7 +128,7 @@ def _detail_context(request: AppRequest, mention: Mention, list_query: str) -> d
         "sightings": selectors.sightings_of(mention),
         "events": selectors.events_of(mention),
         "history": selectors.author_history(user=user, mention=mention),
-        "others_here": presence.presence_of(mention_id=mention.id, user=user),
+        "others_here": presence.presence_of(kind=presence.MENTION, object_id=mention.id, user=user),
         "category_form": CategoriseForm(initial={"category": mention.effective_category}),
         "ignore_form": IgnoreForm(),
         "assign_form": AssignForm(initial={"assignee": mention.assignee_id}, people=people),
@@ -365,19 +365,30 @@ def triage_undo(request: AppRequest) -> HttpResponse:
 @require_POST
 @permission_required("monitoring.view_mention", raise_exception=True)
 def mention_presence(request: AppRequest, mention_id: int) -> HttpResponse:
-    """An open detail pane reports itself (viewing or replying) and gets back who else is there."""
+    """An open detail pane reports itself (viewing, replying or noting) and gets back who else is there."""
     if selectors.mention_detail(user=request.user, mention_id=mention_id) is None:
         raise Http404(_("This mention does not exist, or you may not see it."))
+    url = reverse("inbox:mention-presence", args=[mention_id])
+    return _presence(request, presence.MENTION, mention_id, url)
+
+
+def _presence(request: AppRequest, kind: str, object_id: int, url: str) -> HttpResponse:
+    """Record the report of an open page and answer with who else is there; "left" takes one off at once."""
     state = request.POST.get("state", presence.VIEWING)
     if state == "left":
-        presence.presence_leave(mention_id=mention_id, user=request.user)
+        presence.presence_leave(kind=kind, object_id=object_id, user=request.user)
         return HttpResponse(status=204)
-    others = presence.presence_report(mention_id=mention_id, user=request.user, state=state)
-    return render(
-        request,
-        "inbox/_mention_detail.html#mention-presence",
-        {"others_here": others, "mention": {"id": mention_id}, "heartbeat": presence.HEARTBEAT},
-    )
+    others = presence.presence_report(kind=kind, object_id=object_id, user=request.user, state=state)
+    return render(request, "inbox/_presence.html#presence", _presence_context(kind, object_id, url, others))
+
+
+def _presence_context(kind: str, object_id: int, url: str, others: list[presence.Presence]) -> dict[str, Any]:
+    return {
+        "others_here": others,
+        "presence_id": f"{kind}-presence",
+        "presence_url": url,
+        "heartbeat": presence.HEARTBEAT,
+    }
 
 
 # Pieces ----------------------------------------------------------------------------------------------
@@ -426,6 +437,15 @@ def case_detail(request: AppRequest, case_id: int) -> HttpResponse:
     return _case_page(request, case_id, {})
 
 
+@require_POST
+@permission_required("monitoring.view_mention", raise_exception=True)
+def case_presence(request: AppRequest, case_id: int) -> HttpResponse:
+    """An open case page reports itself (viewing, writing a reply or a note) and gets back who else is there."""
+    if not selectors.case_is_visible(user=request.user, case_id=case_id):
+        raise Http404(_("This case does not exist, or you may not see it."))
+    return _presence(request, presence.CASE, case_id, reverse("inbox:case-presence", args=[case_id]))
+
+
 def _case_page(request: AppRequest, case_id: int, shown: dict[str, Any]) -> HttpResponse:
     """The case page; ``shown`` replaces parts of its context (a form sent with mistakes)."""
     view = selectors.case_detail(user=request.user, case_id=case_id, language=(get_language() or "nl")[:2])
@@ -438,13 +458,15 @@ def _case_context(request: AppRequest, view: selectors.CaseView) -> dict[str, An
     case, user = view.case, request.user
     people = _people()
     first = view.mentions[0] if view.mentions else None
-    return {
+    others = presence.presence_of(kind=presence.CASE, object_id=case.id, user=user)
+    return _presence_context(presence.CASE, case.id, reverse("inbox:case-presence", args=[case.id]), others) | {
         "case": case,
         "view": view,
         "now": timezone.now(),
         "statuses": [(value, label) for value, label in Case.Status.choices],
         "channels": Reply.Channel.choices,
         "reply_max_length": REPLY_MAX_LENGTH,
+        "note_max_length": services.NOTE_MAX_LENGTH,
         "fitting": selectors.FITTING_TEMPLATES.get(case.assessment, ()),
         "submission_key": uuid.uuid4(),
         "flagged_phrases": [[phrase.phrase, phrase.advice] for phrase in view.flagged_phrases],
@@ -682,9 +704,11 @@ def improvement_list(request: AppRequest) -> HttpResponse:
 
 
 def _improvement_page(request: AppRequest, shown: dict[str, Any]) -> HttpResponse:
-    """The open improvements; ``shown`` holds one improvement's form sent with mistakes and its id."""
+    """The open improvements, then the finished ones; ``shown`` holds one improvement's form sent with
+    mistakes and its id."""
     context = {
         "improvements": selectors.improvements_open(user=request.user),
+        "done_improvements": selectors.improvements_done(user=request.user),
         "states": ImprovementAction.State.choices,
     }
     return render(request, "inbox/improvement_list.html", context | shown)

@@ -1,5 +1,5 @@
-/* The reply editor: start from a template with its placeholders filled in, and warn about flagged phrases
-   while typing. */
+/* The reply editor: start from a template with its placeholders filled in, warn about flagged phrases
+   while typing, and count down the characters left near a field's limit. */
 (function () {
   "use strict";
 
@@ -72,5 +72,39 @@
     form.addEventListener("submit", () => {
       form.querySelectorAll("button[type=submit]").forEach((button) => (button.disabled = true));
     });
+  });
+
+  /* A field with a maxlength and data-counter (its text, with {left} and {limit}) shows how much is left
+     once it is within a tenth of its limit; screen readers hear it when they have a moment. */
+  function counted(field) {
+    const limit = parseInt(field.getAttribute("maxlength"), 10);
+    if (!(limit > 0)) return;
+    const counter = document.createElement("p");
+    counter.className = "char-counter";
+    counter.id = (field.id || "field") + "-counter";
+    counter.setAttribute("aria-live", "polite");
+    counter.hidden = true;
+    field.after(counter);
+    const update = () => {
+      const left = limit - field.value.length;
+      const near = left <= Math.ceil(limit / 10);
+      counter.hidden = !near;
+      counter.classList.toggle("is-over", left <= 0);
+      counter.textContent = near
+        ? field.dataset.counter.replace("{left}", Math.max(left, 0)).replace("{limit}", limit)
+        : "";
+    };
+    field.addEventListener("input", update);
+    /* A template put in by script fires no input event. */
+    field.addEventListener("change", update);
+    field.form?.addEventListener("reset", () => window.setTimeout(update, 0));
+    update();
+    return update;
+  }
+  const updates = Array.from(document.querySelectorAll("textarea[maxlength][data-counter], input[maxlength][data-counter]"))
+    .map(counted)
+    .filter(Boolean);
+  document.addEventListener("change", (event) => {
+    if (event.target.matches && event.target.matches("[data-template-picker]")) updates.forEach((update) => update());
   });
 })();

@@ -1,4 +1,4 @@
-/* The inbox's keyboard shortcuts, row selection for bulk actions, the "N new" bar and presence. */
+/* The inbox's keyboard shortcuts, row selection for bulk actions and the "N new" bar (presence: presence.js). */
 (function () {
   "use strict";
 
@@ -127,22 +127,6 @@
     if (event.target.matches("[data-row-select], [data-bulk-action]")) updateBulk();
   });
 
-  /* The open pane says when its person starts writing, so colleagues are warned. */
-  function reportState(state) {
-    const input = document.querySelector("[data-presence-state]");
-    if (!input || input.value === state) return;
-    input.value = state;
-    document.body.dispatchEvent(new CustomEvent("presence-now"));
-  }
-  document.addEventListener("focusin", (event) => {
-    if (event.target.matches && event.target.matches("[data-replying]")) reportState("replying");
-  });
-  document.addEventListener("focusout", (event) => {
-    if (event.target.matches && event.target.matches("[data-replying]") && !event.target.value.trim()) {
-      reportState("viewing");
-    }
-  });
-
   document.body.addEventListener("htmx:afterSettle", (event) => {
     const target = event.detail.target;
     if (!target) return;
@@ -165,26 +149,6 @@
       const match = location.pathname.match(/\/m\/(\d+)\//);
       const openRow = match && document.getElementById("mention-row-" + match[1]);
       if (openRow) setCurrent(openRow, false);
-    }
-  });
-
-  /* Leaving a mention (another one opened, or the tab closed) takes one off its presence list at once. */
-  function leavePresence() {
-    const box = document.querySelector("#mention-detail [data-presence]");
-    if (!box || !navigator.sendBeacon) return;
-    const data = new FormData();
-    data.append("state", "left");
-    try {
-      data.append("csrfmiddlewaretoken", JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]);
-    } catch (error) {
-      return;
-    }
-    navigator.sendBeacon(box.getAttribute("hx-post"), data);
-  }
-  window.addEventListener("pagehide", leavePresence);
-  document.body.addEventListener("htmx:beforeSwap", (event) => {
-    if (event.detail.target && event.detail.target.id === "mention-detail" && event.detail.requestConfig.verb === "get") {
-      leavePresence();
     }
   });
 

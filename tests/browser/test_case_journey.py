@@ -18,7 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, Response, expect
 
 from accounts.models import Organisation, User
-from inbox import services
+from inbox import presence, services
 from inbox.models import Case, FlaggedPhrase, FourEyesRule, HouseRule, PlaybookEvent, Reply, ReplyTemplate
 from monitoring.models import Mention
 from tests.conftest import ROOT, browser_page, sign_in
@@ -164,13 +164,14 @@ def test_staff_handle_a_complaint_from_the_inbox_to_a_closed_case(page, organisa
     # The acknowledgement template, its placeholders filled in, saved as a public reply.
     page.locator("#reply-template").select_option(str(acknowledge.id))
     text = page.locator("#reply-text")
-    expect(text).to_have_value(re.compile(rf"^Hoi {COMPLAINANT}, dank dat je dit meldt\."))
+    expect(text).to_have_value(re.compile(r"^Dank dat je dit meldt\."))
+    expect(text).not_to_have_value(re.compile(COMPLAINANT))  # a public reply never names the complainant
     expect(text).to_have_value(re.compile(r"Sam de Vries namens Zwemvereniging De Dolfijnen$"))
     expect(text).not_to_have_value(re.compile(r"[{}]"))
     expect(text).to_be_focused()
     public = _write_reply(page, "public")
     assert (public.channel, public.state, public.author) == ("public", "draft", sam)
-    assert public.text.startswith(f"Hoi {COMPLAINANT}, dank dat je dit meldt.")
+    assert public.text.startswith("Dank dat je dit meldt.")
     expect(page.locator(".messages")).to_be_visible()
     expect(_status(page)).to_have_class(re.compile(r"\bcase-status-open\b"))  # a draft is no response yet
     entries = _history_grew(page, entries, "Sam de Vries")
@@ -220,6 +221,16 @@ def test_staff_handle_a_complaint_from_the_inbox_to_a_closed_case(page, organisa
     expect(page.locator("[data-composer]")).to_have_count(0)
     expect(page.locator("form[action$='/reopen/']")).to_have_count(1)
     entries = _history_grew(page, entries, "Sam de Vries")
+    # The outcome at the top, and the history with every step of it.
+    outcome = page.locator(".case-outcome")
+    expect(outcome).to_contain_text(re.compile(r"Herstel|Fix"))
+    expect(outcome).to_contain_text("De verwarming in de kleedkamers is gerepareerd.")
+    expect(outcome).to_contain_text(re.compile(r"Tevreden|Satisfied"))
+    expect(outcome).to_contain_text("Sam de Vries")
+    expect(outcome.locator("a[href='https://forum.example.org/t/kleedkamers#opgelost']")).to_be_visible()
+    history = page.locator(".timeline")
+    expect(history.locator("a[href='https://forum.example.org/t/kleedkamers#opgelost']")).to_have_count(1)
+    expect(history).to_contain_text(re.compile(r"legde de oplossing vast|recorded the solution"))
     case.refresh_from_db()
     assert case.status == "closed"
     assert case.public_followup_url == "https://forum.example.org/t/kleedkamers#opgelost"
@@ -454,7 +465,10 @@ def test_a_note_calls_a_colleague_who_follows_up_the_improvement(page, browser, 
         row.locator("select[name=state]").select_option("done")
         row.locator("input[name=announced_url]").fill("https://www.dedolfijnen.example/nieuws/thermostaat")
         row.locator("button[type=submit]").click()
-        expect(colleague.locator(".improvements li").filter(has_text="eigen thermostaat")).to_have_count(0)
+        finished = colleague.locator(".improvements-done li").filter(has_text="eigen thermostaat")
+        expect(finished).to_have_count(1)
+        announcement = "a[href='https://www.dedolfijnen.example/nieuws/thermostaat'][target=_blank]"
+        expect(finished.locator(announcement)).to_be_visible()
 
     done = case.improvements.get()
     assert (done.state, done.owner, done.announced_url) == (
@@ -462,3 +476,57 @@ def test_a_note_calls_a_colleague_who_follows_up_the_improvement(page, browser, 
         dirk,
         "https://www.dedolfijnen.example/nieuws/thermostaat",
     )
+
+
+# Two people on one case -------------------------------------------------------------------------------------
+
+
+def test_two_people_on_one_case_see_who_writes_a_reply_and_who_a_note(page, browser, live_server, organisation):
+    sam = cast(User, UserFactory(username="sam", first_name="Sam", role="staff"))
+    UserFactory(username="max", first_name="Max", role="manager")
+    case = _case_of(organisation, sam)
+    heartbeat = (presence.HEARTBEAT + 5) * 1000
+
+    with browser_page(browser, live_server, "case_journey_presence_max") as other:
+        sign_in(other, "max")
+        sign_in(page, "sam")
+        other.goto(_case_url(other, case))
+        page.goto(_case_url(page, case))
+        # Sam sees Max at once; Max sees Sam on his next heartbeat.
+        expect(page.locator("#case-presence")).to_contain_text("Max kijkt mee")
+        expect(other.locator("#case-presence")).to_contain_text("Sam kijkt mee", timeout=heartbeat)
+
+        # Max starts a reply: Sam is warned at once, where replies are written.
+        other.locator("#reply-text").click()
+        warning = page.locator("#case-presence").get_by_role("alert")
+        expect(warning).to_contain_text("Max schrijft een reactie", timeout=heartbeat)
+        expect(other.locator("#case-presence").get_by_role("alert")).to_have_count(0)
+
+        # He leaves the empty reply for a note: that is what Sam reads now, without a warning.
+        other.locator("#reply-text").fill("")
+        other.locator("#case-note").click()
+        expect(page.locator("#case-presence")).to_contain_text("Max schrijft een notitie", timeout=heartbeat)
+        expect(warning).to_have_count(0)
+        _screenshot(page, "case_journey_presence_sam")
+
+        # Max goes elsewhere: his page says goodbye, and he is off Sam's list on Sam's next heartbeat.
+        other.goto(live_server.url + "/inbox/cases/")
+        expect(page.locator("#case-presence")).not_to_contain_text("Max", timeout=heartbeat)
+
+
+def test_the_reply_counter_appears_near_the_limit(page, organisation):
+    sam = cast(User, UserFactory(username="sam", role="staff"))
+    case = _case_of(organisation, sam)
+    sign_in(page, "sam")
+    page.goto(_case_url(page, case))
+    text = page.locator("#reply-text")
+    limit = int(text.get_attribute("maxlength") or "0")
+    counter = page.locator("#reply-text-counter")
+    text.fill("x" * 20)
+    expect(counter).to_be_hidden()
+    expect(counter).to_have_attribute("aria-live", "polite")
+    text.fill("x" * (limit - 40))
+    expect(counter).to_be_visible()
+    expect(counter).to_have_text(f"nog 40 van {limit} tekens")
+    text.fill("x" * (limit // 2))
+    expect(counter).to_be_hidden()

@@ -493,8 +493,49 @@ def test_every_step_is_in_the_history_in_order(case, staff_member, manager):
         ("max-manager", "note", "", ""),
         ("sam-staff", "status", "acknowledged", "private"),
         ("sam-staff", "status", "private", "resolved"),
+        ("sam-staff", "resolved", "", "apology"),
+        ("sam-staff", "satisfaction", "", "satisfied"),
         ("max-manager", "status", "resolved", "closed"),
+        ("max-manager", "closed", "", "https://x.example/9"),
     ]
+
+
+def test_resolving_closing_and_reopening_each_leave_their_outcome_in_the_history(case, staff_member, manager):
+    case = resolve(staff_member, case, satisfaction="")
+    case = services.case_close(
+        actor=manager, case_id=case.id, version=case.version, skipped_because="Ze wil het niet openbaar"
+    )
+    services.case_reopen(actor=staff_member, case_id=case.id, version=case.version)
+
+    steps = [
+        (e.actor.username, e.action, e.from_value, e.to_value, e.note)
+        for e in CaseEvent.objects.filter(case=case).exclude(action__in=("opened", "status")).order_by("id")
+    ]
+    assert steps == [
+        ("sam-staff", "resolved", "", "apology", "Excuses, en een gratis proefles."),
+        ("sam-staff", "satisfaction", "", "not_asked", ""),
+        ("max-manager", "closed", "", "", "Ze wil het niet openbaar"),
+        ("sam-staff", "reopened", "closed", "", ""),
+    ]
+
+
+def test_the_outcome_steps_are_labelled_in_the_readers_language(case, staff_member, manager):
+    from django.utils import translation
+
+    case = resolve(staff_member, case, satisfaction=Case.Satisfaction.NO_ANSWER)
+    services.case_close(actor=manager, case_id=case.id, version=case.version, followup_url="https://x.example/9")
+    events = {e.action: e for e in CaseEvent.objects.filter(case=case)}
+    with translation.override("en"):
+        assert events["resolved"].action_label == "recorded the solution"
+        assert events["resolved"].to_label == "Apology"
+        assert events["satisfaction"].to_label == "No answer"
+        assert events["closed"].action_label == "closed the case"
+    with translation.override("nl"):
+        assert events["resolved"].action_label == "legde de oplossing vast"
+        assert events["resolved"].to_label == "Excuses"
+        assert events["satisfaction"].action_label == "noteerde het antwoord van de klager"
+        assert events["satisfaction"].to_label == "Geen antwoord"
+        assert events["closed"].action_label == "sloot de zaak"
 
 
 def test_the_history_names_people_and_scenarios_not_their_ids(case, staff_member, colleague, organisation):

@@ -484,3 +484,131 @@ def test_a_refused_reply_comes_back_with_its_text_its_channel_and_the_error_at_t
     assert "Reactie:" in body, "the error names the field"
     assert 'maxlength="10000"' in body
     assert not case.replies.exists()
+
+
+# A closed case tells its story -------------------------------------------------------------------------
+
+
+def closed(staff_member, manager, case: Case, **close) -> Case:
+    case = services.case_resolve(
+        actor=staff_member, case_id=case.id, version=case.version, kind="voucher", agreed="Een gratis proefles",
+        satisfaction_asked=True, satisfaction="satisfied",
+    )  # fmt: skip
+    return services.case_close(actor=manager, case_id=case.id, version=case.version, **close)
+
+
+def outcome_of(content: str) -> str:
+    found = re.search(r'<section class="card case-outcome".*?</section>', content, re.S)
+    assert found is not None, "no outcome on the page"
+    return found.group(0)
+
+
+def timeline_of(content: str) -> str:
+    return re.search(r'<ol class="timeline">(.*?)</ol>', content, re.S).group(1)
+
+
+def test_a_closed_case_shows_its_outcome_at_the_top(client_for, staff_member, manager, board_member, case):
+    case = closed(staff_member, manager, case, followup_url="https://x.example/status/9")
+    # The board reads it too: the outcome is not part of the handling forms.
+    content = page(client_for(board_member), case)
+    outcome = outcome_of(content)
+    assert content.index("case-outcome") < content.index('id="times-title"')
+    assert "Tegoedbon of korting" in outcome  # how it was solved
+    assert "Een gratis proefles" in outcome
+    assert "Tevreden" in outcome  # the complainant's answer
+    assert 'href="https://x.example/status/9" target="_blank"' in outcome
+    assert "max-manager" in outcome  # who closed it
+    assert case.closed_at is not None
+
+
+def test_a_case_closed_without_a_public_follow_up_says_why(client_for, staff_member, manager, case):
+    case = closed(staff_member, manager, case, skipped_because="Ze wil het liever niet openbaar")
+    outcome = outcome_of(page(client_for(staff_member), case))
+    assert "Geen, omdat: Ze wil het liever niet openbaar" in outcome
+    assert "href=" not in outcome
+
+
+def test_the_history_of_a_closed_case_has_every_step_in_dutch_and_english(client_for, staff_member, manager, case):
+    case = closed(staff_member, manager, case, followup_url="https://x.example/status/9")
+    case = services.case_reopen(actor=staff_member, case_id=case.id, version=case.version)
+    client = client_for(staff_member)
+    dutch = timeline_of(page(client, case))
+    for step in (
+        "legde de oplossing vast: Tegoedbon of korting",
+        "noteerde het antwoord van de klager: Tevreden",
+        "sloot de zaak: <a",
+        "heropende de zaak",
+    ):
+        assert step in dutch
+    assert 'href="https://x.example/status/9"' in dutch
+    assert "Een gratis proefles" in dutch
+
+    client.post(reverse("set_language"), {"language": "en"})
+    english = timeline_of(page(client, case))
+    for step in (
+        "recorded the solution: Voucher or discount",
+        "recorded the complainant&#x27;s answer: Satisfied",
+        "closed the case: <a",
+        "reopened the case",
+    ):
+        assert step in english
+
+
+def test_the_close_form_asks_for_a_link_or_a_reason_without_calling_them_optional(client_for, staff_member, case):
+    case = resolved(staff_member, case)
+    content = page(client_for(staff_member), case)
+    form = re.search(r'<form [^>]*id="close-form".*?</form>', content, re.S).group(0)
+    assert "(optioneel)" not in form
+    assert "Een link naar waar je het openbaar hebt afgerond, of de reden dat dat er niet is." in form
+
+
+def test_closing_with_neither_a_link_nor_a_reason_says_so_at_the_link(client_for, staff_member, case):
+    case = resolved(staff_member, case)
+    response = client_for(staff_member).post(
+        reverse("inbox:case-close", args=[case.id]), {"version": str(case.version), "skipped_because": "   "}
+    )
+    assert response.status_code == 200
+    field = re.search(r'<div class="field has-error">.*?</div>', response.content.decode(), re.S)
+    assert field is not None
+    assert 'name="followup_url"' in field.group(0)
+    assert 'aria-invalid="true" aria-describedby="close-error"' in field.group(0)
+    assert "of schrijf de reden dat die er niet is" in field.group(0)
+    case.refresh_from_db()
+    assert case.status == Case.Status.RESOLVED
+
+
+# What we change ----------------------------------------------------------------------------------------
+
+
+def test_finished_improvements_stay_listed_under_done_with_their_announcement(
+    client_for, staff_member, manager, board_member, case
+):
+    from inbox.models import ImprovementAction
+
+    open_one = services.improvement_add(
+        actor=staff_member, case_id=case.id, description="Badmeester op het rooster", owner_id=manager.id
+    )
+    announced = services.improvement_add(
+        actor=staff_member, case_id=case.id, description="Rooster online", owner_id=manager.id
+    )
+    services.improvement_update(
+        actor=staff_member, improvement_id=announced.id, state="done", announced_url="https://club.example/nieuws/1"
+    )
+    quiet = services.improvement_add(
+        actor=staff_member, case_id=case.id, description="Nieuwe kluisjes", owner_id=manager.id
+    )
+    services.improvement_update(actor=staff_member, improvement_id=quiet.id, state="done")
+    ImprovementAction.objects.filter(id=quiet.id).update(announced_url="javascript:alert(1)")
+
+    content = client_for(board_member).get(reverse("inbox:improvement-list")).content.decode()
+    to_do, done = content.split('id="done-title"', 1)
+    assert open_one.description in to_do
+    assert open_one.description not in done
+    assert "Rooster online" in done
+    assert "Nieuwe kluisjes" in done
+    assert '<a href="https://club.example/nieuws/1" target="_blank" rel="noopener noreferrer nofollow">' in done
+    assert 'href="javascript' not in content  # through the one link tag: never live
+
+
+def test_the_improvement_list_is_closed_to_people_without_a_role(client_for, no_role_user):
+    assert client_for(no_role_user).get(reverse("inbox:improvement-list")).status_code == 403

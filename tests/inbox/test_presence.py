@@ -1,6 +1,8 @@
-"""Who else has the mention open, and who is writing a reply to it."""
+"""Who else has a mention or a case open, and who is writing a reply or a note there."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -72,10 +74,10 @@ def test_the_detail_pane_shows_who_is_there(client_for, staff_member, manager, m
 
 
 def test_a_report_runs_out(staff_member, manager, mention, monkeypatch):
-    presence.presence_report(mention_id=mention.id, user=manager, state="viewing")
+    presence.presence_report(kind=presence.MENTION, object_id=mention.id, user=manager, state="viewing")
     now = presence.time.time()
     monkeypatch.setattr(presence.time, "time", lambda: now + presence.TTL + 1)
-    assert presence.presence_of(mention_id=mention.id, user=staff_member) == []
+    assert presence.presence_of(kind=presence.MENTION, object_id=mention.id, user=staff_member) == []
 
 
 def test_people_who_may_not_see_mentions_are_refused(client_for, no_role_user, staff_member, manager, mention):
@@ -83,7 +85,9 @@ def test_people_who_may_not_see_mentions_are_refused(client_for, no_role_user, s
     response = report(client_for(no_role_user), mention, "viewing")
     assert response.status_code == 403
     assert str(manager).encode() not in response.content
-    assert [p.user_id for p in presence.presence_of(mention_id=mention.id, user=staff_member)] == [manager.id]
+    assert [
+        p.user_id for p in presence.presence_of(kind=presence.MENTION, object_id=mention.id, user=staff_member)
+    ] == [manager.id]
 
 
 def test_it_refuses_other_methods_and_unknown_mentions(client_for, staff_member, mention):
@@ -94,9 +98,86 @@ def test_it_refuses_other_methods_and_unknown_mentions(client_for, staff_member,
 
 def test_it_works_on_the_real_cache(settings, redis_url, staff_member, manager, mention):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
-    presence.presence_report(mention_id=mention.id, user=manager, state="replying")
+    presence.presence_report(kind=presence.MENTION, object_id=mention.id, user=manager, state="replying")
     try:
-        [other] = presence.presence_of(mention_id=mention.id, user=staff_member)
+        [other] = presence.presence_of(kind=presence.MENTION, object_id=mention.id, user=staff_member)
         assert (other.user_id, other.is_replying) == (manager.id, True)
     finally:
-        presence.presence_leave(mention_id=mention.id, user=manager)
+        presence.presence_leave(kind=presence.MENTION, object_id=mention.id, user=manager)
+
+
+# The case page -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def case(staff_member, mention):
+    from inbox import services
+
+    return services.case_open(actor=staff_member, mention_id=mention.id, title="Geen badmeester")
+
+
+def report_on_case(client, case, state: str):
+    return client.post(reverse("inbox:case-presence", args=[case.id]), {"state": state}, headers={"HX-Request": "true"})
+
+
+def test_two_people_on_one_case_see_each_other(client_for, staff_member, manager, case):
+    sam, max_ = client_for(staff_member), client_for(manager)
+    assert "presence-person" not in report_on_case(sam, case, "viewing").content.decode()
+    seen_by_max = report_on_case(max_, case, "viewing").content.decode()
+    assert seen_by_max.lstrip().startswith('<div id="case-presence"')
+    assert f"{staff_member} kijkt mee" in seen_by_max
+
+
+def test_someone_writing_a_reply_on_the_case_gives_a_warning(client_for, staff_member, manager, case):
+    report_on_case(client_for(manager), case, "replying")
+    body = report_on_case(client_for(staff_member), case, "viewing").content.decode()
+    assert 'class="presence-warning" role="alert"' in body
+    assert f"{manager} schrijft een reactie" in body
+
+
+def test_someone_writing_a_note_is_said_so_without_a_warning(client_for, staff_member, manager, case, mention):
+    report_on_case(client_for(manager), case, "noting")
+    report(client_for(manager), mention, "noting")
+    for body in (
+        report_on_case(client_for(staff_member), case, "viewing").content.decode(),
+        report(client_for(staff_member), mention, "viewing").content.decode(),
+    ):
+        assert f"{manager} schrijft een notitie" in body
+        assert "presence-warning" not in body
+        assert "schrijft een reactie" not in body
+
+
+def test_a_case_and_its_mention_keep_their_own_presence(client_for, staff_member, manager, case, mention):
+    report(client_for(manager), mention, "replying")
+    body = report_on_case(client_for(staff_member), case, "viewing").content.decode()
+    assert str(manager) not in body
+
+
+def test_the_case_page_shows_who_is_there_and_marks_what_is_written(client_for, staff_member, manager, case):
+    report_on_case(client_for(manager), case, "replying")
+    body = client_for(staff_member).get(reverse("inbox:case-detail", args=[case.id])).content.decode()
+    assert f'hx-post="{reverse("inbox:case-presence", args=[case.id])}"' in body
+    assert 'class="presence-warning" role="alert"' in body
+    assert re.search(r'<textarea id="reply-text"[^>]*data-writing="replying"', body)
+    assert re.search(r'<textarea id="case-note"[^>]*data-writing="noting"', body)
+
+
+def test_leaving_a_case_drops_out(client_for, staff_member, manager, case):
+    report_on_case(client_for(manager), case, "replying")
+    assert report_on_case(client_for(manager), case, "left").status_code == 204
+    assert str(manager) not in report_on_case(client_for(staff_member), case, "viewing").content.decode()
+
+
+def test_case_presence_is_refused_to_people_without_a_role(client_for, no_role_user, manager, case):
+    report_on_case(client_for(manager), case, "viewing")
+    response = report_on_case(client_for(no_role_user), case, "viewing")
+    assert response.status_code == 403
+    assert str(manager).encode() not in response.content
+
+
+def test_case_presence_refuses_other_methods_and_unknown_cases(client_for, board_member, case):
+    client = client_for(board_member)
+    assert client.get(reverse("inbox:case-presence", args=[case.id])).status_code == 405
+    assert client.post(reverse("inbox:case-presence", args=[case.id + 999]), {"state": "viewing"}).status_code == 404
+    # The board reads cases, so it is seen there too.
+    assert report_on_case(client, case, "viewing").status_code == 200

@@ -14,6 +14,7 @@ from inbox.services import (
     BULK_LIMIT,
     batch_undo,
     case_attach,
+    case_note_add,
     case_open,
     mention_assign,
     mention_categorise,
@@ -135,6 +136,34 @@ def test_a_note_is_an_event_that_changes_nothing_else(staff_member, mention):
     assert (mention.status, mention.version) == ("new", 0)
     [event] = events(mention)
     assert (event.actor, event.action, event.note) == (staff_member, "note", "Gebeld, komt goed.")
+
+
+def test_a_note_on_a_mention_tells_the_colleagues_it_names(staff_member, manager, board_member, mention):
+    from inbox.models import Notification
+
+    UserFactory(username="oud-lid", role="staff", is_active=False)
+    text = "@max-manager en @bea-board, kijken jullie mee? @sam-staff @oud-lid @niemand, mail info@max-manager.nl"
+    mention_note_add(actor=staff_member, mention_id=mention.id, text=text)
+    told = Notification.objects.order_by("recipient__username")
+    assert [(n.recipient, n.actor, n.mention_id, n.case_id) for n in told] == [
+        (board_member, staff_member, mention.id, None),
+        (manager, staff_member, mention.id, None),
+    ]
+    assert str(mention)[:40] in told[0].text
+
+
+def test_a_note_on_a_mention_and_on_a_case_find_names_alike(staff_member, manager, mention, source):
+    """One piece of code reads @names in both kinds of note: the same text tells the same people."""
+    from inbox.models import Notification
+
+    case = case_open(actor=staff_member, mention_id=MentionFactory(source=source).id)
+    text = "Bel jij haar even, @max-manager."
+    mention_note_add(actor=staff_member, mention_id=mention.id, text=text)
+    case_note_add(actor=staff_member, case_id=case.id, text=text)
+    assert set(Notification.objects.values_list("recipient__username", "mention_id", "case_id")) == {
+        ("max-manager", mention.id, None),
+        ("max-manager", None, case.id),
+    }
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 5001])
