@@ -26,7 +26,7 @@ from inbox.selectors import MentionRow
 from monitoring.feeds.enrich import normalise, phrase_literal, phrase_pattern
 from monitoring.feeds.platforms import Platform
 from monitoring.feeds.terms import highlight_spans
-from monitoring.models import Mention
+from monitoring.models import Mention, source_name_shown
 from webcare.memo import Memo
 
 register = template.Library()
@@ -204,7 +204,7 @@ def _row_parts(page: _RowPage, mention: MentionRow, *, oob: bool) -> tuple[str, 
         f'<span class="badge badge-platform badge-{_e(platform)}" title="{page.platform_title}">'
         f'<span class="platform-icon" aria-hidden="true"></span>'
         f"{_e(page.labels.platforms.get(platform, platform))}</span>"
-        f'<span class="mention-source">{_e(mention.publisher or mention.source_name)}</span>'
+        f'<span class="mention-source">{_e(mention.publisher or source_name_shown(mention.source_name))}</span>'
     )
     if mention.author:
         out.append(f'<span class="mention-author">{_e(mention.author)}</span>')
