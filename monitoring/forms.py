@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -12,6 +12,9 @@ from monitoring.feeds.addresses import AddressNotDerivable, feed_address_for
 from monitoring.models import POLL_INTERVAL_MAX, POLL_INTERVAL_MIN, Source
 from webcare.links import HttpURLField
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 _LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what a datetime-local input sends and shows
 PUBLICATION_OUT_OF_RANGE = _("Enter a moment between 1 January 1990 and tomorrow.")
 
@@ -19,7 +22,7 @@ FEED_KINDS = [(value, label) for value, label in Source.Kind.choices if value !=
 
 
 # One line per kind on where its feed address is found, shown next to the kind on the add form.
-KIND_HELP = {
+KIND_HELP: dict[str, StrOrPromise] = {
     Source.Kind.GOOGLE_ALERTS: _("Set the alert to deliver to an RSS feed and copy the address behind its RSS icon."),
     Source.Kind.FEED: _("Blogs, news sites and forums: look for an RSS icon, or try the site's address with /feed."),
     Source.Kind.MASTODON: _("Paste a profile (https://server/@name) or a hashtag page (https://server/tags/word)."),

@@ -905,8 +905,8 @@ def _field_check(source: Source, name: str) -> None:
     source.clean_fields(exclude=[field.name for field in Source._meta.fields if field.name != name])
 
 
-def _event(source: Source, actor: User | None, action: str, before: object, after: object) -> None:
-    SourceEvent.objects.create(source=source, actor=actor, action=action, from_value=before, to_value=after)
+def _event(source: Source, actor: User | None, action: str, before: str | int, after: str | int) -> None:
+    SourceEvent.objects.create(source=source, actor=actor, action=action, from_value=str(before), to_value=str(after))
 
 
 def source_rename(*, source_id: int, name: str, actor: User | None) -> Source:

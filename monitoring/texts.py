@@ -8,6 +8,7 @@ texts stored before codes were (code ``text``) are shown as their ``text`` param
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +55,7 @@ TEXTS: dict[str, Promise] = {
 }
 
 TEXT = "text"  # a sentence stored before codes were, shown as it is
+_PARENTHESISED_PARAMETER = re.compile(r"\s*\([^()]*%\(\w+\)[sd][^()]*\)")
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ def text_render(code: str, params: Mapping[str, Any] | None) -> str:
     except (KeyError, TypeError, ValueError):
         # Parameters stored by another release that this sentence does not take: the sentence still
         # says more than nothing.
-        return str(template).split("(%(")[0].strip()
+        sentence = _PARENTHESISED_PARAMETER.sub("", str(template))
+        return sentence.split("%(")[0].strip()
 
 
 def _is_text(value: object) -> bool:
