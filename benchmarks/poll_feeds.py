@@ -619,7 +619,7 @@ def main() -> None:
                 found = sum(FetchLog.objects.filter(source_id__in=source_ids).values_list("found", flat=True))
                 mentions, sightings = Mention.objects.count(), Sighting.objects.count()
                 log(f"  stored {mentions} mentions and {sightings} sightings")
-                failed = list(Source.objects.exclude(last_error="").values_list("url", "last_error")[:3])
+                failed = [(s.url, s.last_error) for s in Source.objects.exclude(last_error_code="")[:3]]
                 log(f"  first poll: {first:.2f} s, {found} entries, {mentions} mentions, answers {first_answers}")
                 log(f"  {first_cpu}")
                 if failed or found != args.feeds * args.entries:

@@ -613,7 +613,7 @@ def stored(cluster: Cluster, database: str) -> Stored:
     )
     ((polled, succeeded),) = cluster.sql(
         database,
-        "SELECT count(last_polled_at), count(*) FILTER (WHERE last_success_at IS NOT NULL AND last_error = '') "
+        "SELECT count(last_polled_at), count(*) FILTER (WHERE last_success_at IS NOT NULL AND last_error_code = '') "
         "FROM monitoring_source WHERE kind <> 'manual'",
     )
     per_source = cluster.sql(

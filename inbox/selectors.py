@@ -33,7 +33,7 @@ from inbox.models import (
     Scenario,
 )
 from monitoring.feeds.platforms import Platform
-from monitoring.models import Mention, Sighting, Source
+from monitoring.models import Mention, Sighting, Source, source_name_shown
 from monitoring.selectors import mentions_visible_to, visibility_key
 from webcare.memo import Memo
 from webcare.queries import MARKER_ID, MARKER_TIME, CompiledQuery
@@ -470,7 +470,10 @@ def mention_facets(*, user: User, filters: MentionFilters) -> Facets:
     )
     flag_base = mentions_filtered(user, filters.without("flags")).order_by()
     flag_counts = flag_base.aggregate(**{value: Count("id", filter=_flag_q(value)) for value in Mention.Flag.values})
-    names = dict(Source.objects.filter(id__in=[int(s) for s in sources if s]).values_list("id", "name"))
+    names = {
+        id_: source_name_shown(name)
+        for id_, name in Source.objects.filter(id__in=[int(s) for s in sources if s]).values_list("id", "name")
+    }
     people = {str(u.id): str(u) for u in User.objects.filter(id__in=[int(a) for a in assigned if a])}
     language_labels = {"nl": _("Dutch"), "en": _("English")}
     other_languages = sum(n for code, n in languages.items() if code not in ("nl", "en"))

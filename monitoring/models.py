@@ -3,14 +3,29 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from monitoring.dates import EARLIEST_PUBLICATION, LATEST_AHEAD
 from monitoring.feeds.platforms import Platform
+from monitoring.texts import Text, text_render
+
+# How often a source may be polled, in minutes: when it is added and when it is changed.
+POLL_INTERVAL_MIN = 1
+POLL_INTERVAL_MAX = 24 * 60
+
+# The name the source of mentions added by hand is stored with: the same in every language, and
+# translated when shown (``source_name_shown``).
+MANUAL_SOURCE_NAME = gettext_noop("Added by hand")
+
+
+def source_name_shown(name: str) -> str:
+    """A source's name as shown: the hand-added source's in the reader's language, any other as it is."""
+    return gettext(MANUAL_SOURCE_NAME) if name == MANUAL_SOURCE_NAME else name
 
 
 def _default_interval() -> int:
@@ -37,7 +52,9 @@ class Source(models.Model):
     url = models.URLField(_("feed address"), max_length=2000)
     is_active = models.BooleanField(_("active"), default=True)
     poll_interval_minutes = models.PositiveIntegerField(
-        _("poll every (minutes)"), default=_default_interval, validators=[MinValueValidator(1)]
+        _("poll every (minutes)"),
+        default=_default_interval,
+        validators=[MinValueValidator(POLL_INTERVAL_MIN), MaxValueValidator(POLL_INTERVAL_MAX)],
     )
     next_poll_at = models.DateTimeField(_("next poll at"), null=True, blank=True)
     # Set while a poll holds the source (a lease, see services.CLAIM_LEASE): no other poll takes it,
@@ -48,12 +65,18 @@ class Source(models.Model):
     last_polled_at = models.DateTimeField(_("last polled at"), null=True, blank=True)
     last_success_at = models.DateTimeField(_("last success at"), null=True, blank=True)
     last_status = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
+    # Why the last poll failed, as a code and its parameters (monitoring.texts); "" when it did not.
+    last_error_code = models.CharField(_("last error"), max_length=50, blank=True)
+    last_error_params = models.JSONField(default=dict, blank=True)
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
     last_entries_found = models.PositiveIntegerField(_("entries found"), null=True, blank=True)
     last_problem = models.TextField(_("fault read past in the last poll"), blank=True)
-    paused_reason = models.TextField(_("why it was paused"), blank=True)
+    # Why it is paused, as a code and its parameters (monitoring.texts); "" when it is not.
+    paused_reason_code = models.CharField(_("why it was paused"), max_length=50, blank=True)
+    paused_reason_params = models.JSONField(default=dict, blank=True)
+    # Retired: never polled again, listed apart; its mentions stay. It can be brought back.
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
     query = models.CharField(_("search query"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -67,7 +90,31 @@ class Source(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return source_name_shown(self.name)
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+    @property
+    def last_error(self) -> str:
+        """Why the last poll failed, in the reader's language; "" when it did not."""
+        return text_render(self.last_error_code, self.last_error_params)
+
+    @property
+    def paused_reason(self) -> str:
+        """Why the source is paused, in the reader's language; "" when it is not paused."""
+        return text_render(self.paused_reason_code, self.paused_reason_params)
+
+    def pause_because(self, text: Text | None) -> None:
+        """Pause (``text``: why) or resume (``None``) polling, keeping ``is_active`` and the reason together."""
+        self.is_active = text is None
+        self.paused_reason_code = text.code if text else ""
+        self.paused_reason_params = dict(text.params) if text else {}
 
     @property
     def is_query(self) -> bool:
@@ -86,15 +133,15 @@ class Source(models.Model):
         self.last_polled_at = at
         self.last_status = status
         self.last_success_at = at
-        self.last_error = ""
+        self.last_error_code, self.last_error_params = "", {}
         self.consecutive_failures = 0
         if found is not None:
             self.last_entries_found = found
 
-    def mark_failed(self, *, at: datetime, status: int | None, error: str) -> None:
+    def mark_failed(self, *, at: datetime, status: int | None, error: Text) -> None:
         self.last_polled_at = at
         self.last_status = status
-        self.last_error = error
+        self.last_error_code, self.last_error_params = error.code, dict(error.params)
         self.last_error_at = at
         self.consecutive_failures += 1
 
@@ -116,6 +163,24 @@ class SourceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.source_id}"
+
+    @property
+    def action_label(self) -> str:
+        """What happened, in the reader's language; an unknown code as it is."""
+        return str(SOURCE_ACTIONS.get(self.action, self.action))
+
+
+SOURCE_ACTIONS = {
+    "created": _("Added"),
+    "moved": _("Moved to a new address by the site"),
+    "renamed": _("Renamed"),
+    "interval_changed": _("Poll interval changed"),
+    "address_changed": _("Address changed"),
+    "paused": _("Paused"),
+    "resumed": _("Resumed"),
+    "retired": _("Retired"),
+    "restored": _("Brought back"),
+}
 
 
 class Mention(models.Model):
@@ -291,7 +356,9 @@ class FetchLog(models.Model):
     new = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
     is_not_modified = models.BooleanField(default=False)
-    error = models.TextField(blank=True)
+    # Why this poll failed, as a code and its parameters (monitoring.texts); "" when it did not.
+    error_code = models.CharField(max_length=50, blank=True)
+    error_params = models.JSONField(default=dict, blank=True)
     problem = models.TextField(blank=True)  # a fault in the feed that was read past
 
     class Meta:
@@ -300,6 +367,11 @@ class FetchLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def error(self) -> str:
+        """Why this poll failed, in the reader's language; "" when it did not."""
+        return text_render(self.error_code, self.error_params)
 
 
 class WatchTerms(models.Model):

@@ -18,9 +18,7 @@ KINDS = {"google_alerts", "feed", "mastodon", "reddit", "youtube", "bluesky"}
 
 
 class OPMLError(MonitoringError):
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
+    """An OPML file we do not read; ``reason`` says why (in English: it is for the command line)."""
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,13 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 
 from accounts.models import Organisation, User
-from monitoring.models import FetchLog, Mention, Source, WatchTerms
+from monitoring.models import FetchLog, Mention, Source, SourceEvent, WatchTerms
 
 
 def source_ids_due(*, now: datetime) -> list[int]:
-    """Active sources whose next poll is due (or that were never polled). Runs one query."""
+    """Active sources whose next poll is due (or that were never polled); never a retired one. Runs one query."""
     return list(
-        Source.objects.filter(is_active=True)
+        Source.objects.filter(is_active=True, retired_at__isnull=True)
         .exclude(kind=Source.Kind.MANUAL)
         .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
         .order_by("next_poll_at")
@@ -37,24 +37,51 @@ def visibility_key(user: User) -> object:
     return user.has_perm("monitoring.view_mention")
 
 
+_HEALTH_COLUMNS = (
+    "id", "name", "kind", "url", "query", "is_active", "paused_reason_code", "paused_reason_params",
+    "poll_interval_minutes", "next_poll_at", "last_polled_at", "last_success_at", "last_status",
+    "last_error_code", "last_error_params", "last_error_at", "consecutive_failures", "last_entries_found",
+    "last_problem", "retired_at",
+)  # fmt: skip
+
+
 def sources_for_health(user: User) -> QuerySet[Source]:
-    """Polled sources with their health, failing and paused ones first; none without the right."""
+    """Polled sources that are not retired, with their health, failing and paused ones first; none
+    without the right to manage sources."""
     if not user.has_perm("monitoring.change_source"):
         return Source.objects.none()
     return (
         Source.objects.exclude(kind=Source.Kind.MANUAL)
+        .filter(retired_at__isnull=True)
         .order_by("-consecutive_failures", "is_active", "name")
-        .only(
-            "id", "name", "kind", "url", "query", "is_active", "paused_reason", "poll_interval_minutes",
-            "next_poll_at", "last_polled_at", "last_success_at", "last_status", "last_error", "last_error_at",
-            "consecutive_failures", "last_entries_found", "last_problem",
-        )
-    )  # fmt: skip
+        .only(*_HEALTH_COLUMNS)
+    )
+
+
+def sources_retired(user: User) -> QuerySet[Source]:
+    """Retired sources, most recently retired first; none without the right to manage sources."""
+    if not user.has_perm("monitoring.change_source"):
+        return Source.objects.none()
+    return Source.objects.filter(retired_at__isnull=False).order_by("-retired_at", "name").only(*_HEALTH_COLUMNS)
+
+
+def sources_readable(user: User) -> QuerySet[Source]:
+    """Polled sources, retired ones too, that ``user`` may look at; none without the right to view them."""
+    if not user.has_perm("monitoring.view_source"):
+        return Source.objects.none()
+    return Source.objects.exclude(kind=Source.Kind.MANUAL)
+
+
+def source_events(user: User, source_id: int, *, limit: int = 20) -> list[SourceEvent]:
+    """The latest changes to one source, newest first, with who made them. Runs one query."""
+    if not user.has_perm("monitoring.view_source"):
+        return []
+    return list(SourceEvent.objects.filter(source_id=source_id).select_related("actor")[:limit])
 
 
 def source_fetch_log(user: User, source_id: int, *, limit: int = 20) -> list[FetchLog]:
     """The latest polls of one source, newest first. Runs one query."""
-    if not user.has_perm("monitoring.change_source"):
+    if not user.has_perm("monitoring.view_source"):
         return []
     return list(FetchLog.objects.filter(source_id=source_id)[:limit])
 

@@ -29,17 +29,28 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from accounts.roles import Role
 from monitoring.dates import publication_is_sane, publication_or_none
-from monitoring.exceptions import FetchError, MonitoringError, ParseError, StoreError
+from monitoring.exceptions import FetchError, MonitoringError, ParseError, SourceRetired, StoreError
 from monitoring.feeds.clean import html_clean
 from monitoring.feeds.decide import NewEntry, canonical_url, poll_plan
 from monitoring.feeds.enrich import Signal, enrich
 from monitoring.feeds.fetch import TOTAL_TIMEOUT, FetchRequest, FetchResult, feed_fetch, feeds_fetch
+from monitoring.feeds.guard import url_check
 from monitoring.feeds.parse import ParsedEntry, ParsedFeed, feed_parse, link_unwrap, title_from_text
 from monitoring.feeds.platforms import platform_for_url
 from monitoring.feeds.terms import WatchTerms as ParsedWatchTerms
 from monitoring.feeds.terms import watch_terms_match, watch_terms_parse
-from monitoring.models import FetchLog, Mention, Sighting, SignalPhrase, Source, SourceEvent, WatchTerms
+from monitoring.models import (
+    MANUAL_SOURCE_NAME,
+    FetchLog,
+    Mention,
+    Sighting,
+    SignalPhrase,
+    Source,
+    SourceEvent,
+    WatchTerms,
+)
 from monitoring.signals import mentions_ingested
+from monitoring.texts import Text
 from webcare.links import http_url_check
 
 logger = logging.getLogger(__name__)
@@ -54,7 +65,8 @@ class PollOutcome:
     filtered: int = 0  # entries the watch terms left out
     seen_elsewhere: int = 0  # entries whose link another source had brought in already
     is_not_modified: bool = False
-    error: str = ""  # why the poll failed, in plain words
+    error: str = ""  # why the poll failed, in plain words (in the language active when it was polled)
+    error_text: Text | None = None  # the same as a code and parameters, as it is stored
     problem: str = ""  # a fault in the feed that was read past, in plain words
 
 
@@ -74,13 +86,24 @@ def source_preview(*, url: str) -> SourcePreview:
     result = feed_fetch(url)
     parsed = _feed_parse(result.content, url=result.url)
     if not parsed.is_feed:
-        raise ParseError(url, _("The address did not return a feed we can read."))
+        raise ParseError(url, Text("not_a_feed"))
     return SourcePreview(url=result.url, title=parsed.title, entries=len(parsed.entries), problem=parsed.problem)
 
 
-def source_create(*, organisation: Organisation, name: str, kind: str, url: str, actor: User | None) -> Source:
-    """Add a source, due for its first poll at once. Raises ``ValidationError`` on bad fields."""
+def source_create(
+    *,
+    organisation: Organisation,
+    name: str,
+    kind: str,
+    url: str,
+    actor: User | None,
+    poll_interval_minutes: int | None = None,
+) -> Source:
+    """Add a source, due for its first poll at once (``poll_interval_minutes`` None: the default
+    interval). Raises ``ValidationError`` on bad fields."""
     source = Source(organisation=organisation, name=name, kind=kind, url=url)
+    if poll_interval_minutes is not None:
+        source.poll_interval_minutes = poll_interval_minutes
     source.full_clean()
     with transaction.atomic():
         source.save()
@@ -145,6 +168,8 @@ def source_claim(*, source_id: int, now: datetime, force: bool = False) -> Sourc
 def sources_claim(*, source_ids: Sequence[int], now: datetime, force: bool = False) -> list[Source]:
     """Take the due, active ones of ``source_ids`` for one poll each; returns them in id order.
 
+    A retired source is never taken.
+
     A claim is a lease of ``CLAIM_LEASE``: ``next_poll_at`` and ``claimed_until`` move that far on,
     and the end of the poll sets the real next poll. A source whose lease has not run out is never
     taken, ``force`` or not: ``force`` only takes sources that are not due yet, so three clicks on
@@ -156,7 +181,9 @@ def sources_claim(*, source_ids: Sequence[int], now: datetime, force: bool = Fal
     if connection.vendor == "postgresql":
         return _sources_claim_returning(source_ids=source_ids, now=now, until=until, force=force)
     with transaction.atomic():
-        rows = Source.objects.select_for_update(skip_locked=True).filter(id__in=source_ids, is_active=True)
+        rows = Source.objects.select_for_update(skip_locked=True).filter(
+            id__in=source_ids, is_active=True, retired_at__isnull=True
+        )
         rows = rows.filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
         if not force:
             rows = rows.filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
@@ -173,7 +200,7 @@ def _sources_claim_returning(*, source_ids: Sequence[int], now: datetime, until:
     # Only the model's table name is put into the statement; every value is a parameter.
     sql = (
         f"UPDATE {table} SET next_poll_at = %(until)s, claimed_until = %(until)s "  # noqa: S608
-        f"WHERE id IN (SELECT id FROM {table} WHERE id = ANY(%(ids)s) AND is_active "
+        f"WHERE id IN (SELECT id FROM {table} WHERE id = ANY(%(ids)s) AND is_active AND retired_at IS NULL "
         f"AND (claimed_until IS NULL OR claimed_until <= %(now)s) {due} "
         "ORDER BY id FOR UPDATE SKIP LOCKED) RETURNING *"
     )
@@ -314,7 +341,7 @@ def _feed_read(source: Source, result: FetchResult) -> ParsedFeed | MonitoringEr
     except MonitoringError as exc:
         return exc
     if not parsed.is_feed:
-        return ParseError(source.url, _("The address did not return a feed we can read."))
+        return ParseError(source.url, Text("not_a_feed"))
     return parsed
 
 
@@ -329,8 +356,7 @@ def _feed_parse(content: bytes, *, url: str, kind: str = "feed") -> ParsedFeed:
         return feed_parse(content, url=url, kind=kind)
     except Exception as exc:  # the edge of the parsing libraries: recorded on the feed, never a crashed batch
         logger.exception("Parsing the feed at %s failed unexpectedly.", url)
-        reason = _("The feed holds something we could not read (%(error)s).") % {"error": _error_detail(exc)}
-        raise ParseError(url, reason) from exc
+        raise ParseError(url, Text("unreadable", {"error": _error_detail(exc)})) from exc
 
 
 def _error_detail(exc: BaseException) -> str:
@@ -404,8 +430,8 @@ def _poll_stored_or_failed(
     except Exception as exc:  # one source's failure, whatever it is, is recorded on it and stops no other
         logger.exception("Storing the poll of source %s (%s) failed.", source.id, source.url)
         source.refresh_from_db()  # storing may have changed it in memory; none of that was saved
-        reason = _("Something went wrong while storing what this feed holds (%(error)s); it is tried again later.")
-        return _poll_failed(source, StoreError(source.id, reason % {"error": _error_detail(exc)}), now, started)
+        error = StoreError(source.id, Text("store_failed", {"error": _error_detail(exc)}))
+        return _poll_failed(source, error, now, started)
 
 
 def _commit_without_flush() -> None:
@@ -477,7 +503,8 @@ def _polls_not_modified(polls: list[tuple[Source, FetchResult, int]], now: datet
                 last_polled_at=now,
                 last_status=304,
                 last_success_at=now,
-                last_error="",
+                last_error_code="",
+                last_error_params={},
                 consecutive_failures=0,
                 next_poll_at=now + timedelta(minutes=minutes),
                 claimed_until=None,
@@ -495,7 +522,8 @@ _HEALTH_FIELDS = [
     "last_polled_at",
     "last_status",
     "last_success_at",
-    "last_error",
+    "last_error_code",
+    "last_error_params",
     "last_error_at",
     "consecutive_failures",
 ]
@@ -796,7 +824,8 @@ def _fetch_log_row(
         new=outcome.new,
         duplicates=outcome.duplicates,
         is_not_modified=outcome.is_not_modified,
-        error=outcome.error,
+        error_code=outcome.error_text.code if outcome.error_text else "",
+        error_params=dict(outcome.error_text.params) if outcome.error_text else {},
         problem=outcome.problem,
     )
 
@@ -818,21 +847,19 @@ def retry_delay(*, failures: int) -> timedelta:
 def _poll_failed(source: Source, exc: MonitoringError, now: datetime, started: float) -> PollOutcome:
     status = exc.status if isinstance(exc, FetchError) else None
     logger.warning("Polling source %s (%s) failed: %s", source.id, source.url, exc)
-    source.mark_failed(at=now, status=status, error=str(exc))
+    source.mark_failed(at=now, status=status, error=exc.text)
     delay = retry_delay(failures=source.consecutive_failures)
     if isinstance(exc, FetchError) and exc.retry_after is not None:
         delay = max(delay, min(exc.retry_after, MAX_BACKOFF))
     source.next_poll_at, source.claimed_until = now + delay, None
-    outcome = PollOutcome(source_id=source.id, error=str(exc))
+    outcome = PollOutcome(source_id=source.id, error=str(exc), error_text=exc.text)
     with transaction.atomic():
         fields = [*_HEALTH_FIELDS, *_CLAIM_FIELDS]
         if source.consecutive_failures >= PAUSE_AFTER_FAILURES:
-            source.is_active = False
-            source.paused_reason = _("Paused after %(count)d failed polls in a row. The last error: %(error)s") % {
-                "count": source.consecutive_failures,
-                "error": exc,
-            }
-            fields += ["is_active", "paused_reason"]
+            source.pause_because(
+                Text("paused_after_failures", {"count": source.consecutive_failures, "error": exc.text.as_json()})
+            )
+            fields += ["is_active", "paused_reason_code", "paused_reason_params"]
             SourceEvent.objects.create(source=source, action="paused", from_value="active", to_value="paused")
             source_id = source.id
             transaction.on_commit(lambda: _notify_paused(source_id))
@@ -868,18 +895,162 @@ def source_paused_notify(*, source_id: int) -> int:
     return len(recipients)
 
 
-def source_resume(*, source_id: int, actor: User | None) -> Source:
-    """Take a paused source back into polling, due at once, with a clean failure count."""
+def _source_locked(source_id: int) -> Source:
+    """The source, locked until the end of the transaction. Raises ``Source.DoesNotExist``."""
+    return Source.objects.select_for_update().get(id=source_id)
+
+
+def _field_check(source: Source, name: str) -> None:
+    """Validate one field of ``source`` as the model does; raises ``ValidationError`` keyed by it."""
+    source.clean_fields(exclude=[field.name for field in Source._meta.fields if field.name != name])
+
+
+def _event(source: Source, actor: User | None, action: str, before: str | int, after: str | int) -> None:
+    SourceEvent.objects.create(source=source, actor=actor, action=action, from_value=str(before), to_value=str(after))
+
+
+def source_rename(*, source_id: int, name: str, actor: User | None) -> Source:
+    """Give a source a new name (stripped). Raises ``ValidationError`` (at ``name``) for an empty or
+    over-long one; the same name changes nothing."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Give the source a name.")}, code="required")
     with transaction.atomic():
-        source = Source.objects.select_for_update().get(id=source_id)
-        if source.is_active:
+        source = _source_locked(source_id)
+        before = source.name
+        if name == before:
             return source
-        source.is_active = True
-        source.paused_reason = ""
+        source.name = name
+        _field_check(source, "name")
+        source.save(update_fields=["name"])
+        _event(source, actor, "renamed", before, name)
+    return source
+
+
+def source_interval_change(*, source_id: int, minutes: int, actor: User | None) -> Source:
+    """Poll a source every ``minutes``; a shorter interval brings its next poll forward.
+
+    Raises ``ValidationError`` (at ``poll_interval_minutes``) outside ``POLL_INTERVAL_MIN``-``MAX``.
+    """
+    with transaction.atomic():
+        source = _source_locked(source_id)
+        before = source.poll_interval_minutes
+        if minutes == before:
+            return source
+        source.poll_interval_minutes = minutes
+        _field_check(source, "poll_interval_minutes")
+        fields = ["poll_interval_minutes"]
+        now = timezone.now()
+        is_claimed = source.claimed_until is not None and source.claimed_until > now
+        if source.next_poll_at and source.last_polled_at and not is_claimed:
+            source.next_poll_at = min(source.next_poll_at, source.last_polled_at + timedelta(minutes=minutes))
+            fields.append("next_poll_at")
+        source.save(update_fields=fields)
+        _event(source, actor, "interval_changed", before, minutes)
+    return source
+
+
+def source_address_change(*, source_id: int, url: str, actor: User | None) -> Source:
+    """Point a source at a new feed address, which is polled soon with a clean slate (no ETag,
+    Last-Modified, error or failure count). Check the address with ``source_preview`` first, as
+    adding a source does; this only checks its form (``guard.url_check``, the model's validation).
+
+    Raises ``ValidationError`` (at ``url``) for an address that is not fetched. The same address changes nothing.
+    """
+    try:
+        url_check(url)
+    except FetchError as exc:
+        raise ValidationError({"url": str(exc)}, code="refused") from exc
+    with transaction.atomic():
+        source = _source_locked(source_id)
+        before = source.url
+        if url == before:
+            return source
+        source.url = url
+        _field_check(source, "url")
+        source.etag = source.last_modified = source.last_problem = ""
+        source.last_error_code, source.last_error_params, source.last_error_at = "", {}, None
+        source.last_status = None
         source.consecutive_failures = 0
         source.next_poll_at = None
-        source.save(update_fields=["is_active", "paused_reason", "consecutive_failures", "next_poll_at"])
-        SourceEvent.objects.create(source=source, actor=actor, action="resumed", from_value="paused", to_value="active")
+        source.save(
+            update_fields=[
+                *("url", "etag", "last_modified", "last_problem", "last_error_code", "last_error_params"),
+                *("last_error_at", "last_status", "consecutive_failures", "next_poll_at"),
+            ]
+        )
+        _event(source, actor, "address_changed", before, url)
+    return source
+
+
+def source_pause(*, source_id: int, actor: User | None) -> Source:
+    """Stop polling a source until it is resumed. A paused one stays as it is; raises ``SourceRetired``."""
+    with transaction.atomic():
+        source = _source_locked(source_id)
+        if source.is_retired:
+            raise SourceRetired(source.id)
+        if not source.is_active:
+            return source
+        source.pause_because(Text("paused_by_board"))
+        source.save(update_fields=["is_active", "paused_reason_code", "paused_reason_params"])
+        _event(source, actor, "paused", "active", "paused")
+    return source
+
+
+def source_resume(*, source_id: int, actor: User | None) -> Source:
+    """Take a paused source (by the board or after failures) back into polling, due at once, with a
+    clean failure count. An active one stays as it is; raises ``SourceRetired``."""
+    with transaction.atomic():
+        source = _source_locked(source_id)
+        if source.is_retired:
+            raise SourceRetired(source.id)
+        if source.is_active:
+            return source
+        source.pause_because(None)
+        source.consecutive_failures = 0
+        source.next_poll_at = None
+        source.save(
+            update_fields=[
+                *("is_active", "paused_reason_code", "paused_reason_params"),
+                *("consecutive_failures", "next_poll_at"),
+            ]
+        )
+        _event(source, actor, "resumed", "paused", "active")
+    return source
+
+
+def source_retire(*, source_id: int, actor: User | None) -> Source:
+    """Stop polling a source for good; its mentions stay. A retired one stays as it is."""
+    with transaction.atomic():
+        source = _source_locked(source_id)
+        if source.is_retired:
+            return source
+        before = "active" if source.is_active else "paused"
+        source.retired_at = timezone.now()
+        source.pause_because(None)
+        source.is_active = False
+        source.save(update_fields=["retired_at", "is_active", "paused_reason_code", "paused_reason_params"])
+        _event(source, actor, "retired", before, "retired")
+    return source
+
+
+def source_restore(*, source_id: int, actor: User | None) -> Source:
+    """Bring a retired source back into polling, due at once. One that is not retired stays as it is."""
+    with transaction.atomic():
+        source = _source_locked(source_id)
+        if not source.is_retired:
+            return source
+        source.retired_at = None
+        source.pause_because(None)
+        source.consecutive_failures = 0
+        source.next_poll_at = None
+        source.save(
+            update_fields=[
+                *("retired_at", "is_active", "paused_reason_code", "paused_reason_params"),
+                *("consecutive_failures", "next_poll_at"),
+            ]
+        )
+        _event(source, actor, "restored", "retired", "active")
     return source
 
 
@@ -930,7 +1101,7 @@ def mention_quick_add(
     source, _created = Source.objects.get_or_create(
         organisation=organisation,
         kind=Source.Kind.MANUAL,
-        defaults={"name": _("Added by hand"), "url": "", "is_active": False},
+        defaults={"name": MANUAL_SOURCE_NAME, "url": "", "is_active": False},
     )
     with transaction.atomic():
         existing = Mention.objects.filter(organisation=organisation, canonical_url=canonical).first()

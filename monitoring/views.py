@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
@@ -16,8 +18,15 @@ from accounts.models import User
 from accounts.selectors import organisation_current
 from monitoring import selectors, services, tasks
 from monitoring.demo import demo_feed_render
-from monitoring.exceptions import MonitoringError
-from monitoring.forms import QuickAddForm, SourceForm, WatchTermsForm
+from monitoring.exceptions import MonitoringError, SourceRetired
+from monitoring.forms import (
+    QuickAddForm,
+    SourceAddressForm,
+    SourceForm,
+    SourceIntervalForm,
+    SourceRenameForm,
+    WatchTermsForm,
+)
 from monitoring.models import Source
 
 
@@ -42,27 +51,177 @@ def demo_feed(request: HttpRequest, name: str) -> HttpResponse:
 @permission_required("monitoring.change_source", raise_exception=True)
 @vary_on_headers("HX-Request")
 def source_list(request: AppRequest) -> HttpResponse:
-    """Source health: what each source last did, failing and paused ones first."""
+    """Source health: what each source last did, failing and paused ones first; retired ones apart."""
     template_name = "monitoring/source_list.html"
+    context: dict[str, Any] = {"sources": selectors.sources_for_health(request.user)}
     if request.htmx:
         template_name += "#source-table"
-    return render(request, template_name, {"sources": selectors.sources_for_health(request.user)})
+    else:
+        context["retired"] = selectors.sources_retired(request.user)
+    return render(request, template_name, context)
 
 
 @require_safe
-@permission_required("monitoring.change_source", raise_exception=True)
+@permission_required("monitoring.view_source", raise_exception=True)
 def source_detail(request: AppRequest, source_id: int) -> HttpResponse:
-    source = get_object_or_404(selectors.sources_for_health(request.user), id=source_id)
-    log = selectors.source_fetch_log(request.user, source.id)
-    return render(request, "monitoring/source_detail.html", {"source": source, "fetch_log": log})
+    """A source's health and history; the board also manages it here."""
+    return _source_page(request, source_id)
+
+
+def _source_page(request: AppRequest, source_id: int, **forms: Any) -> HttpResponse:
+    """The source page, with ``forms`` (a refused one, bound) in place of the empty management forms."""
+    source = get_object_or_404(selectors.sources_readable(request.user), id=source_id)
+    context: dict[str, Any] = {
+        "source": source,
+        "fetch_log": selectors.source_fetch_log(request.user, source.id),
+        "events": selectors.source_events(request.user, source.id),
+        "can_manage": request.user.has_perm("monitoring.change_source"),
+    }
+    if context["can_manage"]:
+        context["rename_form"] = forms.get("rename_form") or SourceRenameForm(initial={"name": source.name})
+        context["interval_form"] = forms.get("interval_form") or SourceIntervalForm(
+            initial={"poll_interval_minutes": source.poll_interval_minutes}
+        )
+        context["address_form"] = forms.get("address_form") or SourceAddressForm(
+            initial={"url": source.url}, kind=source.kind
+        )
+    return render(request, "monitoring/source_detail.html", context, status=200)
+
+
+def _source_for_change(request: AppRequest, source_id: int) -> Source:
+    return get_object_or_404(selectors.sources_readable(request.user), id=source_id)
+
+
+def _back_to(source: Source) -> HttpResponse:
+    return redirect("monitoring:source-detail", source.id)
+
+
+@require_POST
+@permission_required("monitoring.change_source", raise_exception=True)
+def source_rename(request: AppRequest, source_id: int) -> HttpResponse:
+    source = _source_for_change(request, source_id)
+    form = SourceRenameForm(request.POST)
+    if form.is_valid():
+        try:
+            source = services.source_rename(source_id=source.id, name=form.cleaned_data["name"], actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The source is now called “%(name)s”.") % {"name": source.name})
+            return _back_to(source)
+    return _source_page(request, source.id, rename_form=form)
+
+
+@require_POST
+@permission_required("monitoring.change_source", raise_exception=True)
+def source_interval(request: AppRequest, source_id: int) -> HttpResponse:
+    source = _source_for_change(request, source_id)
+    form = SourceIntervalForm(request.POST)
+    if form.is_valid():
+        minutes = form.cleaned_data["poll_interval_minutes"]
+        try:
+            services.source_interval_change(source_id=source.id, minutes=minutes, actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("“%(name)s” is now polled every %(minutes)d minutes.") % {
+                "name": source.display_name, "minutes": minutes
+            })  # fmt: skip
+            return _back_to(source)
+    return _source_page(request, source.id, interval_form=form)
+
+
+@require_POST
+@permission_required("monitoring.change_source", raise_exception=True)
+def source_address(request: AppRequest, source_id: int) -> HttpResponse:
+    """Point a source at a new address, checked by fetching it once, exactly as when adding a source."""
+    source = _source_for_change(request, source_id)
+    form = SourceAddressForm(request.POST, kind=source.kind)
+    if _address_checked(form) is not None:
+        url = form.cleaned_data["url"]
+        try:
+            services.source_address_change(source_id=source.id, url=url, actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("The feed address is now %(url)s; it is polled again within a minute.") % {"url": url}
+            )
+            return _back_to(source)
+    return _source_page(request, source.id, address_form=form)
+
+
+def _address_checked(form: SourceForm | SourceAddressForm) -> services.SourcePreview | None:
+    """What the address in a valid ``form`` holds, fetched once through the guard; ``None`` (with the
+    error at ``url``) when the form is invalid or the address gives no feed we can read."""
+    if not form.is_valid():
+        return None
+    try:
+        return services.source_preview(url=form.cleaned_data["url"])
+    except MonitoringError as exc:
+        form.add_error("url", str(exc))
+        return None
+
+
+@require_POST
+@permission_required("monitoring.change_source", raise_exception=True)
+def source_pause(request: AppRequest, source_id: int) -> HttpResponse:
+    source = _source_for_change(request, source_id)
+    try:
+        services.source_pause(source_id=source.id, actor=request.user)
+    except SourceRetired as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("“%(name)s” is paused.") % {"name": source.display_name})
+    return _back_to(source)
+
+
+@require_POST
+@permission_required("monitoring.change_source", raise_exception=True)
+def source_resume(request: AppRequest, source_id: int) -> HttpResponse:
+    source = _source_for_change(request, source_id)
+    try:
+        services.source_resume(source_id=source.id, actor=request.user)
+    except SourceRetired as exc:
+        messages.error(request, str(exc))
+        return _back_to(source)
+    back = "monitoring:source-detail" if request.POST.get("back") == "source" else "monitoring:source-list"
+    return _poll_and_report(request, source, _("“%(name)s” is active again and is polled now."), back=back)
+
+
+@require_POST
+@permission_required("monitoring.change_source", raise_exception=True)
+def source_retire(request: AppRequest, source_id: int) -> HttpResponse:
+    source = _source_for_change(request, source_id)
+    services.source_retire(source_id=source.id, actor=request.user)
+    messages.success(
+        request,
+        _("“%(name)s” is retired: it is no longer polled, and what it found stays in the inbox.")
+        % {"name": source.display_name},
+    )
+    return _back_to(source)
+
+
+@require_POST
+@permission_required("monitoring.change_source", raise_exception=True)
+def source_restore(request: AppRequest, source_id: int) -> HttpResponse:
+    source = _source_for_change(request, source_id)
+    services.source_restore(source_id=source.id, actor=request.user)
+    messages.success(request, _("“%(name)s” is back and is polled again soon.") % {"name": source.display_name})
+    return _back_to(source)
 
 
 @require_POST
 @permission_required("monitoring.change_source", raise_exception=True)
 def source_poll_now(request: AppRequest, source_id: int) -> HttpResponse:
     source = get_object_or_404(selectors.sources_for_health(request.user), id=source_id, is_active=True)
+    back = "monitoring:source-detail" if request.POST.get("back") == "source" else "monitoring:source-list"
     return _poll_and_report(
-        request, source, _("“%(name)s” is being polled now; this page shows the result in a moment."), force=True
+        request,
+        source,
+        _("“%(name)s” is being polled now; this page shows the result in a moment."),
+        force=True,
+        back=back,
     )
 
 
@@ -72,21 +231,26 @@ _QUEUE_DOWN = gettext_lazy(
 )
 
 
-def _poll_and_report(request: AppRequest, source: Source, done: str, *, force: bool = False) -> HttpResponse:
-    """Queue a poll of ``source``, say ``done`` (or that the queue is down), and go back to the list."""
+def _poll_and_report(
+    request: AppRequest,
+    source: Source,
+    done: str,
+    *,
+    force: bool = False,
+    back: str = "monitoring:source-list",
+    url: str = "",
+) -> HttpResponse:
+    """Queue a poll of ``source``, say ``done`` (or that the queue is down), and go back to ``back``.
+
+    ``done`` may name the source (``%(name)s``) and ``url`` (``%(url)s``).
+    """
     if tasks.source_poll_enqueue(source.id, force=force):
-        messages.success(request, done % {"name": source.name})
+        messages.success(request, done % {"name": source.display_name, "url": url})
     else:
-        messages.warning(request, _QUEUE_DOWN % {"name": source.name})
-    return redirect("monitoring:source-list")
-
-
-@require_POST
-@permission_required("monitoring.change_source", raise_exception=True)
-def source_resume(request: AppRequest, source_id: int) -> HttpResponse:
-    source = get_object_or_404(selectors.sources_for_health(request.user), id=source_id)
-    services.source_resume(source_id=source.id, actor=request.user)
-    return _poll_and_report(request, source, _("“%(name)s” is active again and is polled now."))
+        messages.warning(request, _QUEUE_DOWN % {"name": source.display_name})
+    if back == "monitoring:source-detail":
+        return redirect(back, source.id)
+    return redirect(back)
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,15 +258,9 @@ def source_resume(request: AppRequest, source_id: int) -> HttpResponse:
 def source_add(request: AppRequest) -> HttpResponse:
     """Add a source: its address is fetched once first (the "Check" button does only that)."""
     form = SourceForm(request.POST or None)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            preview = services.source_preview(url=form.cleaned_data["url"])
-        except MonitoringError as exc:
-            form.add_error("url", str(exc))
-        else:
-            if "save" in request.POST:
-                return _source_save(request, form, preview)
+    preview = _address_checked(form) if request.method == "POST" else None
+    if preview is not None and "save" in request.POST:
+        return _source_save(request, form, preview)
     template_name = "monitoring/source_add.html"
     if request.htmx:
         template_name += "#source-check"
@@ -119,11 +277,15 @@ def _source_save(request: AppRequest, form: SourceForm, preview: services.Source
             name=form.cleaned_data["name"] or preview.title or form.cleaned_data["url"],
             kind=form.cleaned_data["kind"],
             url=form.cleaned_data["url"],
+            poll_interval_minutes=form.cleaned_data["poll_interval_minutes"],
             actor=request.user,
         )
     except ValidationError as exc:
         form.add_error(None, exc)
         return render(request, "monitoring/source_add.html", {"form": form, "preview": preview})
+    if form.derived_url:
+        done = _("“%(name)s” was added with the feed address %(url)s and is polled now.")
+        return _poll_and_report(request, source, done, url=source.url)
     return _poll_and_report(request, source, _("“%(name)s” was added and is polled now."))
 
 

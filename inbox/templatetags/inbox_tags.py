@@ -26,7 +26,7 @@ from inbox.selectors import MentionRow
 from monitoring.feeds.enrich import normalise, phrase_literal, phrase_pattern
 from monitoring.feeds.platforms import Platform
 from monitoring.feeds.terms import highlight_spans
-from monitoring.models import Mention
+from monitoring.models import Mention, source_name_shown
 from webcare.memo import Memo
 
 register = template.Library()
@@ -198,14 +198,14 @@ def _row_parts(page: _RowPage, mention: MentionRow, *, oob: bool) -> tuple[str, 
         )
     url = page.url_start + mention_id + page.url_end
     platform = mention.platform
+    source_shown = _e(mention.publisher or source_name_shown(mention.source_name))
     out.append(
         f'<a class="row-link" href="{url}" hx-get="{url}" hx-target="#mention-detail" hx-swap="outerHTML" '
         f'hx-push-url="true" data-row-link><span class="mention-meta">'
         f'<span class="badge badge-platform badge-{_e(platform)}" title="{page.platform_title}">'
         f'<span class="platform-icon" aria-hidden="true"></span>'
         f"{_e(page.labels.platforms.get(platform, platform))}</span>"
-        f'<span class="mention-source" title="{_e(mention.publisher or mention.source_name)}">'
-        f"{_e(mention.publisher or mention.source_name)}</span>"
+        f'<span class="mention-source" title="{source_shown}">{source_shown}</span>'
     )
     if mention.author:
         out.append(f'<span class="mention-author" title="{_e(mention.author)}">{_e(mention.author)}</span>')

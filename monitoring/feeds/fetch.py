@@ -35,13 +35,12 @@ import brotli
 import httpcore
 import httpx
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from monitoring.exceptions import FetchError, RefusedAddress
 from monitoring.feeds import guard
 from monitoring.feeds.guard import IPAddress
+from monitoring.texts import Text
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 10.0
@@ -358,16 +357,14 @@ def _follow(url: str, *, etag: str, last_modified: str, deadline: float) -> Fetc
         except httpx.TimeoutException as exc:
             if time.monotonic() >= deadline:
                 raise _too_slow(url) from exc
-            raise FetchError(url, _("The site did not answer in time."), permanent=False) from exc
+            raise FetchError(url, Text("timeout"), permanent=False) from exc
         except httpx.HTTPError as exc:
-            raise FetchError(
-                url, _("The site could not be reached (%(reason)s).") % {"reason": exc}, permanent=False
-            ) from exc
+            raise FetchError(url, Text("unreachable", {"reason": str(exc)}), permanent=False) from exc
         is_moved = is_moved and response.status_code in PERMANENT_REDIRECTS
         if is_moved:
             permanent_url = target
         hop_url = target
-    raise FetchError(url, _("The feed address redirects too often."), permanent=True)
+    raise FetchError(url, Text("too_many_redirects"), permanent=True)
 
 
 @dataclass(frozen=True)
@@ -456,9 +453,7 @@ def _fetch_or_error(request: FetchRequest) -> FetchResult | FetchError:
         return exc
     except Exception as exc:  # a thread's boundary: the caller records it on the source instead
         logger.exception("Fetching %s failed unexpectedly.", request.url)
-        return FetchError(
-            request.url, _("The site could not be reached (%(reason)s).") % {"reason": exc}, permanent=False
-        )
+        return FetchError(request.url, Text("unreachable", {"reason": str(exc)}), permanent=False)
 
 
 def _read(url: str, response: httpx.Response, *, etag: str, last_modified: str, permanent_url: str) -> FetchResult:
@@ -486,7 +481,7 @@ def _read(url: str, response: httpx.Response, *, etag: str, last_modified: str, 
         coding = response.headers.get("Content-Encoding", "")[:40]  # the site's words, shown to people
         raise FetchError(
             url,
-            _("The site sent the feed packed in a way we cannot read (%(coding)s).") % {"coding": coding},
+            Text("unknown_coding", {"coding": coding}),
             permanent=True,
             status=response.status_code,
         )
@@ -505,7 +500,7 @@ def _read(url: str, response: httpx.Response, *, etag: str, last_modified: str, 
     except (zlib.error, brotli.error) as exc:
         raise FetchError(
             url,
-            _("The site sent a feed that could not be unpacked (%(reason)s).") % {"reason": exc},
+            Text("unpack_failed", {"reason": str(exc)}),
             permanent=False,
             status=response.status_code,
         ) from exc
@@ -533,16 +528,14 @@ def _raw_body(url: str, response: httpx.Response, limit: int) -> Iterator[bytes]
 def _too_large(url: str, limit: int, status: int) -> FetchError:
     return FetchError(
         url,
-        _("The feed is larger than %(size)s; it was not read.") % {"size": filesizeformat(limit)},
+        Text("too_large", {"bytes": limit}),
         permanent=True,
         status=status,
     )
 
 
 def _too_slow(url: str) -> FetchError:
-    return FetchError(
-        url, _("The site sent the feed too slowly (over %(s)d seconds).") % {"s": TOTAL_TIMEOUT}, permanent=False
-    )
+    return FetchError(url, Text("too_slow", {"s": int(TOTAL_TIMEOUT)}), permanent=False)
 
 
 # Content codings by their names in Content-Encoding; x-gzip is gzip (RFC 9110 8.4.1.3).
@@ -660,17 +653,13 @@ def retry_after(value: str, *, now: datetime | None = None) -> timedelta | None:
 
 def _status_error(url: str, status: int, wait: timedelta | None = None) -> FetchError:
     if status in (404, 410):
-        return FetchError(
-            url, _("The feed no longer exists (HTTP %(status)d).") % {"status": status}, permanent=True, status=status
-        )
+        return FetchError(url, Text("gone", {"status": status}), permanent=True, status=status)
     if status == 429 or status >= 500:
         return FetchError(
             url,
-            _("The site is busy or failing (HTTP %(status)d); we will try again.") % {"status": status},
+            Text("server_failing", {"status": status}),
             permanent=False,
             status=status,
             retry_after=wait,
         )
-    return FetchError(
-        url, _("The site refused the request (HTTP %(status)d).") % {"status": status}, permanent=True, status=status
-    )
+    return FetchError(url, Text("refused", {"status": status}), permanent=True, status=status)

@@ -14,9 +14,9 @@ from typing import TypeAlias
 from urllib.parse import urljoin, urlsplit
 
 import httpx
-from django.utils.translation import gettext as _
 
 from monitoring.exceptions import RefusedURL
+from monitoring.texts import Text
 
 IPAddress: TypeAlias = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -66,13 +66,13 @@ def url_check(url: str) -> None:
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise RefusedURL(url, _("The feed address is not a valid web address.")) from exc
+        raise RefusedURL(url, Text("invalid_url")) from exc
     if parsed.scheme not in ("http", "https"):
-        raise RefusedURL(url, _("Only http and https addresses can be fetched."))
+        raise RefusedURL(url, Text("not_http"))
     if parsed.userinfo:
-        raise RefusedURL(url, _("Addresses with a user name or password in them are not fetched."))
+        raise RefusedURL(url, Text("credentials"))
     if not parsed.host or (parsed.port is not None and not 0 < parsed.port < 65536):
-        raise RefusedURL(url, _("The feed address is not a valid web address."))
+        raise RefusedURL(url, Text("invalid_url"))
 
 
 def redirect_target(url: str, location: str) -> str:
@@ -86,14 +86,11 @@ def redirect_target(url: str, location: str) -> str:
         target = urljoin(url, location)
         is_downgrade = urlsplit(url).scheme.lower() == "https" and urlsplit(target).scheme.lower() == "http"
     except ValueError as exc:
-        raise RefusedURL(location, _("The feed address is not a valid web address.")) from exc
+        raise RefusedURL(location, Text("invalid_url")) from exc
     if is_downgrade:
         raise RefusedURL(
             target,
-            _(
-                "The feed address redirects from a secure (https) address to an insecure (http) one, "
-                "which is not followed."
-            ),
+            Text("https_downgrade"),
         )
     return target
 

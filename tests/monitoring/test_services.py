@@ -190,7 +190,9 @@ def test_after_ten_failures_in_a_row_the_source_is_paused_and_the_board_is_maile
 
 
 def test_resuming_a_paused_source_makes_it_due_again(organisation, board_member):
-    source = SourceFactory(organisation=organisation, is_active=False, consecutive_failures=10, paused_reason="x")
+    source = SourceFactory(
+        organisation=organisation, is_active=False, consecutive_failures=10, paused_reason_code="paused_by_board"
+    )
     source_resume(source_id=source.id, actor=board_member)
     source.refresh_from_db()
     assert (source.is_active, source.consecutive_failures, source.paused_reason, source.next_poll_at) == (

@@ -44,9 +44,7 @@ def test_source_health_is_for_the_board(client_for, board_member, staff_member, 
 
 
 def test_source_health_shows_a_failing_source_in_plain_words(client_for, board_member, organisation):
-    SourceFactory(
-        organisation=organisation, name="Forum", consecutive_failures=3, last_error="De site antwoordde niet op tijd."
-    )
+    SourceFactory(organisation=organisation, name="Forum", consecutive_failures=3, last_error_code="timeout")
     body = client_for(board_member).get(SOURCES).content.decode()
     assert "Werkt niet (3 keer)" in body
     assert "De site antwoordde niet op tijd." in body
@@ -71,7 +69,9 @@ def test_poll_now_takes_a_post_from_the_board_only(client_for, board_member, sta
 
 
 def test_a_paused_source_can_be_resumed(client_for, board_member, alert, eager_tasks):
-    Source.objects.filter(id=alert.id).update(is_active=False, paused_reason="Gepauzeerd", consecutive_failures=10)
+    Source.objects.filter(id=alert.id).update(
+        is_active=False, paused_reason_code="paused_by_board", consecutive_failures=10
+    )
     client_for(board_member).post(reverse("monitoring:source-resume", args=[alert.id]))
     alert.refresh_from_db()
     assert alert.is_active

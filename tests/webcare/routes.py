@@ -36,6 +36,8 @@ TRIAGE_FORM: Row = (LOGIN, 403, 302, 302, 403)  # staff and managers act; the bo
 BOARD_FORM: Row = (LOGIN, 403, 403, 403, 302)  # the board keeps sources and the playbook
 # A triage form that an empty submission shows again on its page, with the errors at the fields.
 TRIAGE_FORM_SHOWN_AGAIN: Row = (LOGIN, 403, 200, 200, 403)
+# A board form (a source's name, interval or address) that an empty submission shows again on its page.
+BOARD_FORM_SHOWN_AGAIN: Row = (LOGIN, 403, 403, 403, 200)
 
 # URL name -> {method -> what each role gets}, for a request with the world's real ids and an empty form.
 #                                                anonymous no role staff manager board
@@ -101,10 +103,18 @@ ACCESS: dict[str, dict[str, Row]] = {
     "accounts:person-reactivate": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
     "monitoring:demo-feed": {"GET": (200, 200, 200, 200, 200), "POST": (405, 405, 405, 405, 405)},
     "monitoring:source-list": {"GET": (LOGIN, 403, 403, 403, 200), "POST": NOT_ALLOWED},
-    "monitoring:source-detail": {"GET": (LOGIN, 403, 403, 403, 200), "POST": NOT_ALLOWED},
+    # Everybody with a role may look at a source's page; only the board manages it there.
+    "monitoring:source-detail": {"GET": READ, "POST": NOT_ALLOWED},
     "monitoring:source-add": {"GET": (LOGIN, 403, 403, 403, 200), "POST": (LOGIN, 403, 403, 403, 200)},
     "monitoring:source-poll": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
     "monitoring:source-resume": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
+    "monitoring:source-rename": {"GET": NOT_ALLOWED, "POST": BOARD_FORM_SHOWN_AGAIN},
+    "monitoring:source-interval": {"GET": NOT_ALLOWED, "POST": BOARD_FORM_SHOWN_AGAIN},
+    "monitoring:source-address": {"GET": NOT_ALLOWED, "POST": BOARD_FORM_SHOWN_AGAIN},
+    "monitoring:source-pause": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
+    # Retiring the world's source and bringing it back (the next row) leaves it as it was.
+    "monitoring:source-retire": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
+    "monitoring:source-restore": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
     "monitoring:watch-terms": {"GET": (LOGIN, 403, 403, 403, 200), "POST": (LOGIN, 403, 403, 403, 200)},
     "monitoring:mention-quick-add": {"GET": (LOGIN, 403, 200, 200, 403), "POST": (LOGIN, 403, 200, 200, 403)},
     "monitoring:help-google-alerts": {"GET": (LOGIN, 200, 200, 200, 200), "POST": NOT_ALLOWED},
@@ -161,6 +171,8 @@ FORMS: dict[str, dict[str, str]] = {
     "inbox:reply-request-approval": {},
     "inbox:reply-approve": {"decision": "approve"},
     "inbox:reply-posted": {"link": "https://x.example/1"},
+    "monitoring:source-rename": {"name": "Nieuwe naam"},
+    "monitoring:source-interval": {"poll_interval_minutes": "30"},
 }
 # Parameters that are not ids: a fixed, valid value.
 WORDS = {"kind": "house_rule", "name": "google-alerts", "app_label": "inbox", "id": "1"}
