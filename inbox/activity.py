@@ -24,7 +24,7 @@ from accounts.models import Organisation, User, UserEvent
 from accounts.roles import Role
 from accounts.selectors import organisation_current
 from inbox.models import FlaggedPhrase, FourEyesRule, HouseRule, PlaybookEvent, ReplyTemplate, Scenario
-from monitoring.models import SourceEvent
+from monitoring.models import SourceEvent, source_name_shown
 
 PAGE_SIZE = 50
 KINDS: dict[str, Promise] = {
@@ -55,12 +55,6 @@ _PLAYBOOK_OBJECTS: dict[str, Any] = {
     "scenario": Scenario._meta.verbose_name,
 }
 # Source events written before they carried their own label (``SourceEvent.action_label``).
-_SOURCE_ACTIONS: dict[str, Promise] = {
-    "created": gettext_lazy("Added the source"),
-    "moved": gettext_lazy("The feed moved to a new address"),
-    "paused": gettext_lazy("Paused"),
-    "resumed": gettext_lazy("Resumed"),
-}
 _STATES: dict[str, Promise] = {
     "active": gettext_lazy("Active"),
     "inactive": gettext_lazy("Deactivated"),
@@ -154,15 +148,12 @@ def _user_row(event: UserEvent) -> ActivityRow:
 
 
 def _source_row(event: SourceEvent, *, may_open: bool) -> ActivityRow:
-    label = getattr(event, "action_label", None) or _SOURCE_ACTIONS.get(event.action)
-    if label is None:
-        label = event.action.replace("_", " ").capitalize()
     return ActivityRow(
         kind="sources",
         at=event.created_at,
         actor=event.actor,
-        label=str(label),
-        subject=event.source.name,
+        label=event.action_label,
+        subject=source_name_shown(event.source.name),
         subject_url=reverse("monitoring:source-detail", args=[event.source_id]) if may_open else "",
         before=str(_STATES.get(event.from_value, event.from_value)),
         after=str(_STATES.get(event.to_value, event.to_value)),

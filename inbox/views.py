@@ -73,16 +73,21 @@ def mention_list(request: AppRequest) -> HttpResponse:
 @vary_on_headers("HX-Request", "HX-Target")
 def mention_detail(request: AppRequest, mention_id: int) -> HttpResponse:
     """One mention beside the list; HTMX asks for the detail pane alone."""
-    mention = selectors.mention_detail(user=request.user, mention_id=mention_id)
-    if mention is None:
-        raise Http404(_("This mention does not exist, or you may not see it."))
+    mention = _mention_or_404(request, mention_id)
     if request.htmx and request.htmx.target == "mention-detail":
         list_query = list_request(request.GET).query
         return render(request, "inbox/inbox.html#mention-detail", _detail_context(request, mention, list_query))
     return _inbox_page(request, mention=mention)
 
 
-def _inbox_page(request: AppRequest, *, mention: Mention | None) -> HttpResponse:
+def _mention_or_404(request: AppRequest, mention_id: int) -> Mention:
+    mention = selectors.mention_detail(user=request.user, mention_id=mention_id)
+    if mention is None:
+        raise Http404(_("This mention does not exist, or you may not see it."))
+    return mention
+
+
+def _inbox_page(request: AppRequest, *, mention: Mention | None, shown: dict[str, Any] | None = None) -> HttpResponse:
     """The list's page or one of its partials. A filter that cannot be read is left out and the filters
     pane says so; a page link that cannot be read gives the first page (or says so where more rows go)."""
     asked = list_request(request.GET)
@@ -112,7 +117,7 @@ def _inbox_page(request: AppRequest, *, mention: Mention | None) -> HttpResponse
     elif request.htmx and request.htmx.target in ("mention-list", "inbox-panes"):
         template_name += f"#{request.htmx.target}"
     elif mention is not None:
-        context.update(_detail_context(request, mention, list_query))
+        context.update(_detail_context(request, mention, list_query) | (shown or {}))
     return render(request, template_name, context)
 
 
@@ -273,7 +278,8 @@ def mention_case(request: AppRequest, mention_id: int) -> HttpResponse:
             actor=request.user, mention_id=mention_id, title=data["title"], version=data["version"]
         )
 
-    return _triage(request, mention_id, form, run, done=_("The mention is in a case now."))
+    done = _("The mention is in a case now.")
+    return _triage(request, mention_id, form, run, done=done, shown_as={"case_form": form})
 
 
 def _triage(
@@ -283,8 +289,13 @@ def _triage(
     run: Callable[[dict[str, Any]], object],
     *,
     done: str = "",
+    shown_as: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """Run one triage change and show the mention again, with what happened or why nothing did."""
+    """Run one triage change and show the mention again, with what happened or why nothing did.
+
+    ``shown_as``: where the pane shows this form (its context names and the form); a refused form is then
+    shown again there with what was typed.
+    """
     error = ""
     if not form.is_valid():
         error = " ".join(str(m) for messages_ in form.errors.values() for m in messages_)
@@ -295,18 +306,19 @@ def _triage(
             raise Http404(str(exc)) from exc
         except InboxError as exc:
             error = str(exc)
+    shown = (shown_as or {}) if error else {}
     if not request.htmx:
         if error:
             messages.error(request, error)
+            if shown:
+                return _inbox_page(request, mention=_mention_or_404(request, mention_id), shown=shown)
         elif done:
             messages.success(request, done)
         return redirect(reverse("inbox:mention-detail", args=[mention_id]) + _return_query(request))
-    mention = selectors.mention_detail(user=request.user, mention_id=mention_id)
-    if mention is None:
-        raise Http404(_("This mention does not exist, or you may not see it."))
+    mention = _mention_or_404(request, mention_id)
     list_query = _return_query(request).lstrip("?")
     outcome = {"error": error, "done": "" if error else done, "is_oob": True}
-    context = _detail_context(request, mention, list_query) | outcome
+    context = _detail_context(request, mention, list_query) | outcome | shown
     response = render(request, "inbox/inbox.html#mention-detail", context)
     return trigger_client_event(response, "mention-changed", {"id": mention_id}) if not error else response
 
@@ -467,6 +479,7 @@ def _case_context(request: AppRequest, view: selectors.CaseView) -> dict[str, An
         "channels": Reply.Channel.choices,
         "reply_max_length": REPLY_MAX_LENGTH,
         "note_max_length": services.NOTE_MAX_LENGTH,
+        "review_comment_max": ReplyReviewForm.base_fields["comment"].max_length,
         "fitting": selectors.FITTING_TEMPLATES.get(case.assessment, ()),
         "submission_key": uuid.uuid4(),
         "flagged_phrases": [[phrase.phrase, phrase.advice] for phrase in view.flagged_phrases],
@@ -661,7 +674,14 @@ def reply_review(request: AppRequest, reply_id: int) -> HttpResponse:
             return services.reply_approve(actor=request.user, reply_id=reply_id, comment=data["comment"])
         return services.reply_comment(actor=request.user, reply_id=reply_id, comment=data["comment"])
 
-    return _case_step(request, reply.case_id, form, run, _("Thank you for checking."))
+    return _case_step(
+        request,
+        reply.case_id,
+        form,
+        run,
+        _("Thank you for checking."),
+        shown_as={"review_form": form, "review_reply_id": reply_id},
+    )
 
 
 @require_POST
@@ -766,11 +786,24 @@ def _reply_or_404(request: AppRequest, reply_id: int) -> Reply:
 @permission_required("monitoring.view_mention", raise_exception=True)
 def playbook(request: AppRequest) -> HttpResponse:
     """The organisation's agreements for answering: everybody reads them, the board changes them."""
-    organisation = organisation_current()
-    book = selectors.playbook_of(user=request.user, organisation=organisation) if organisation else None
+    return _playbook_page(request, _organisation_or_404())
+
+
+def _playbook_page(request: AppRequest, organisation: Organisation, **refused: Any) -> HttpResponse:
+    """The playbook page; ``refused`` puts a form sent with mistakes in its place (``roster_form``,
+    ``template_form`` or ``refused_kind`` with ``refused_form``), its errors at its fields and what was typed
+    kept."""
+    book = selectors.playbook_of(user=request.user, organisation=organisation)
     if book is None:
         raise Http404(_("There is no organisation yet."))
-    people = [(person.id, str(person)) for person in selectors.people_with_a_role()]
+    people = _people_with_a_role()
+    forms_ = {kind: form(prefix=kind, people=people) for kind, form in PLAYBOOK_FORMS.items()}
+    if "refused_kind" in refused:
+        forms_[refused.pop("refused_kind")] = refused.pop("refused_form")
+    # A refused change to an existing template is shown in that template's place, a new one under "New".
+    template_form = refused.pop("template_form", None)
+    sent_id = template_form.data.get("template-template_id", "") if template_form is not None else ""
+    edited_id = sent_id if sent_id in {str(template.id) for template in book.templates} else ""
     context = {
         "book": book,
         "roster_form": RosterForm(
@@ -784,38 +817,59 @@ def playbook(request: AppRequest) -> HttpResponse:
             },
         ),
         # Each form has its own prefix: several have a title or a language, and ids must stay unique.
-        "forms": {kind: form(prefix=kind, people=people) for kind, form in PLAYBOOK_FORMS.items()},
-        "template_form": ReplyTemplateForm(prefix="template", organisation=book.organisation),
+        "forms": forms_,
+        "template_form": template_form
+        if template_form is not None and not edited_id
+        else ReplyTemplateForm(prefix="template", organisation=book.organisation),
+        "edited_template_form": template_form if edited_id else None,
+        "edited_template_id": edited_id,
         "purposes": ReplyTemplate.Purpose.choices,
-    }
+    } | refused
     return render(request, "inbox/playbook.html", context)
 
 
-def _playbook_step(request: AppRequest, run: Callable[[Organisation], object], done: str) -> HttpResponse:
+def _organisation_or_404() -> Organisation:
     organisation = organisation_current()
     if organisation is None:
         raise Http404(_("There is no organisation yet."))
-    try:
-        run(organisation)
-    except InboxError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
-    return redirect("inbox:playbook")
+    return organisation
+
+
+def _people_with_a_role() -> list[tuple[int, str]]:
+    return [(person.id, str(person)) for person in selectors.people_with_a_role()]
+
+
+def _playbook_step(
+    request: AppRequest,
+    form: Any,
+    run: Callable[[Organisation, dict[str, Any]], object],
+    done: str,
+    *,
+    shown_as: dict[str, Any],
+) -> HttpResponse:
+    """Run one change to the playbook; a form with mistakes, or one the service refuses, comes back on the
+    page where ``shown_as`` puts it, with what was typed."""
+    organisation = _organisation_or_404()
+    if form.is_valid():
+        try:
+            run(organisation, form.cleaned_data)
+        except InboxError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, done)
+            return redirect("inbox:playbook")
+    messages.error(request, _("Not saved. The marked form below says what to change."))
+    return _playbook_page(request, organisation, **shown_as)
 
 
 @require_POST
 @permission_required("accounts.appoint_roster", raise_exception=True)
 def playbook_roster(request: AppRequest) -> HttpResponse:
-    people = [(person.id, str(person)) for person in selectors.people_with_a_role()]
-    form = RosterForm(request.POST, prefix="roster", people=people)
-    if not form.is_valid():
-        messages.error(request, _("Choose people who work in the app."))
-        return redirect("inbox:playbook")
-    data = form.cleaned_data
+    form = RosterForm(request.POST, prefix="roster", people=_people_with_a_role())
     return _playbook_step(
         request,
-        lambda org: services.organisation_roster_set(
+        form,
+        lambda org, data: services.organisation_roster_set(
             actor=request.user,
             organisation=org,
             owner_id=data["owner"],
@@ -824,6 +878,7 @@ def playbook_roster(request: AppRequest) -> HttpResponse:
             contact_email=data["contact_email"],
         ),
         _("Saved."),
+        shown_as={"roster_form": form},
     )
 
 
@@ -832,17 +887,13 @@ def playbook_roster(request: AppRequest) -> HttpResponse:
 def playbook_add(request: AppRequest, kind: str) -> HttpResponse:
     if kind not in PLAYBOOK_FORMS:
         raise Http404(kind)
-    people = [(person.id, str(person)) for person in selectors.people_with_a_role()]
-    form = PLAYBOOK_FORMS[kind](request.POST, prefix=kind, people=people)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
-        return redirect("inbox:playbook")
+    form = PLAYBOOK_FORMS[kind](request.POST, prefix=kind, people=_people_with_a_role())
     return _playbook_step(
         request,
-        lambda org: services.playbook_item_add(
-            actor=request.user, organisation=org, kind=kind, values=form.cleaned_data
-        ),
+        form,
+        lambda org, data: services.playbook_item_add(actor=request.user, organisation=org, kind=kind, values=data),
         _("Added."),
+        shown_as={"refused_kind": kind, "refused_form": form},
     )
 
 
@@ -851,24 +902,24 @@ def playbook_add(request: AppRequest, kind: str) -> HttpResponse:
 def playbook_remove(request: AppRequest, kind: str, item_id: int) -> HttpResponse:
     if kind not in PLAYBOOK_FORMS:
         raise Http404(kind)
-    return _playbook_step(
-        request,
-        lambda org: services.playbook_item_remove(actor=request.user, organisation=org, kind=kind, item_id=item_id),
-        _("Removed."),
-    )
+    organisation = _organisation_or_404()
+    try:
+        services.playbook_item_remove(actor=request.user, organisation=organisation, kind=kind, item_id=item_id)
+    except InboxError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Removed."))
+    return redirect("inbox:playbook")
 
 
 @require_POST
 @permission_required("accounts.manage_playbook", raise_exception=True)
 def playbook_template(request: AppRequest) -> HttpResponse:
     form = ReplyTemplateForm(request.POST, prefix="template", organisation=organisation_current())
-    if not form.is_valid():
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
-        return redirect("inbox:playbook")
-    data = form.cleaned_data
     return _playbook_step(
         request,
-        lambda org: services.reply_template_save(
+        form,
+        lambda org, data: services.reply_template_save(
             actor=request.user,
             organisation=org,
             template_id=data["template_id"].id if data["template_id"] else None,
@@ -879,6 +930,7 @@ def playbook_template(request: AppRequest) -> HttpResponse:
             is_active=data["is_active"],
         ),
         _("The template is saved."),
+        shown_as={"template_form": form},
     )
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import services as account_services
 from accounts.models import UserEvent
@@ -63,7 +63,8 @@ def test_it_shows_who_did_what_newest_first_with_labels(client_for, changes, man
     rows = response.context["page"].rows
     assert [row.kind for row in rows] == ["users", "playbook", "sources"]
     page = response.content.decode()
-    assert page.index("Rol gewijzigd") < page.index("Huisregel toegevoegd") < page.index("Bron toegevoegd")
+    assert page.index("Rol gewijzigd") < page.index("Huisregel toegevoegd") < page.index("Buurtforum")
+    assert rows[2].label == "Toegevoegd"  # the source's own label (SourceEvent.action_label)
     assert (rows[0].before, rows[0].after) == ("Medewerker", "Manager")
     assert "Medewerker</span> →" in page
     assert "Buurtforum" in page
@@ -90,15 +91,15 @@ def test_an_unknown_kind_or_page_shows_the_first_page_of_everything(client_for, 
         assert response.status_code == 200
 
 
-def test_a_source_event_with_its_own_label_is_shown_with_it(organisation, board_member, monkeypatch):
+def test_a_source_event_is_shown_with_its_label_in_the_reader_s_language(organisation, board_member):
     source = SourceFactory(organisation=organisation)
     SourceEvent.objects.create(source=source, actor=board_member, action="renamed", from_value="A", to_value="B")
-    row = activity.activity_page(user=board_member, organisation=organisation).rows[0]
-    assert row.label == "Renamed", "a code without a label is made readable"
-    monkeypatch.setattr(SourceEvent, "action_label", property(lambda event: "Naam gewijzigd"), raising=False)
-    row = activity.activity_page(user=board_member, organisation=organisation).rows[0]
-    assert row.label == "Naam gewijzigd"
+    with translation.override("en"):
+        row = activity.activity_page(user=board_member, organisation=organisation).rows[0]
+    assert row.label == "Renamed"
     assert (row.before, row.after) == ("A", "B")
+    with translation.override("nl"):
+        assert activity.activity_page(user=board_member, organisation=organisation).rows[0].label == "Hernoemd"
 
 
 def test_it_pages_back_fifty_at_a_time(client_for, organisation, board_member, django_assert_max_num_queries):

@@ -612,3 +612,23 @@ def test_finished_improvements_stay_listed_under_done_with_their_announcement(
 
 def test_the_improvement_list_is_closed_to_people_without_a_role(client_for, no_role_user):
     assert client_for(no_role_user).get(reverse("inbox:improvement-list")).status_code == 403
+
+
+def test_a_refused_check_of_a_reply_comes_back_with_the_comment_typed(
+    client_for, staff_member, manager, organisation, case
+):
+    FourEyesRule.objects.create(organisation=organisation)
+    reply = services.reply_save(
+        actor=staff_member, case_id=case.id, channel="public", text="Gezien!", submission_key=uuid.uuid4()
+    ).reply
+    services.reply_request_approval(actor=staff_member, reply_id=reply.id)
+    comment = "Noem de trainer niet bij naam & <graag> korter"
+    response = client_for(manager).post(
+        reverse("inbox:reply-approve", args=[reply.id]), {"decision": "\x00", "comment": comment}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="Noem de trainer niet bij naam &amp; &lt;graag&gt; korter"' in body
+    assert f'id="approve-comment-{reply.id}-error"' in body
+    reply.refresh_from_db()
+    assert reply.state == Reply.State.AWAITING_APPROVAL

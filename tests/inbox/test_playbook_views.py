@@ -53,10 +53,11 @@ def test_an_unknown_or_malformed_template_is_a_clear_error(
     client_for, board_member, organisation, template, template_id
 ):
     response = client_for(board_member).post(URL, sent(template_id))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("inbox:playbook")
-    [said] = texts(response)
-    assert "sjabloon" in said.lower()
+    body = response.content.decode()
+    # The playbook page again, saying why, with what was typed still in the form.
+    assert response.status_code == 200
+    assert "Dit sjabloon bestaat niet (meer)" in body
+    assert 'value="Excuses"' in body
     template.refresh_from_db()
     assert template.title == "Sorry"
     assert not PlaybookEvent.objects.filter(action="template").exists()
@@ -71,8 +72,8 @@ def test_another_organisations_template_is_not_changed(client_for, board_member,
         body="Hun tekst.",
     )
     response = client_for(board_member).post(URL, sent(str(theirs.id), title="Overgenomen"))
-    assert response.status_code == 302
-    assert len(texts(response)) == 1
+    assert response.status_code == 200
+    assert "Dit sjabloon bestaat niet (meer)" in response.content.decode()
     theirs.refresh_from_db()
     assert theirs.title == "Van hen"
     assert not ReplyTemplate.objects.filter(title="Overgenomen").exists()
@@ -81,3 +82,40 @@ def test_another_organisations_template_is_not_changed(client_for, board_member,
 def test_only_the_board_changes_templates(client_for, staff_member, template):
     assert client_for(staff_member).post(URL, sent(str(template.id))).status_code == 403
     assert client_for(staff_member).get(URL).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "typed"),
+    [
+        (reverse("inbox:playbook-add", args=["house_rule"]), {"house_rule-text": "x" * 301}, "x" * 301),
+        (
+            reverse("inbox:playbook-add", args=["scenario"]),
+            {"scenario-title": "Wachtlijst", "scenario-situation": "Lang wachten op zwemles"},
+            "Lang wachten op zwemles",
+        ),
+        (URL, sent("", title=""), "Het spijt ons."),
+    ],
+    ids=["house rule too long", "scenario incomplete", "template without a title"],
+)
+def test_a_refused_playbook_form_comes_back_with_what_was_typed(
+    client_for, board_member, organisation, url, data, typed
+):
+    response = client_for(board_member).post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert typed in body
+    assert 'class="field-error"' in body
+    assert "Niet opgeslagen" in body
+
+
+def test_a_refused_change_to_a_template_is_shown_in_that_template_s_place(client_for, board_member, template):
+    response = client_for(board_member).post(URL, sent(str(template.id), title=""))
+    body = response.content.decode()
+    assert response.status_code == 200
+    # That template's part is open with the form as sent; the "New template" form stays empty.
+    opened = body.split('<details class="template-item" open>', 1)[1].split("</details>", 1)[0]
+    assert f'value="{template.id}"' in opened
+    assert "Het spijt ons." in opened
+    assert 'class="field-error"' in opened
+    template.refresh_from_db()
+    assert template.title == "Sorry"

@@ -36,6 +36,8 @@ TRIAGE_FORM: Row = (LOGIN, 403, 302, 302, 403)  # staff and managers act; the bo
 BOARD_FORM: Row = (LOGIN, 403, 403, 403, 302)  # the board keeps sources and the playbook
 # A triage form that an empty submission shows again on its page, with the errors at the fields.
 TRIAGE_FORM_SHOWN_AGAIN: Row = (LOGIN, 403, 200, 200, 403)
+# The same for one of the board's forms.
+BOARD_FORM_SHOWN_AGAIN: Row = (LOGIN, 403, 403, 403, 200)
 # A board form (a source's name, interval or address) that an empty submission shows again on its page.
 BOARD_FORM_SHOWN_AGAIN: Row = (LOGIN, 403, 403, 403, 200)
 
@@ -81,13 +83,13 @@ ACCESS: dict[str, dict[str, Row]] = {
     "inbox:removal-add": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM_SHOWN_AGAIN},
     "inbox:removal-outcome": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
     "inbox:reply-request-approval": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
-    "inbox:reply-approve": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:reply-approve": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM_SHOWN_AGAIN},
     "inbox:reply-posted": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
     # The playbook: everybody with a role reads it, the board keeps it.
     "inbox:playbook": {"GET": READ, "POST": NOT_ALLOWED},
     "inbox:playbook-roster": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
-    "inbox:playbook-template": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
-    "inbox:playbook-add": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
+    "inbox:playbook-template": {"GET": NOT_ALLOWED, "POST": BOARD_FORM_SHOWN_AGAIN},
+    "inbox:playbook-add": {"GET": NOT_ALLOWED, "POST": BOARD_FORM_SHOWN_AGAIN},
     "inbox:playbook-remove": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
     # Who changed what: the board and managers read it.
     "inbox:activity": {"GET": (LOGIN, 403, 403, 200, 200), "POST": NOT_ALLOWED},
