@@ -409,9 +409,12 @@ class ReplyPostedForm(forms.Form):
         return value
 
 
+REVIEW_COMMENT_MAX_LENGTH = 2000
+
+
 class ReplyReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("comment", _("Only comment"))])
-    comment = forms.CharField(required=False, max_length=2000, label=_("Comment"))
+    comment = forms.CharField(required=False, max_length=REVIEW_COMMENT_MAX_LENGTH, label=_("Comment"))
 
 
 class ImprovementForm(forms.Form):
