@@ -48,6 +48,8 @@ class FacetsRead:
     facets: Facets
     # When the counts were made, if something has moved since (a worker is counting again); else None.
     stale_since: datetime | None
+    # Names these counts: the same version, the same counts (what is drawn from them may be kept by it).
+    version: str
 
 
 def facets_read(*, user: User, filters: MentionFilters, query: str) -> FacetsRead:
@@ -60,9 +62,9 @@ def facets_read(*, user: User, filters: MentionFilters, query: str) -> FacetsRea
     generation = selectors.inbox_generation()
     kept: KeptFacets | None = cache.get(key)
     if kept is not None and kept.generation == generation:
-        return FacetsRead(kept.facets, None)
+        return _read(key, kept, is_current=True)
     if kept is None or kept.seconds < settings.INBOX_FACETS_INLINE_SECONDS:
-        return FacetsRead(_count(key, user, filters, generation).facets, None)
+        return _read(key, _count(key, user, filters, generation), is_current=True)
     # One refresh per selection in each window: the marker outlives the refresh on purpose.
     window = max(1, math.ceil(kept.seconds * REFRESH_FACTOR))
     if cache.add(f"{key}:refresh", 1, timeout=window):
@@ -73,7 +75,12 @@ def facets_read(*, user: User, filters: MentionFilters, query: str) -> FacetsRea
         except BrokerUnreachable:
             logger.warning("Counts not refreshed: the task queue cannot be reached")
             cache.delete(f"{key}:refresh")
-    return FacetsRead(kept.facets, kept.counted_at)
+    return _read(key, kept, is_current=False)
+
+
+def _read(key: str, kept: KeptFacets, *, is_current: bool) -> FacetsRead:
+    version = f"{key}:{kept.counted_at.isoformat()}:{is_current}"
+    return FacetsRead(kept.facets, None if is_current else kept.counted_at, version)
 
 
 def facets_refresh(*, user_id: int, query: str) -> None:

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
@@ -22,7 +24,7 @@ from accounts.models import Organisation, User
 from accounts.selectors import organisation_current
 from inbox import presence, selectors, services
 from inbox.exceptions import CaseNotFound, InboxError, MentionNotFound
-from inbox.facets import facets_read
+from inbox.facets import FacetsRead, facets_read
 from inbox.forms import (
     MAX_ID,
     PLAYBOOK_FORMS,
@@ -39,6 +41,7 @@ from inbox.forms import (
     IgnoreForm,
     ImprovementForm,
     ImprovementUpdateForm,
+    ListRequest,
     NoteForm,
     RemovalOutcomeForm,
     RemovalRequestForm,
@@ -54,6 +57,7 @@ from inbox.models import Case, ImprovementAction, RemovalRequest, Reply, ReplyTe
 from monitoring.models import Mention
 
 PEOPLE_CACHE_SECONDS = 60
+FACETS_PANE_SECONDS = 10 * 60
 
 
 class AppRequest(HttpRequest):
@@ -149,10 +153,26 @@ def _detail_context(request: AppRequest, mention: Mention, list_query: str) -> d
 @permission_required("monitoring.view_mention", raise_exception=True)
 def mention_facets(request: AppRequest) -> HttpResponse:
     """How many mentions each filter value has, given the other filters; read after the list, and kept
-    between reads (``inbox.facets``)."""
+    between reads (``inbox.facets``).
+
+    Drawing the pane (some thirty links, each toggling its value in the query) took as long as counting:
+    the pane is kept too, by the counts' version, the language and the query sent.
+    """
     asked = list_request(request.GET)
     filters = asked.filters
     read = facets_read(user=request.user, filters=filters, query=asked.query)
+    drawn_key = (
+        "inbox:facets-pane:"
+        + hashlib.sha256(f"{read.version}:{get_language()}:{request.META.get('QUERY_STRING', '')}".encode()).hexdigest()
+    )
+    drawn = cache.get(drawn_key)
+    if drawn is None:
+        drawn = render_to_string("inbox/_facets.html", _facets_context(asked, read))
+        cache.set(drawn_key, drawn, FACETS_PANE_SECONDS)
+    return HttpResponse(drawn)
+
+
+def _facets_context(asked: ListRequest, read: FacetsRead) -> dict[str, Any]:
     facets = read.facets
     groups = [
         (_("Status"), "status", facets.statuses),
@@ -163,15 +183,14 @@ def mention_facets(request: AppRequest) -> HttpResponse:
         (_("Source"), "source", facets.sources),
         (_("Language"), "language", facets.languages),
     ]
-    context = {
+    return {
         "facet_groups": groups,
         "list_query": asked.query,
-        "filters": filters,
+        "filters": asked.filters,
         "from_error": asked.error_of("from"),
         "to_error": asked.error_of("to"),
         "stale_since": read.stale_since,
     }
-    return render(request, "inbox/_facets.html", context)
 
 
 @require_safe

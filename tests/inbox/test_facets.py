@@ -193,3 +193,15 @@ def test_a_small_inbox_shows_current_counts_after_every_change(client_for, staff
         body = client.get(URL, {"view": "all"}).content.decode()
         assert shown_counts(body, "status")[new_link] == expected
         assert "Tellingen van" not in body
+
+
+def test_a_kept_pane_is_drawn_in_each_reader_s_language(client_for, staff_member, manager, world):
+    from django.conf import settings as django_settings
+
+    dutch = client_for(staff_member).get(URL, {"view": "all"}).content.decode()
+    english_client = client_for(manager)
+    english_client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = english_client.get(URL, {"view": "all"}).content.decode()
+    assert "Klacht" in dutch
+    assert "Complaint" in english
+    assert "Klacht" not in english
