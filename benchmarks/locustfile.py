@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import random
 import re
+import time
 from collections import Counter
 from html import unescape
 from html.parser import HTMLParser
@@ -110,6 +112,60 @@ def other_choice(options: list[tuple[str, bool]]) -> str | None:
     return random.choice(values) if values else None
 
 
+# Every request's start, time and outcome, and when the last person had signed in: the runner reports the
+# whole run and, apart, the work after everybody is in (SETTLE_SECONDS after the last sign-in began), so
+# that a start in which fifty people sign in within five seconds does not stand for a working day.
+SEEN: list[tuple[str, float, float, bool]] = []
+SETTLE_SECONDS = 10
+_all_in_at: list[float] = []
+
+
+@events.request.add_listener
+def _seen(request_type: str, name: str, response_time: float, exception: Any = None, **kwargs: Any) -> None:
+    SEEN.append((f"{request_type} {name}", kwargs.get("start_time") or 0.0, response_time, exception is not None))
+
+
+@events.spawning_complete.add_listener
+def _everybody_in(**_: Any) -> None:
+    if not _all_in_at:
+        _all_in_at.append(time.time())
+
+
+def _percentile(times: list[float], share: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
+
+
+def _working_stats() -> list[dict[str, Any]]:
+    """The numbers per action for the requests that started once everybody was in and settled."""
+    if not _all_in_at:
+        return []
+    start = _all_in_at[0] + SETTLE_SECONDS
+    by_action: dict[str, list[tuple[float, bool]]] = {}
+    for action, started, took, failed in SEEN:
+        if started >= start:
+            by_action.setdefault(action, []).append((took, failed))
+    everything = [entry for entries in by_action.values() for entry in entries]
+    rows = []
+    for action, entries in [*sorted(by_action.items()), ("", everything)]:
+        times = [took for took, _failed in entries]
+        method, _, name = action.partition(" ")
+        rows.append(
+            {
+                "name": name,
+                "method": method,
+                "requests": len(entries),
+                "failures": sum(failed for _took, failed in entries),
+                **{
+                    key: _percentile(times, share) if times else 0
+                    for key, share in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))
+                },
+                "max": max(times, default=0),
+            }
+        )
+    return rows
+
+
 @events.quitting.add_listener
 def _report(environment: Any, **_: Any) -> None:
     """The numbers per action and the writes seen, once every simulated person has stopped (Locust's own
@@ -136,7 +192,7 @@ def _report(environment: Any, **_: Any) -> None:
         {"method": error.method, "name": error.name, "error": str(error.error), "occurrences": error.occurrences}
         for error in environment.stats.errors.values()
     ]
-    results = {"writes": WRITES, "refused": REFUSED, "stats": stats, "errors": errors}
+    results = {"writes": WRITES, "refused": REFUSED, "stats": stats, "working": _working_stats(), "errors": errors}
     Path(path).write_text(json.dumps(results, indent=2))
 
 
