@@ -4,7 +4,8 @@ Counting is the costly read of the inbox: ``selectors.mention_facets`` counts ev
 ways. Kept counts are current while no mention arrived or changed (``selectors.inbox_generation``). Once
 something moved, counts that took a moment to make are made again at once; counts that took long (a large
 inbox) are shown as they were, saying from when, while a worker counts again in the background, at most
-once per ``REFRESH_FACTOR`` times what counting took. So counting costs a large inbox at most about a tenth
+once per ``REFRESH_FACTOR`` times what counting took, and never older than a minute or so
+(``STALE_LIMIT_SECONDS``): then the reader counts. So counting costs a large inbox at most about a tenth
 of one database connection per selection, however fast mentions arrive and are triaged (measured in
 ``benchmarks/load.py``: see benchmarks/README.md).
 """
@@ -33,6 +34,9 @@ logger = logging.getLogger(__name__)
 
 KEEP_SECONDS = 60 * 60
 REFRESH_FACTOR = 10
+# Counts out of date for longer than this (or than their refresh window, if longer) are made again by the
+# reader: a worker that is down or busy never leaves the pane showing old counts for long.
+STALE_LIMIT_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -63,10 +67,14 @@ def facets_read(*, user: User, filters: MentionFilters, query: str) -> FacetsRea
     kept: KeptFacets | None = cache.get(key)
     if kept is not None and kept.generation == generation:
         return _read(key, kept, is_current=True)
-    if kept is None or kept.seconds < settings.INBOX_FACETS_INLINE_SECONDS:
+    window = max(1, math.ceil(kept.seconds * REFRESH_FACTOR)) if kept is not None else 0
+    if (
+        kept is None
+        or kept.seconds < settings.INBOX_FACETS_INLINE_SECONDS
+        or (timezone.now() - kept.counted_at).total_seconds() > max(STALE_LIMIT_SECONDS, window)
+    ):
         return _read(key, _count(key, user, filters, generation), is_current=True)
     # One refresh per selection in each window: the marker outlives the refresh on purpose.
-    window = max(1, math.ceil(kept.seconds * REFRESH_FACTOR))
     if cache.add(f"{key}:refresh", 1, timeout=window):
         from inbox.tasks import facets_refresh
 

@@ -132,9 +132,10 @@ def eager_tasks() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def fresh_fragments() -> None:
-    """What each process keeps in memory (pieces of pages, the people list) is not carried from one test's
-    database to the next."""
+    """What each process keeps in memory (pieces of pages, the people list) and what the shared cache keeps
+    (counts, drawn panes) is not carried from one test's database to the next."""
     caches["fragments"].clear()
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from django.db import connection
@@ -205,3 +206,21 @@ def test_a_kept_pane_is_drawn_in_each_reader_s_language(client_for, staff_member
     assert "Klacht" in dutch
     assert "Complaint" in english
     assert "Klacht" not in english
+
+
+def test_counts_nobody_refreshes_are_made_again_by_the_reader_after_a_while(
+    client_for, staff_member, source, settings, monkeypatch
+):
+    """No worker (down, or busy for long): the pane never keeps showing old counts."""
+    settings.INBOX_FACETS_INLINE_SECONDS = 0
+    monkeypatch.setattr(facets, "STALE_LIMIT_SECONDS", 0)
+    monkeypatch.setattr(facets, "REFRESH_FACTOR", 0)
+    mention = MentionFactory(source=source)
+    client = client_for(staff_member)
+    new_link = f"{reverse('inbox:mention-list')}?view=all&amp;status=new"
+    assert shown_counts(client.get(URL, {"view": "all"}).content.decode(), "status")[new_link] == 1
+    mention_ignore(actor=staff_member, mention_id=mention.id, reason="spam")
+    time.sleep(1.1)  # older than the (here: one second) refresh window
+    body = client.get(URL, {"view": "all"}).content.decode()
+    assert shown_counts(body, "status")[new_link] == 0
+    assert "Tellingen van" not in body
