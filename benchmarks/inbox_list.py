@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import json
 import os
 import re
@@ -394,6 +395,9 @@ def world_ensure(count: int, *, cases: int = CASES) -> World:
             before = time.perf_counter()
             cursor.execute(definition)
             log(f"  {name}: {time.perf_counter() - before:.1f} s")
+        # A rebuilt index forgets its statistics target: set them as the migration does.
+        for statement in importlib.import_module("inbox.migrations.0009_search_statistics").FINER:
+            cursor.execute(statement)
         indexed = time.perf_counter()
         cases_seed(organisation=organisation, staff=staff, assignees=assignees, count=cases)
         # The mentions in a case, oldest first, shared out over the cases, oldest first: each case gets the
