@@ -5,7 +5,7 @@ ways. Kept counts are current while no mention arrived or changed (``selectors.i
 something moved, counts that took a moment to make are made again at once; counts that took long (a large
 inbox) are shown as they were, saying from when, while a worker counts again in the background, at most
 once per ``REFRESH_FACTOR`` times what counting took, and never older than a minute or so
-(``STALE_LIMIT_SECONDS``): then the reader counts. So counting costs a large inbox at most about a tenth
+(``STALE_LIMIT_SECONDS``): then one reader counts. So counting costs a large inbox at most about a tenth
 of one database connection per selection, however fast mentions arrive and are triaged (measured in
 ``benchmarks/load.py``: see benchmarks/README.md).
 """
@@ -67,12 +67,12 @@ def facets_read(*, user: User, filters: MentionFilters, query: str) -> FacetsRea
     kept: KeptFacets | None = cache.get(key)
     if kept is not None and kept.generation == generation:
         return _read(key, kept, is_current=True)
-    window = max(1, math.ceil(kept.seconds * REFRESH_FACTOR)) if kept is not None else 0
-    if (
-        kept is None
-        or kept.seconds < settings.INBOX_FACETS_INLINE_SECONDS
-        or (timezone.now() - kept.counted_at).total_seconds() > max(STALE_LIMIT_SECONDS, window)
-    ):
+    if kept is None or kept.seconds < settings.INBOX_FACETS_INLINE_SECONDS:
+        return _read(key, _count(key, user, filters, generation), is_current=True)
+    window = max(1, math.ceil(kept.seconds * REFRESH_FACTOR))
+    is_too_old = (timezone.now() - kept.counted_at).total_seconds() > max(STALE_LIMIT_SECONDS, window)
+    # Too old: one reader counts (the others meanwhile get what there is), not everyone at once.
+    if is_too_old and cache.add(f"{key}:counting", 1, timeout=max(1, math.ceil(kept.seconds * 2))):
         return _read(key, _count(key, user, filters, generation), is_current=True)
     # One refresh per selection in each window: the marker outlives the refresh on purpose.
     if cache.add(f"{key}:refresh", 1, timeout=window):
