@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -14,8 +14,7 @@ from django.db.models import BooleanField, Count, F, IntegerField, Q, QuerySet, 
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.functional import lazy
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
@@ -38,9 +37,6 @@ from monitoring.models import Mention, Sighting, Source, source_name_shown
 from monitoring.selectors import mentions_visible_to, visibility_key
 from webcare.memo import Memo
 from webcare.queries import MARKER_ID, MARKER_TIME, CompiledQuery
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 50
 AUTHOR_HISTORY_SIZE = 10
@@ -434,8 +430,9 @@ def inbox_generation() -> tuple[int, int]:
 @dataclass(frozen=True)
 class FacetValue:
     value: str
-    # Lazy where it is a text of ours: colleagues share kept counts, each reads them in their own language.
-    label: StrOrPromise
+    # Texts of ours are put in the reader's language when shown (``facets_labelled``): colleagues share
+    # kept counts, each reads them in their own language.
+    label: str
     count: int
 
 
@@ -476,27 +473,47 @@ def mention_facets(*, user: User, filters: MentionFilters) -> Facets:
     flag_base = mentions_filtered(user, filters.without("flags")).order_by()
     flag_counts = flag_base.aggregate(**{value: Count("id", filter=_flag_q(value)) for value in Mention.Flag.values})
     names = {
-        id_: lazy(source_name_shown, str)(name)
+        id_: name
         for id_, name in Source.objects.filter(id__in=[int(s) for s in sources if s]).values_list("id", "name")
     }
     people = {str(u.id): str(u) for u in User.objects.filter(id__in=[int(a) for a in assigned if a])}
-    language_labels = {"nl": gettext_lazy("Dutch"), "en": gettext_lazy("English")}
+    language_labels = {"nl": "nl", "en": "en"}
     other_languages = sum(n for code, n in languages.items() if code not in ("nl", "en"))
     return Facets(
-        statuses=[FacetValue(v, label, statuses.get(v, 0)) for v, label in Mention.Status.choices],
-        categories=[FacetValue(v, label, category_counts[v]) for v, label in Mention.Category.choices],
-        platforms=[FacetValue(v, label, platforms[v]) for v, label in Platform.choices if platforms.get(v)],
+        statuses=[FacetValue(v, str(label), statuses.get(v, 0)) for v, label in Mention.Status.choices],
+        categories=[FacetValue(v, str(label), category_counts[v]) for v, label in Mention.Category.choices],
+        platforms=[FacetValue(v, str(label), platforms[v]) for v, label in Platform.choices if platforms.get(v)],
         sources=sorted(
             (FacetValue(s, names.get(int(s), s), n) for s, n in sources.items() if s),
-            key=lambda f: (-f.count, str(f.label)),
+            key=lambda f: (-f.count, f.label),
         ),
         languages=[FacetValue(c, language_labels[c], languages.get(c, 0)) for c in ("nl", "en")]
-        + [FacetValue("other", gettext_lazy("Other"), other_languages)],
-        flags=[FacetValue(v, label, flag_counts[v]) for v, label in Mention.Flag.choices],
+        + [FacetValue("other", "other", other_languages)],
+        flags=[FacetValue(v, str(label), flag_counts[v]) for v, label in Mention.Flag.choices],
         assignees=[
-            FacetValue("none", gettext_lazy("Unassigned"), assigned.get("", 0)),
-            *sorted((FacetValue(a, people.get(a, a), n) for a, n in assigned.items() if a), key=lambda f: str(f.label)),
+            FacetValue("none", "none", assigned.get("", 0)),
+            *sorted((FacetValue(a, people.get(a, a), n) for a, n in assigned.items() if a), key=lambda f: f.label),
         ],
+    )
+
+
+def facets_labelled(facets: Facets) -> Facets:
+    """``facets`` with the texts of ours in the active language: kept counts may have been made for a
+    colleague who reads another. (Kept as plain strings: lazy translations cost more to read back from the
+    cache than the counts.)"""
+
+    def labelled(values: list[FacetValue], labels: dict[str, Any]) -> list[FacetValue]:
+        return [replace(value, label=str(labels.get(value.value, value.label))) for value in values]
+
+    return replace(
+        facets,
+        statuses=labelled(facets.statuses, dict(Mention.Status.choices)),
+        categories=labelled(facets.categories, dict(Mention.Category.choices)),
+        platforms=labelled(facets.platforms, dict(Platform.choices)),
+        flags=labelled(facets.flags, dict(Mention.Flag.choices)),
+        languages=labelled(facets.languages, {"nl": _("Dutch"), "en": _("English"), "other": _("Other")}),
+        assignees=labelled(facets.assignees, {"none": _("Unassigned")}),
+        sources=[replace(value, label=source_name_shown(value.label)) for value in facets.sources],
     )
 
 

@@ -173,7 +173,7 @@ def mention_facets(request: AppRequest) -> HttpResponse:
 
 
 def _facets_context(asked: ListRequest, read: FacetsRead) -> dict[str, Any]:
-    facets = read.facets
+    facets = selectors.facets_labelled(read.facets)
     groups = [
         (_("Status"), "status", facets.statuses),
         (_("Category"), "category", facets.categories),
