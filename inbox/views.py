@@ -861,6 +861,7 @@ def _people_with_a_role() -> list[tuple[int, str]]:
 
 def _playbook_step(
     request: AppRequest,
+    organisation: Organisation,
     form: Any,
     run: Callable[[Organisation, dict[str, Any]], object],
     done: str,
@@ -869,7 +870,6 @@ def _playbook_step(
 ) -> HttpResponse:
     """Run one change to the playbook; a form with mistakes, or one the service refuses, comes back on the
     page where ``shown_as`` puts it, with what was typed."""
-    organisation = _organisation_or_404()
     if form.is_valid():
         try:
             run(organisation, form.cleaned_data)
@@ -888,6 +888,7 @@ def playbook_roster(request: AppRequest) -> HttpResponse:
     form = RosterForm(request.POST, prefix="roster", people=_people_with_a_role())
     return _playbook_step(
         request,
+        _organisation_or_404(),
         form,
         lambda org, data: services.organisation_roster_set(
             actor=request.user,
@@ -910,6 +911,7 @@ def playbook_add(request: AppRequest, kind: str) -> HttpResponse:
     form = PLAYBOOK_FORMS[kind](request.POST, prefix=kind, people=_people_with_a_role())
     return _playbook_step(
         request,
+        _organisation_or_404(),
         form,
         lambda org, data: services.playbook_item_add(actor=request.user, organisation=org, kind=kind, values=data),
         _("Added."),
@@ -935,9 +937,11 @@ def playbook_remove(request: AppRequest, kind: str, item_id: int) -> HttpRespons
 @require_POST
 @permission_required("accounts.manage_playbook", raise_exception=True)
 def playbook_template(request: AppRequest) -> HttpResponse:
-    form = ReplyTemplateForm(request.POST, prefix="template", organisation=organisation_current())
+    organisation = _organisation_or_404()
+    form = ReplyTemplateForm(request.POST, prefix="template", organisation=organisation)
     return _playbook_step(
         request,
+        organisation,
         form,
         lambda org, data: services.reply_template_save(
             actor=request.user,
