@@ -74,3 +74,21 @@ def _appointments(appointed: dict[str, int | None], user: User) -> list[str]:
 def _roles_of(user: User) -> list[Role]:
     names = {group.name for group in user.groups.all()}
     return [role for role in Role if role.value in names]
+
+
+def assignable_people() -> list[User]:
+    """The people mentions can be assigned to: staff and managers. Runs one query."""
+    return list(
+        User.objects.filter(is_active=True, groups__name__in=[Role.STAFF, Role.MANAGER])
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+def people_with_a_role() -> list[User]:
+    """Everybody who works in the app: the board's choice of owner and deputy. Runs one query."""
+    return list(
+        User.objects.filter(is_active=True, groups__name__in=list(Role.values))
+        .distinct()
+        .order_by("first_name", "username")
+    )

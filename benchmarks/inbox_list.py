@@ -331,7 +331,7 @@ def world_ensure(count: int, *, cases: int = CASES) -> World:
 
     from accounts.models import Organisation, User
     from accounts.roles import Role
-    from inbox.models import Case
+    from inbox.cases.models import Case
     from monitoring.models import Mention, Source
 
     staff, _ = User.objects.get_or_create(username="bench-staff", defaults={"first_name": "Sam", "last_name": "Staff"})
@@ -431,8 +431,8 @@ def cases_seed(*, organisation: Any, staff: Any, assignees: list[int], count: in
     defaults fill the other columns."""
     import random
 
-    from inbox.models import Case
-    from inbox.services import case_due_times
+    from inbox.cases.models import Case
+    from inbox.cases.services import case_due_times
 
     rng = random.Random(42)
     step = min(timedelta(hours=8), SPAN / count)
@@ -501,7 +501,7 @@ LEFT JOIN inbox_casemention cm ON cm.mention_id = m.id
 """
 TSQUERY = "(websearch_to_tsquery('dutch'::regconfig, %(q)s) || websearch_to_tsquery('english'::regconfig, %(q)s))"
 COUNT_MATCHES = f"SELECT count(*) FROM monitoring_mention m WHERE m.search_document @@ {TSQUERY}"  # noqa: S608
-# Best match first (inbox.selectors._search): title matches, then the rest, each newest first; the rest
+# Best match first (inbox.triage.selectors._search): title matches, then the rest, each newest first; the rest
 # only read when the title matches don't fill the page; then the winners' rows, joined.
 RAW_IN_TITLE = f"ts_filter(m.search_document, '{{a}}') @@ {TSQUERY}"
 
@@ -536,9 +536,9 @@ class RawQuery:
 
 
 def raw_mention(row: tuple[Any, ...]) -> Any:
-    """A list row read by hand (``RAW_COLUMNS``, in the order of inbox.selectors.ROW_VALUES, then the rank),
+    """A list row read by hand (``RAW_COLUMNS``, in the order of inbox.triage.selectors.ROW_VALUES, then the rank),
     as the selector hands rows to the template."""
-    from inbox.selectors import MentionRow
+    from inbox.triage.selectors import MentionRow
 
     # The JSON lists (signal_reasons, flags, matched_terms) come as text, as in the list's own query.
     return MentionRow.from_values(row[:21], row[21] if len(row) > 21 else None)
@@ -552,7 +552,7 @@ def raw_rows(query: RawQuery) -> tuple[list[Any], Any]:
     """One hand-written query: the page's rows and the cursor of the next page (None on the last)."""
     from django.db import connection
 
-    from inbox.selectors import Cursor
+    from inbox.triage.selectors import Cursor
 
     with connection.cursor() as cursor:
         cursor.execute(query.sql(), query.params)
@@ -583,15 +583,15 @@ def raw_page(request: Any, key: str) -> Any:
     from django.core.exceptions import PermissionDenied
     from django.shortcuts import render
 
-    from inbox import views
-    from inbox.selectors import MentionPage
+    from inbox.cases.views import people_choices
+    from inbox.triage.selectors import MentionPage
 
     if not request.user.has_perm("monitoring.view_mention"):
         raise PermissionDenied
     scenario = SCENARIOS[key]
     rows, next_cursor = raw_rows(scenario.raw)
     page = MentionPage(mentions=rows, next_cursor=next_cursor, newest_id=max((m.id for m in rows), default=0))  # type: ignore[arg-type]
-    context = {**scenario.context, "page": page, "people": views._people(fresh=False)}
+    context = {**scenario.context, "page": page, "people": people_choices(fresh=False)}
     return render(request, scenario.template, context)
 
 
@@ -599,7 +599,7 @@ def raw_context(scenario: Scenario) -> dict[str, Any]:
     """What the inbox view puts beside the rows, worked out once from the scenario's URL."""
     from django.http import QueryDict
 
-    from inbox.forms import SAVED_VIEWS, MentionFilterForm
+    from inbox.triage.forms import SAVED_VIEWS, MentionFilterForm
     from monitoring.models import Mention
 
     form = MentionFilterForm(QueryDict(scenario.ours.partition("?")[2]))
@@ -618,7 +618,7 @@ def raw_context(scenario: Scenario) -> dict[str, Any]:
 
 def rows_forgotten(run: Callable[[], Any]) -> Callable[[], Any]:
     """``run`` with the list's row memo emptied first: every row is rendered as if never shown before."""
-    from inbox.templatetags import inbox_tags
+    from inbox.triage.templatetags import inbox_tags
 
     def cold() -> Any:
         inbox_tags._ROW_MEMO.clear()
@@ -777,7 +777,7 @@ def scenarios_build(count: int) -> list[Scenario]:
     from django.db import connection
     from django.utils.http import urlencode
 
-    from inbox.selectors import Cursor
+    from inbox.triage.selectors import Cursor
 
     deep = min(DEEP_PAGE, max(2, -(-count // PAGE_SIZE)))
     with connection.cursor() as cursor:

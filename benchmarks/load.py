@@ -97,7 +97,8 @@ class Written:
 
     @classmethod
     def count(cls) -> Written:
-        from inbox.models import CaseEvent, MentionEvent, Reply
+        from inbox.cases.models import CaseEvent, Reply
+        from inbox.triage.models import MentionEvent
 
         events = MentionEvent.objects.filter(actor__username__startswith=USER_PREFIX)
         return cls(

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import render
 
 from accounts.models import User
+from inbox.http import AppRequest
 
 TTL = 30  # seconds a report counts
 HEARTBEAT = 10  # seconds between reports from an open page
@@ -84,3 +88,22 @@ def _others(here: dict[str, list[object]], user: User) -> list[Presence]:
         ),
         key=lambda p: p.name,
     )
+
+
+def presence_answer(request: AppRequest, kind: str, object_id: int, url: str) -> HttpResponse:
+    """Record the report of an open page and answer with who else is there; "left" takes one off at once."""
+    state = request.POST.get("state", VIEWING)
+    if state == "left":
+        presence_leave(kind=kind, object_id=object_id, user=request.user)
+        return HttpResponse(status=204)
+    others = presence_report(kind=kind, object_id=object_id, user=request.user, state=state)
+    return render(request, "inbox/_presence.html#presence", presence_context(kind, object_id, url, others))
+
+
+def presence_context(kind: str, object_id: int, url: str, others: list[Presence]) -> dict[str, Any]:
+    return {
+        "others_here": others,
+        "presence_id": f"{kind}-presence",
+        "presence_url": url,
+        "heartbeat": HEARTBEAT,
+    }

@@ -249,7 +249,7 @@ class Mention(models.Model):
         related_name="+",
         verbose_name=_("added by hand by"),
     )
-    # Triage: what people made of it (changed only through inbox.services, each change audited there).
+    # Triage: what people made of it (changed only through inbox.triage.services, each change audited there).
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
     category = models.CharField(
         _("confirmed category"), max_length=16, choices=Category.choices, blank=True, default=""

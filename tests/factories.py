@@ -64,7 +64,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     """A case without mentions; tests of the workflow open cases from a mention with ``case_open``."""
 
     class Meta:
-        model = "inbox.Case"
+        model = "cases.Case"
 
     organisation = factory.SubFactory(OrganisationFactory)
     title = factory.Sequence(lambda n: f"Complaint {n}")
@@ -75,7 +75,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
 class ReplyFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "inbox.Reply"
+        model = "cases.Reply"
 
     case = factory.SubFactory(CaseFactory)
     channel = "public"

@@ -8,7 +8,7 @@ from django.db.migrations.state import StateApps
 
 
 def seed(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    from inbox.defaults import seed_organisation
+    from inbox.playbook.defaults import seed_organisation
 
     models = {
         name: apps.get_model("inbox", name) for name in ("ReplyTemplate", "HouseRule", "FlaggedPhrase", "Scenario")

@@ -18,8 +18,11 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, Response, expect
 
 from accounts.models import Organisation, User
-from inbox import presence, services
-from inbox.models import Case, FlaggedPhrase, FourEyesRule, HouseRule, PlaybookEvent, Reply, ReplyTemplate
+from inbox import presence as inbox_presence
+from inbox.cases import replies as replies
+from inbox.cases.models import Case, Reply
+from inbox.playbook.models import FlaggedPhrase, FourEyesRule, HouseRule, PlaybookEvent, ReplyTemplate
+from inbox.triage import services as triage_services
 from monitoring.models import Mention
 from tests.conftest import ROOT, browser_page, sign_in
 from tests.factories import MentionFactory, SourceFactory, UserFactory
@@ -68,7 +71,7 @@ def _complaint(organisation: Organisation, title: str = "Kleedkamers weer ijskou
 
 def _case_of(organisation: Organisation, actor: User, title: str = "Kleedkamers weer ijskoud") -> Case:
     """A case opened from a fresh complaint, as the inbox's "Case" button does."""
-    return services.case_open(actor=actor, mention_id=_complaint(organisation, title).id)
+    return triage_services.case_open(actor=actor, mention_id=_complaint(organisation, title).id)
 
 
 def _case_url(page: Page, case: Case) -> str:
@@ -352,8 +355,9 @@ def test_the_board_keeps_the_playbook_and_staff_read_it(page, browser, live_serv
     page.goto(f"{page.live_server_url}/inbox/playbook/")
     _ids_unique(page)
 
-    # Owner and deputy.
-    roster = page.locator("form[action$='/playbook/roster/']")
+    # Owner and deputy, on the team page the playbook links to.
+    page.locator("section[aria-labelledby=roster-title] a").click()
+    roster = page.locator("form[action$='/team/roster/']")
     roster.locator("select[name=roster-owner]").select_option(str(sam.id))
     roster.locator("select[name=roster-deputy]").select_option(str(dirk.id))
     roster.locator("input[name=roster-contact_email]").fill("webcare@dolfijnen.example")
@@ -363,6 +367,8 @@ def test_the_board_keeps_the_playbook_and_staff_read_it(page, browser, live_serv
     expect(who.locator("strong").nth(1)).to_have_text("Dirk Bakker")
     organisation.refresh_from_db()
     assert (organisation.webcare_owner, organisation.webcare_deputy) == (sam, dirk)
+    page.goto(f"{page.live_server_url}/inbox/playbook/")
+    expect(page.locator("section[aria-labelledby=roster-title] strong").first).to_have_text("Sam de Vries")
 
     # A house rule.
     rule = "Noem nooit een vrijwilliger bij naam in een openbare reactie."
@@ -415,7 +421,7 @@ def test_the_board_reads_a_case_without_the_composer_or_the_steps(page, organisa
     UserFactory(username="bea", role="board")
     sam = cast(User, UserFactory(username="sam", role="staff"))
     case = _case_of(organisation, sam, title="Parkeerplaats altijd vol")
-    services.reply_save(
+    replies.reply_save(
         actor=sam, case_id=case.id, channel="public", text="Dank voor je bericht!", submission_key=uuid.uuid4()
     )
     sign_in(page, "bea")
@@ -485,7 +491,7 @@ def test_two_people_on_one_case_see_who_writes_a_reply_and_who_a_note(page, brow
     sam = cast(User, UserFactory(username="sam", first_name="Sam", role="staff"))
     UserFactory(username="max", first_name="Max", role="manager")
     case = _case_of(organisation, sam)
-    heartbeat = (presence.HEARTBEAT + 5) * 1000
+    heartbeat = (inbox_presence.HEARTBEAT + 5) * 1000
 
     with browser_page(browser, live_server, "case_journey_presence_max") as other:
         sign_in(other, "max")

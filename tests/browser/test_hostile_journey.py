@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Dialog, Page, expect
 
 from accounts.models import Organisation
-from inbox.services import case_open
+from inbox.triage.services import case_open
 from monitoring.models import Mention, Source
 from monitoring.services import source_create, sources_poll
 from tests.conftest import browser_page, sample, sign_in

@@ -14,8 +14,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, Response, expect
 
 from accounts.models import User
-from inbox import presence
-from inbox.models import MentionEvent
+from inbox import presence as inbox_presence
+from inbox.triage.models import MentionEvent
 from monitoring.models import Mention, Source
 from monitoring.services import source_poll
 from monitoring.tasks import source_poll as source_poll_task
@@ -285,7 +285,7 @@ def test_two_people_on_one_mention_see_each_other_and_who_is_replying(page, brow
         page.goto(live_server.url + detail)
         # Sam sees Max at once; Max sees Sam on his next heartbeat.
         expect(page.locator("#mention-presence")).to_contain_text("Max kijkt mee")
-        heartbeat = (presence.HEARTBEAT + 5) * 1000
+        heartbeat = (inbox_presence.HEARTBEAT + 5) * 1000
         expect(other.locator("#mention-presence")).to_contain_text("Sam kijkt mee", timeout=heartbeat)
 
         # A note is no reply: it is named as what it is, without a warning.

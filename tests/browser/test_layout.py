@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from inbox.models import Case, ImprovementAction, Reply
+from inbox.cases.models import Case, ImprovementAction, Reply
 from monitoring.models import Mention, Source
 from tests.conftest import ROOT, sign_in
 from tests.feedserver import FeedServer

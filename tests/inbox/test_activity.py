@@ -10,9 +10,9 @@ from django.utils import timezone, translation
 
 from accounts import services as account_services
 from accounts.models import UserEvent
-from inbox import activity
-from inbox import services as inbox_services
-from inbox.models import PlaybookEvent
+from inbox.activity import views as activity
+from inbox.playbook import services as playbook_services
+from inbox.playbook.models import PlaybookEvent
 from monitoring.models import SourceEvent
 from tests.factories import OrganisationFactory, SourceFactory, UserFactory
 
@@ -28,7 +28,7 @@ def changes(organisation, board_member):
     SourceEvent.objects.create(
         source=source, actor=board_member, action="created", to_value=source.url, created_at=timezone.now()
     )
-    inbox_services.playbook_item_add(
+    playbook_services.playbook_item_add(
         actor=board_member,
         organisation=organisation,
         kind="house_rule",

@@ -9,8 +9,10 @@ from django.contrib.admin.sites import site
 from django.test import RequestFactory
 from django.urls import reverse
 
-from inbox import services
-from inbox.models import Case, CaseEvent, ImprovementAction, Reply
+from inbox.cases import learning as learning
+from inbox.cases import replies as replies
+from inbox.cases.models import Case, CaseEvent, ImprovementAction, Reply
+from inbox.triage import services as triage_services
 from monitoring.models import Mention
 from tests.factories import MentionFactory
 
@@ -47,11 +49,11 @@ EVERY = [(name, kind, data, "get") for name, kind, data in READS] + [
 @pytest.fixture
 def world(source, staff_member, manager):
     mention: Mention = MentionFactory(source=source, title=SECRET, author="Karin")
-    case = services.case_open(actor=staff_member, mention_id=mention.id, title=SECRET)
-    reply = services.reply_save(
+    case = triage_services.case_open(actor=staff_member, mention_id=mention.id, title=SECRET)
+    reply = replies.reply_save(
         actor=staff_member, case_id=case.id, channel="public", text="Dank je", submission_key=uuid.uuid4()
     ).reply
-    improvement = services.improvement_add(
+    improvement = learning.improvement_add(
         actor=staff_member, case_id=case.id, description=SECRET, owner_id=staff_member.id
     )
     return {"case": case, "reply": reply, "improvement": improvement}
@@ -167,7 +169,7 @@ def test_the_admin_never_deletes_what_a_case_holds(admin_user, model):
 
 
 def test_the_admin_never_deletes_a_removal_request(admin_user):
-    from inbox.models import RemovalRequest
+    from inbox.cases.models import RemovalRequest
 
     assert site._registry[RemovalRequest].has_delete_permission(RequestFactory().get("/")) is False
 
@@ -175,6 +177,6 @@ def test_the_admin_never_deletes_a_removal_request(admin_user):
 def test_the_admin_delete_page_of_a_case_is_refused(client, admin_user, world):
     client.force_login(admin_user)
     case = world["case"]
-    response = client.post(reverse("admin:inbox_case_delete", args=[case.id]), {"post": "yes"})
+    response = client.post(reverse("admin:cases_case_delete", args=[case.id]), {"post": "yes"})
     assert response.status_code == 403
     assert Case.objects.filter(id=case.id).exists()

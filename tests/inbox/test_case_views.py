@@ -14,8 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from inbox import services
-from inbox.models import Case, CaseEvent, FourEyesRule, Reply, ReplyTemplate
+from inbox.cases import learning as learning
+from inbox.cases import replies as replies
+from inbox.cases import services as case_services
+from inbox.cases.models import Case, CaseEvent, Reply
+from inbox.playbook.models import FourEyesRule, ReplyTemplate
+from inbox.triage import services as triage_services
 from monitoring.models import Mention
 from tests.factories import MentionFactory
 
@@ -29,7 +33,7 @@ def mention(source) -> Mention:
 
 @pytest.fixture
 def case(staff_member, mention) -> Case:
-    return services.case_open(actor=staff_member, mention_id=mention.id, title="Geen badmeester")
+    return triage_services.case_open(actor=staff_member, mention_id=mention.id, title="Geen badmeester")
 
 
 def page(client: Client, case: Case) -> str:
@@ -64,7 +68,7 @@ def test_the_template_picker_offers_the_organisations_templates(client_for, staf
 
 
 def test_a_justified_complaint_puts_the_fitting_template_first(client_for, staff_member, case):
-    services.case_update(actor=staff_member, case_id=case.id, version=None, assessment=Case.Assessment.JUSTIFIED)
+    case_services.case_update(actor=staff_member, case_id=case.id, version=None, assessment=Case.Assessment.JUSTIFIED)
     content = page(client_for(staff_member), case)
     first = re.search(
         r'<select id="reply-template".*?<option value="(\d+)" data-body="[^"]*"( data-fits)?', content, re.S
@@ -121,22 +125,22 @@ def test_the_case_page_costs_a_bounded_number_of_queries(client_for, staff_membe
 
     small = count()
     for n in range(5):
-        services.case_attach(actor=staff_member, mention_id=MentionFactory(source=source).id, case_id=case.id)
-        reply = services.reply_save(
+        triage_services.case_attach(actor=staff_member, mention_id=MentionFactory(source=source).id, case_id=case.id)
+        reply = replies.reply_save(
             actor=staff_member, case_id=case.id, channel="public", text=f"Reactie {n}", submission_key=uuid.uuid4()
         ).reply
-        services.reply_comment(actor=manager, reply_id=reply.id, comment="Goed")
-        services.improvement_add(actor=manager, case_id=case.id, description=f"Verbetering {n}", owner_id=manager.id)
-        services.removal_request_add(actor=staff_member, case_id=case.id, reason="threat", platform="Facebook")
-        services.case_note_add(actor=manager, case_id=case.id, text=f"Notitie {n}")
+        replies.reply_comment(actor=manager, reply_id=reply.id, comment="Goed")
+        learning.improvement_add(actor=manager, case_id=case.id, description=f"Verbetering {n}", owner_id=manager.id)
+        learning.removal_request_add(actor=staff_member, case_id=case.id, reason="threat", platform="Facebook")
+        case_services.case_note_add(actor=manager, case_id=case.id, text=f"Notitie {n}")
     large = count()
     assert large == small, "the page runs a query per reply, mention or event"
     assert large <= 30
 
 
 def test_the_history_is_shown_newest_first_with_names_and_labels(client_for, staff_member, manager, case):
-    services.case_note_add(actor=manager, case_id=case.id, text="Eerst even bellen")
-    services.case_move_private(actor=staff_member, case_id=case.id, version=0)
+    case_services.case_note_add(actor=manager, case_id=case.id, text="Eerst even bellen")
+    case_services.case_move_private(actor=staff_member, case_id=case.id, version=0)
     content = page(client_for(staff_member), case)
     timeline = re.search(r'<ol class="timeline">(.*?)</ol>', content, re.S).group(1)
     whats = re.findall(r'<span class="event-what">(.*?)</span>', timeline, re.S)
@@ -150,20 +154,20 @@ def test_the_history_is_shown_newest_first_with_names_and_labels(client_for, sta
 
 def test_the_list_puts_unanswered_cases_before_answered_ones(client_for, staff_member, source):
     now = timezone.now()
-    answered = services.case_open(
+    answered = triage_services.case_open(
         actor=staff_member,
         mention_id=MentionFactory(source=source, published_at=now - timedelta(hours=3)).id,
         title="Beantwoorde klacht",
     )
-    services.reply_save(
+    replies.reply_save(
         actor=staff_member, case_id=answered.id, channel="email", text="Gemaild", submission_key=uuid.uuid4()
     )
-    waiting = services.case_open(
+    waiting = triage_services.case_open(
         actor=staff_member,
         mention_id=MentionFactory(source=source, published_at=now - timedelta(minutes=30)).id,
         title="Wachtende klacht",
     )
-    overdue = services.case_open(
+    overdue = triage_services.case_open(
         actor=staff_member,
         mention_id=MentionFactory(source=source, published_at=now - timedelta(hours=2)).id,
         title="Te late klacht",
@@ -174,31 +178,33 @@ def test_the_list_puts_unanswered_cases_before_answered_ones(client_for, staff_m
 
 
 def test_the_list_puts_closed_cases_last_when_they_are_shown(client_for, staff_member, source):
-    closed = services.case_open(
+    closed = triage_services.case_open(
         actor=staff_member, mention_id=MentionFactory(source=source).id, title="Gesloten klacht"
     )
-    closed = services.case_resolve(
+    closed = case_services.case_resolve(
         actor=staff_member, case_id=closed.id, version=0, kind="apology", agreed="", satisfaction_asked=False,
         satisfaction="",
     )  # fmt: skip
-    services.case_close(actor=staff_member, case_id=closed.id, version=closed.version, skipped_because="Klaar")
-    open_case = services.case_open(actor=staff_member, mention_id=MentionFactory(source=source).id, title="Open klacht")
+    case_services.case_close(actor=staff_member, case_id=closed.id, version=closed.version, skipped_because="Klaar")
+    open_case = triage_services.case_open(
+        actor=staff_member, mention_id=MentionFactory(source=source).id, title="Open klacht"
+    )
     content = client_for(staff_member).get(reverse("inbox:case-list"), {"status": ["open", "closed"]}).content.decode()
     assert content.index(open_case.title) < content.index("Gesloten klacht")
 
 
 def test_the_list_hides_closed_cases_by_default(client_for, staff_member, source, case):
-    case = services.case_resolve(
+    case = case_services.case_resolve(
         actor=staff_member, case_id=case.id, version=0, kind="apology", agreed="", satisfaction_asked=False,
         satisfaction="",
     )  # fmt: skip
-    services.case_close(actor=staff_member, case_id=case.id, version=case.version, skipped_because="Klaar")
+    case_services.case_close(actor=staff_member, case_id=case.id, version=case.version, skipped_because="Klaar")
     content = client_for(staff_member).get(reverse("inbox:case-list")).content.decode()
     assert "Geen badmeester" not in content
 
 
 def test_mine_shows_only_my_cases(client_for, staff_member, manager, source, case):
-    services.case_open(actor=manager, mention_id=MentionFactory(source=source).id, title="Van de manager")
+    triage_services.case_open(actor=manager, mention_id=MentionFactory(source=source).id, title="Van de manager")
     content = client_for(staff_member).get(reverse("inbox:case-list"), {"mine": "1"}).content.decode()
     assert "Geen badmeester" in content
     assert "Van de manager" not in content
@@ -217,7 +223,7 @@ def test_a_double_submitted_reply_form_saves_one_reply(client_for, staff_member,
 
 def test_logging_a_public_reply_with_the_platform_time_acknowledges(client_for, staff_member, case):
     client = client_for(staff_member)
-    reply = services.reply_save(
+    reply = replies.reply_save(
         actor=staff_member, case_id=case.id, channel="public", text="Gezien!", submission_key=uuid.uuid4()
     ).reply
     response = client.post(
@@ -237,7 +243,7 @@ def test_a_reply_waiting_for_approval_shows_no_posted_form_to_its_author(
     client_for, staff_member, manager, organisation, case
 ):
     FourEyesRule.objects.create(organisation=organisation)
-    reply = services.reply_save(
+    reply = replies.reply_save(
         actor=staff_member, case_id=case.id, channel="public", text="Gezien!", submission_key=uuid.uuid4()
     ).reply
     posted_url = reverse("inbox:reply-posted", args=[reply.id])
@@ -249,7 +255,7 @@ def test_a_reply_waiting_for_approval_shows_no_posted_form_to_its_author(
     assert reply.state == Reply.State.DRAFT
     assert CaseEvent.objects.filter(case=case, action="reply_posted").count() == 0
 
-    services.reply_request_approval(actor=staff_member, reply_id=reply.id)
+    replies.reply_request_approval(actor=staff_member, reply_id=reply.id)
     approve_url = reverse("inbox:reply-approve", args=[reply.id])
     assert approve_url not in page(client_for(staff_member), case)
     assert approve_url in page(client_for(manager), case)
@@ -260,7 +266,7 @@ def test_a_reply_waiting_for_approval_shows_no_posted_form_to_its_author(
 
 
 def test_the_second_person_to_close_hears_who_closed_it_first(client_for, staff_member, manager, case):
-    case = services.case_resolve(
+    case = case_services.case_resolve(
         actor=staff_member, case_id=case.id, version=0, kind="apology", agreed="", satisfaction_asked=False,
         satisfaction="",
     )  # fmt: skip
@@ -279,7 +285,7 @@ def test_a_colleague_who_is_not_handling_it_cannot_close(client_for, staff_membe
     from tests.factories import UserFactory
 
     colleague = UserFactory(username="kim-collega", role="staff")
-    case = services.case_resolve(
+    case = case_services.case_resolve(
         actor=staff_member, case_id=case.id, version=0, kind="apology", agreed="", satisfaction_asked=False,
         satisfaction="",
     )  # fmt: skip
@@ -314,13 +320,13 @@ def live_hrefs(content: str) -> list[str]:
 
 def test_links_stored_around_the_checks_are_never_live_on_the_case_page(client_for, staff_member, manager, case):
     """Rows written before links were checked, or by any other way in, render as plain text."""
-    from inbox.models import ImprovementAction
+    from inbox.cases.models import ImprovementAction
 
     Mention.objects.filter(id=case.links.get().mention_id).update(url="javascript:alert('mention')")
-    reply = services.reply_save(
+    reply = replies.reply_save(
         actor=staff_member, case_id=case.id, channel="public", text="Gezien!", submission_key=uuid.uuid4()
     ).reply
-    services.reply_mark_posted(actor=staff_member, reply_id=reply.id)
+    replies.reply_mark_posted(actor=staff_member, reply_id=reply.id)
     Reply.objects.filter(id=reply.id).update(link=" JaVaScRiPt:alert('reply')")
     ImprovementAction.objects.create(
         case=case, description="Rooster online", owner=manager, announced_url="data:text/html,<script>x</script>"
@@ -338,10 +344,10 @@ def test_links_stored_around_the_checks_are_never_live_on_the_case_page(client_f
 
 
 def test_stored_web_addresses_are_links_that_open_apart(client_for, staff_member, manager, case):
-    reply = services.reply_save(
+    reply = replies.reply_save(
         actor=staff_member, case_id=case.id, channel="public", text="Gezien!", submission_key=uuid.uuid4()
     ).reply
-    services.reply_mark_posted(actor=staff_member, reply_id=reply.id, link="https://x.example/status/1")
+    replies.reply_mark_posted(actor=staff_member, reply_id=reply.id, link="https://x.example/status/1")
     content = page(client_for(staff_member), case)
     assert '<a href="https://x.example/status/1" target="_blank" rel="noopener noreferrer nofollow">' in content
 
@@ -355,7 +361,7 @@ def test_a_closed_case_links_its_public_follow_up(client_for, staff_member, case
 
 
 def resolved(staff_member, case: Case) -> Case:
-    return services.case_resolve(
+    return case_services.case_resolve(
         actor=staff_member, case_id=case.id, version=case.version, kind="apology", agreed="", satisfaction_asked=False,
         satisfaction="",
     )  # fmt: skip
@@ -388,7 +394,7 @@ def test_closing_with_a_script_link_says_so_at_the_field_and_keeps_the_text(clie
     ],
 )
 def test_logging_a_reply_with_a_bad_link_or_time_says_so_at_the_field(client_for, staff_member, case, data, field_name):
-    reply = services.reply_save(
+    reply = replies.reply_save(
         actor=staff_member, case_id=case.id, channel="public", text="Gezien!", submission_key=uuid.uuid4()
     ).reply
     response = client_for(staff_member).post(reverse("inbox:reply-posted", args=[reply.id]), data)
@@ -405,7 +411,7 @@ def test_logging_a_reply_with_a_bad_link_or_time_says_so_at_the_field(client_for
 
 
 def test_an_improvement_announced_at_a_script_link_says_so_at_the_field(client_for, staff_member, manager, case):
-    improvement = services.improvement_add(
+    improvement = learning.improvement_add(
         actor=staff_member, case_id=case.id, description="Rooster online", owner_id=manager.id
     )
     response = client_for(staff_member).post(
@@ -424,7 +430,7 @@ def test_an_improvement_announced_at_a_script_link_says_so_at_the_field(client_f
 
 
 def test_an_improvement_announced_at_a_web_address_is_saved(client_for, staff_member, manager, case):
-    improvement = services.improvement_add(
+    improvement = learning.improvement_add(
         actor=staff_member, case_id=case.id, description="Rooster online", owner_id=manager.id
     )
     response = client_for(staff_member).post(
@@ -441,7 +447,7 @@ def test_an_improvement_announced_at_a_web_address_is_saved(client_for, staff_me
 
 @pytest.mark.parametrize("scenario", ["theirs", "999999", "9" * 25, "abc", "²"])
 def test_only_a_scenario_of_the_cases_organisation_can_be_linked(client_for, staff_member, case, scenario):
-    from inbox.models import Scenario
+    from inbox.playbook.models import Scenario
     from tests.factories import OrganisationFactory
 
     theirs = Scenario.objects.create(
@@ -467,9 +473,8 @@ def test_a_refused_reply_comes_back_with_its_text_its_channel_and_the_error_at_t
     from tests.factories import MentionFactory
 
     mention = MentionFactory(source=source)
-    from inbox import services
 
-    case = services.case_open(actor=staff_member, mention_id=mention.id)
+    case = triage_services.case_open(actor=staff_member, mention_id=mention.id)
     too_long = "Sorry voor het wachten. " * 420  # over the 10,000 characters a reply may hold
     response = client_for(staff_member).post(
         reverse("inbox:reply-add", args=[case.id]),
@@ -490,11 +495,11 @@ def test_a_refused_reply_comes_back_with_its_text_its_channel_and_the_error_at_t
 
 
 def closed(staff_member, manager, case: Case, **close) -> Case:
-    case = services.case_resolve(
+    case = case_services.case_resolve(
         actor=staff_member, case_id=case.id, version=case.version, kind="voucher", agreed="Een gratis proefles",
         satisfaction_asked=True, satisfaction="satisfied",
     )  # fmt: skip
-    return services.case_close(actor=manager, case_id=case.id, version=case.version, **close)
+    return case_services.case_close(actor=manager, case_id=case.id, version=case.version, **close)
 
 
 def outcome_of(content: str) -> str:
@@ -530,7 +535,7 @@ def test_a_case_closed_without_a_public_follow_up_says_why(client_for, staff_mem
 
 def test_the_history_of_a_closed_case_has_every_step_in_dutch_and_english(client_for, staff_member, manager, case):
     case = closed(staff_member, manager, case, followup_url="https://x.example/status/9")
-    case = services.case_reopen(actor=staff_member, case_id=case.id, version=case.version)
+    case = case_services.case_reopen(actor=staff_member, case_id=case.id, version=case.version)
     client = client_for(staff_member)
     dutch = timeline_of(page(client, case))
     for step in (
@@ -583,21 +588,21 @@ def test_closing_with_neither_a_link_nor_a_reason_says_so_at_the_link(client_for
 def test_finished_improvements_stay_listed_under_done_with_their_announcement(
     client_for, staff_member, manager, board_member, case
 ):
-    from inbox.models import ImprovementAction
+    from inbox.cases.models import ImprovementAction
 
-    open_one = services.improvement_add(
+    open_one = learning.improvement_add(
         actor=staff_member, case_id=case.id, description="Badmeester op het rooster", owner_id=manager.id
     )
-    announced = services.improvement_add(
+    announced = learning.improvement_add(
         actor=staff_member, case_id=case.id, description="Rooster online", owner_id=manager.id
     )
-    services.improvement_update(
+    learning.improvement_update(
         actor=staff_member, improvement_id=announced.id, state="done", announced_url="https://club.example/nieuws/1"
     )
-    quiet = services.improvement_add(
+    quiet = learning.improvement_add(
         actor=staff_member, case_id=case.id, description="Nieuwe kluisjes", owner_id=manager.id
     )
-    services.improvement_update(actor=staff_member, improvement_id=quiet.id, state="done")
+    learning.improvement_update(actor=staff_member, improvement_id=quiet.id, state="done")
     ImprovementAction.objects.filter(id=quiet.id).update(announced_url="javascript:alert(1)")
 
     content = client_for(board_member).get(reverse("inbox:improvement-list")).content.decode()
@@ -618,10 +623,10 @@ def test_a_refused_check_of_a_reply_comes_back_with_the_comment_typed(
     client_for, staff_member, manager, organisation, case
 ):
     FourEyesRule.objects.create(organisation=organisation)
-    reply = services.reply_save(
+    reply = replies.reply_save(
         actor=staff_member, case_id=case.id, channel="public", text="Gezien!", submission_key=uuid.uuid4()
     ).reply
-    services.reply_request_approval(actor=staff_member, reply_id=reply.id)
+    replies.reply_request_approval(actor=staff_member, reply_id=reply.id)
     comment = "Noem de trainer niet bij naam & <graag> korter"
     response = client_for(manager).post(
         reverse("inbox:reply-approve", args=[reply.id]), {"decision": "\x00", "comment": comment}

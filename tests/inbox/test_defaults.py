@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from inbox.defaults import FLAGGED_PHRASES, HOUSE_RULES, SCENARIOS, TEMPLATES
-from inbox.models import ReplyTemplate
-from inbox.wording import PLACEHOLDERS, placeholders_unknown
+from inbox.playbook.defaults import FLAGGED_PHRASES, HOUSE_RULES, SCENARIOS, TEMPLATES
+from inbox.playbook.models import ReplyTemplate
+from inbox.playbook.wording import PLACEHOLDERS, placeholders_unknown
 
 # The complainant's name, in either spelling a template may use.
 NAME_PLACEHOLDER = re.compile(r"\{(naam|name)\}", re.IGNORECASE)

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from inbox import facets
-from inbox.selectors import MentionFilters, mention_facets
-from inbox.services import mention_ignore
+from inbox.triage import facets
+from inbox.triage.selectors import MentionFilters, mention_facets
+from inbox.triage.services import mention_ignore
 from tests.factories import MentionFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from inbox.services import case_open, mention_categorise, mention_note_add
+from inbox.triage.services import case_open, mention_categorise, mention_note_add
 from monitoring.models import Mention, Sighting
 from tests.factories import MentionFactory, SourceFactory
 from tests.inbox.conftest import HX, hx

@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from inbox.selectors import PAGE_SIZE
+from inbox.triage.selectors import PAGE_SIZE
 from tests.factories import MentionFactory
 from tests.inbox.conftest import HX, hx
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from inbox.models import MentionEvent
+from inbox.triage.models import MentionEvent
 from monitoring.models import Mention
 from tests.factories import MentionFactory
 from tests.inbox.conftest import HX, hx

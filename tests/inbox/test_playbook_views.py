@@ -6,7 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from inbox.models import PlaybookEvent, ReplyTemplate
+from inbox.playbook.models import PlaybookEvent, ReplyTemplate
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from inbox import presence
+from inbox import presence as inbox_presence
 from monitoring.models import Mention
 from tests.factories import MentionFactory
 
@@ -74,10 +74,10 @@ def test_the_detail_pane_shows_who_is_there(client_for, staff_member, manager, m
 
 
 def test_a_report_runs_out(staff_member, manager, mention, monkeypatch):
-    presence.presence_report(kind=presence.MENTION, object_id=mention.id, user=manager, state="viewing")
-    now = presence.time.time()
-    monkeypatch.setattr(presence.time, "time", lambda: now + presence.TTL + 1)
-    assert presence.presence_of(kind=presence.MENTION, object_id=mention.id, user=staff_member) == []
+    inbox_presence.presence_report(kind=inbox_presence.MENTION, object_id=mention.id, user=manager, state="viewing")
+    now = inbox_presence.time.time()
+    monkeypatch.setattr(inbox_presence.time, "time", lambda: now + inbox_presence.TTL + 1)
+    assert inbox_presence.presence_of(kind=inbox_presence.MENTION, object_id=mention.id, user=staff_member) == []
 
 
 def test_people_who_may_not_see_mentions_are_refused(client_for, no_role_user, staff_member, manager, mention):
@@ -86,7 +86,8 @@ def test_people_who_may_not_see_mentions_are_refused(client_for, no_role_user, s
     assert response.status_code == 403
     assert str(manager).encode() not in response.content
     assert [
-        p.user_id for p in presence.presence_of(kind=presence.MENTION, object_id=mention.id, user=staff_member)
+        p.user_id
+        for p in inbox_presence.presence_of(kind=inbox_presence.MENTION, object_id=mention.id, user=staff_member)
     ] == [manager.id]
 
 
@@ -98,12 +99,12 @@ def test_it_refuses_other_methods_and_unknown_mentions(client_for, staff_member,
 
 def test_it_works_on_the_real_cache(settings, redis_url, staff_member, manager, mention):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
-    presence.presence_report(kind=presence.MENTION, object_id=mention.id, user=manager, state="replying")
+    inbox_presence.presence_report(kind=inbox_presence.MENTION, object_id=mention.id, user=manager, state="replying")
     try:
-        [other] = presence.presence_of(kind=presence.MENTION, object_id=mention.id, user=staff_member)
+        [other] = inbox_presence.presence_of(kind=inbox_presence.MENTION, object_id=mention.id, user=staff_member)
         assert (other.user_id, other.is_replying) == (manager.id, True)
     finally:
-        presence.presence_leave(kind=presence.MENTION, object_id=mention.id, user=manager)
+        inbox_presence.presence_leave(kind=inbox_presence.MENTION, object_id=mention.id, user=manager)
 
 
 # The case page -----------------------------------------------------------------------------------------
@@ -111,7 +112,7 @@ def test_it_works_on_the_real_cache(settings, redis_url, staff_member, manager, 
 
 @pytest.fixture
 def case(staff_member, mention):
-    from inbox import services
+    from inbox.triage import services
 
     return services.case_open(actor=staff_member, mention_id=mention.id, title="Geen badmeester")
 

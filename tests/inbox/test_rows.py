@@ -11,7 +11,7 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from inbox.selectors import MentionRow
+from inbox.triage.selectors import MentionRow
 
 ROWS = Template("{% load inbox_tags %}{% mention_rows rows %}")
 # Away from the edges of their units, so that the moments between writing and checking change nothing.

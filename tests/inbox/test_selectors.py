@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from inbox.selectors import (
+from inbox.triage.selectors import (
     Cursor,
     MentionFilters,
     author_history,
@@ -17,7 +17,7 @@ from inbox.selectors import (
     mentions_filtered,
     mentions_newer,
 )
-from inbox.services import case_open
+from inbox.triage.services import case_open
 from monitoring.models import Mention
 from tests.factories import MentionFactory, SourceFactory
 
@@ -135,7 +135,7 @@ def test_people_without_a_role_see_nothing(no_role_user, board_member, source):
 
 
 def test_a_role_taken_away_empties_the_list_at_once(staff_member, source):
-    # The list's query is kept per shape (inbox.selectors._PAGE_QUERIES); who may read is part of the shape.
+    # The list's query is kept per shape (inbox.triage.selectors._PAGE_QUERIES); who may read is part of the shape.
     mention = MentionFactory(source=source)
     assert [row.id for row in mention_page(user=staff_member).mentions] == [mention.id]
     staff_member.groups.clear()

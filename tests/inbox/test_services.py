@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from inbox.cases.models import Case, CaseMention
+from inbox.cases.services import case_note_add
 from inbox.exceptions import MentionChanged, MentionNotFound, NothingToUndo, TriageRefused
-from inbox.models import Case, CaseMention, MentionEvent
-from inbox.services import (
+from inbox.triage.models import MentionEvent
+from inbox.triage.services import (
     BULK_LIMIT,
     batch_undo,
     case_attach,
-    case_note_add,
     case_open,
     mention_assign,
     mention_categorise,
@@ -139,30 +141,31 @@ def test_a_note_is_an_event_that_changes_nothing_else(staff_member, mention):
 
 
 def test_a_note_on_a_mention_tells_the_colleagues_it_names(staff_member, manager, board_member, mention):
-    from inbox.models import Notification
+    from inbox.notifications.models import Notification
 
     UserFactory(username="oud-lid", role="staff", is_active=False)
     text = "@max-manager en @bea-board, kijken jullie mee? @sam-staff @oud-lid @niemand, mail info@max-manager.nl"
     mention_note_add(actor=staff_member, mention_id=mention.id, text=text)
     told = Notification.objects.order_by("recipient__username")
-    assert [(n.recipient, n.actor, n.mention_id, n.case_id) for n in told] == [
-        (board_member, staff_member, mention.id, None),
-        (manager, staff_member, mention.id, None),
+    page = reverse("inbox:mention-detail", args=[mention.id])
+    assert [(n.recipient, n.actor, n.kind, n.url) for n in told] == [
+        (board_member, staff_member, "named", page),
+        (manager, staff_member, "named", page),
     ]
     assert str(mention)[:40] in told[0].text
 
 
 def test_a_note_on_a_mention_and_on_a_case_find_names_alike(staff_member, manager, mention, source):
     """One piece of code reads @names in both kinds of note: the same text tells the same people."""
-    from inbox.models import Notification
+    from inbox.notifications.models import Notification
 
     case = case_open(actor=staff_member, mention_id=MentionFactory(source=source).id)
     text = "Bel jij haar even, @max-manager."
     mention_note_add(actor=staff_member, mention_id=mention.id, text=text)
     case_note_add(actor=staff_member, case_id=case.id, text=text)
-    assert set(Notification.objects.values_list("recipient__username", "mention_id", "case_id")) == {
-        ("max-manager", mention.id, None),
-        ("max-manager", None, case.id),
+    assert set(Notification.objects.values_list("recipient__username", "url")) == {
+        ("max-manager", reverse("inbox:mention-detail", args=[mention.id])),
+        ("max-manager", reverse("inbox:case-detail", args=[case.id])),
     }
 
 

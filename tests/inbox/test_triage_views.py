@@ -9,8 +9,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from inbox.models import Case, MentionEvent
-from inbox.services import case_open, mention_ignore
+from inbox.cases.models import Case
+from inbox.triage.models import MentionEvent
+from inbox.triage.services import case_open, mention_ignore
 from monitoring.models import Mention
 from tests.factories import MentionFactory
 from tests.inbox.conftest import hx

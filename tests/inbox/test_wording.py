@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from inbox.wording import PhraseWarning, phrases_flagged, placeholders_fill, placeholders_unknown
+from inbox.playbook.wording import PhraseWarning, phrases_flagged, placeholders_fill, placeholders_unknown
 
 PHRASES = [
     ("wat vervelend voor u", "Klinkt afwijzend."),

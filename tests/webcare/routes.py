@@ -14,8 +14,11 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Organisation, User
-from inbox import services
-from inbox.models import HouseRule
+from inbox.cases import learning as learning
+from inbox.cases import replies as replies
+from inbox.playbook import services as playbook_services
+from inbox.playbook.models import HouseRule
+from inbox.triage import services as triage_services
 from monitoring.models import Source
 from tests.factories import MentionFactory, OrganisationFactory, SourceFactory, UserFactory
 from tests.feedserver import FeedServer, Reply
@@ -87,7 +90,8 @@ ACCESS: dict[str, dict[str, Row]] = {
     "inbox:reply-posted": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
     # The playbook: everybody with a role reads it, the board keeps it.
     "inbox:playbook": {"GET": READ, "POST": NOT_ALLOWED},
-    "inbox:playbook-roster": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
+    "inbox:team": {"GET": READ, "POST": NOT_ALLOWED},
+    "inbox:team-roster": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
     "inbox:playbook-template": {"GET": NOT_ALLOWED, "POST": BOARD_FORM_SHOWN_AGAIN},
     "inbox:playbook-add": {"GET": NOT_ALLOWED, "POST": BOARD_FORM_SHOWN_AGAIN},
     "inbox:playbook-remove": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
@@ -177,7 +181,7 @@ FORMS: dict[str, dict[str, str]] = {
     "monitoring:source-interval": {"poll_interval_minutes": "30"},
 }
 # Parameters that are not ids: a fixed, valid value.
-WORDS = {"kind": "house_rule", "name": "google-alerts", "app_label": "inbox", "id": "1"}
+WORDS = {"kind": "house_rule", "name": "google-alerts", "app_label": "cases", "id": "1"}
 
 
 def expected(name: str) -> dict[str, Row]:
@@ -246,7 +250,7 @@ def world_build(feed_server: FeedServer) -> World:
     from tests.conftest import sample
 
     organisation: Organisation = OrganisationFactory()
-    services.organisation_defaults_seed(organisation_id=organisation.id)
+    playbook_services.organisation_defaults_seed(organisation_id=organisation.id)
     users: dict[str, User | None] = {
         "anonymous": None,
         "no_role": UserFactory(username="nora-norole"),
@@ -260,14 +264,14 @@ def world_build(feed_server: FeedServer) -> World:
     source = SourceFactory(organisation=organisation, name="Alert", kind=Source.Kind.GOOGLE_ALERTS, url=url)
     mention = MentionFactory(source=source, title="Vertrouwelijk bericht", author="Karin")
     other = MentionFactory(source=source, title="Nog een bericht")
-    case = services.case_open(actor=staff, mention_id=other.id, title="Klacht over het rooster")
-    reply = services.reply_save(
+    case = triage_services.case_open(actor=staff, mention_id=other.id, title="Klacht over het rooster")
+    reply = replies.reply_save(
         actor=staff, case_id=case.id, channel="public", text="Dank je", submission_key=uuid.uuid4()
     ).reply
-    improvement = services.improvement_add(
+    improvement = learning.improvement_add(
         actor=staff, case_id=case.id, description="Rooster online", owner_id=staff.id
     )
-    removal = services.removal_request_add(actor=staff, case_id=case.id, reason="threat", platform="Facebook")
+    removal = learning.removal_request_add(actor=staff, case_id=case.id, reason="threat", platform="Facebook")
     house_rule = HouseRule.objects.filter(organisation=organisation).first()
     assert house_rule is not None, "the seeded playbook has house rules"
     objects = {

@@ -24,7 +24,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts import forms as accounts_forms
-from inbox import forms as inbox_forms
+from inbox.cases import forms as cases_forms
+from inbox.playbook import forms as playbook_forms
+from inbox.team import forms as team_forms
+from inbox.triage import forms as triage_forms
 from monitoring import forms as monitoring_forms
 from tests.factories import MentionFactory, ReplyFactory, SourceFactory, UserFactory
 
@@ -116,7 +119,8 @@ class World:
 
 @pytest.fixture
 def world(organisation) -> World:
-    from inbox import services
+    from inbox.cases import learning
+    from inbox.triage import services
 
     staff = UserFactory(username="sam-staff", role="staff")
     board = UserFactory(username="bea-board", role="board")
@@ -125,8 +129,8 @@ def world(organisation) -> World:
     case_mention = MentionFactory(source=source)
     case = services.case_open(actor=staff, mention_id=case_mention.id)
     reply = ReplyFactory(case=case, author=staff)
-    improvement = services.improvement_add(actor=staff, case_id=case.id, description="Beter", owner_id=staff.id)
-    removal = services.removal_request_add(actor=staff, case_id=case.id, reason="not_a_customer", platform="Google")
+    improvement = learning.improvement_add(actor=staff, case_id=case.id, description="Beter", owner_id=staff.id)
+    removal = learning.removal_request_add(actor=staff, case_id=case.id, reason="not_a_customer", platform="Google")
     return World(
         staff=staff,
         board=board,
@@ -172,37 +176,37 @@ REPLY = lambda w: {"reply_id": w.reply.id}  # noqa: E731
 NONE = lambda w: {}  # noqa: E731
 
 ENDPOINTS = [
-    Endpoint("inbox:mention-categorise", MENTION, _fields_of(inbox_forms.CategoriseForm)),
-    Endpoint("inbox:mention-ignore", MENTION, _fields_of(inbox_forms.IgnoreForm)),
-    Endpoint("inbox:mention-assign", MENTION, _fields_of(inbox_forms.AssignForm)),
-    Endpoint("inbox:mention-note", MENTION, _fields_of(inbox_forms.NoteForm)),
-    Endpoint("inbox:mention-case", MENTION, _fields_of(inbox_forms.CaseForm)),
+    Endpoint("inbox:mention-categorise", MENTION, _fields_of(triage_forms.CategoriseForm)),
+    Endpoint("inbox:mention-ignore", MENTION, _fields_of(triage_forms.IgnoreForm)),
+    Endpoint("inbox:mention-assign", MENTION, _fields_of(triage_forms.AssignForm)),
+    Endpoint("inbox:mention-note", MENTION, _fields_of(triage_forms.NoteForm)),
+    Endpoint("inbox:mention-case", MENTION, _fields_of(triage_forms.CaseForm)),
     # The bulk bar's value is picked from a list (a reason, a category or a person), never typed.
-    Endpoint("inbox:mention-bulk", NONE, {**_fields_of(inbox_forms.BulkForm), "ids": "number", "value": "choice"}),
-    Endpoint("inbox:case-update", CASE, _fields_of(inbox_forms.CaseDetailsForm)),
-    Endpoint("inbox:case-private", CASE, _fields_of(inbox_forms.VersionForm)),
-    Endpoint("inbox:case-resolve", CASE, _fields_of(inbox_forms.CaseResolveForm)),
-    Endpoint("inbox:case-close", CASE, _fields_of(inbox_forms.CaseCloseForm)),
-    Endpoint("inbox:case-reopen", CASE, _fields_of(inbox_forms.VersionForm)),
-    Endpoint("inbox:case-note", CASE, _fields_of(inbox_forms.NoteForm)),
-    Endpoint("inbox:reply-add", CASE, _fields_of(inbox_forms.ReplyForm)),
-    Endpoint("inbox:reply-posted", REPLY, _fields_of(inbox_forms.ReplyPostedForm)),
-    Endpoint("inbox:reply-approve", REPLY, _fields_of(inbox_forms.ReplyReviewForm)),
-    Endpoint("inbox:improvement-add", CASE, _fields_of(inbox_forms.ImprovementForm)),
+    Endpoint("inbox:mention-bulk", NONE, {**_fields_of(triage_forms.BulkForm), "ids": "number", "value": "choice"}),
+    Endpoint("inbox:case-update", CASE, _fields_of(cases_forms.CaseDetailsForm)),
+    Endpoint("inbox:case-private", CASE, _fields_of(cases_forms.VersionForm)),
+    Endpoint("inbox:case-resolve", CASE, _fields_of(cases_forms.CaseResolveForm)),
+    Endpoint("inbox:case-close", CASE, _fields_of(cases_forms.CaseCloseForm)),
+    Endpoint("inbox:case-reopen", CASE, _fields_of(cases_forms.VersionForm)),
+    Endpoint("inbox:case-note", CASE, _fields_of(triage_forms.NoteForm)),
+    Endpoint("inbox:reply-add", CASE, _fields_of(cases_forms.ReplyForm)),
+    Endpoint("inbox:reply-posted", REPLY, _fields_of(cases_forms.ReplyPostedForm)),
+    Endpoint("inbox:reply-approve", REPLY, _fields_of(cases_forms.ReplyReviewForm)),
+    Endpoint("inbox:improvement-add", CASE, _fields_of(cases_forms.ImprovementForm)),
     Endpoint(
         "inbox:improvement-update",
         lambda w: {"improvement_id": w.ids["improvement"]},
         {"state": "choice", "announced_url": "url"},
     ),
-    Endpoint("inbox:removal-add", CASE, _fields_of(inbox_forms.RemovalRequestForm)),
+    Endpoint("inbox:removal-add", CASE, _fields_of(cases_forms.RemovalRequestForm)),
     Endpoint(
-        "inbox:removal-outcome", lambda w: {"request_id": w.ids["removal"]}, _fields_of(inbox_forms.RemovalOutcomeForm)
+        "inbox:removal-outcome", lambda w: {"request_id": w.ids["removal"]}, _fields_of(cases_forms.RemovalOutcomeForm)
     ),
-    Endpoint("inbox:playbook-roster", NONE, _fields_of(inbox_forms.RosterForm, "roster"), role="board"),
-    Endpoint("inbox:playbook-template", NONE, _fields_of(inbox_forms.ReplyTemplateForm, "template"), role="board"),
+    Endpoint("inbox:team-roster", NONE, _fields_of(team_forms.RosterForm, "roster"), role="board"),
+    Endpoint("inbox:playbook-template", NONE, _fields_of(playbook_forms.ReplyTemplateForm, "template"), role="board"),
     *[
         Endpoint("inbox:playbook-add", lambda w, k=kind: {"kind": k}, _fields_of(form, kind), role="board")
-        for kind, form in inbox_forms.PLAYBOOK_FORMS.items()
+        for kind, form in playbook_forms.PLAYBOOK_FORMS.items()
     ],
     Endpoint("monitoring:mention-quick-add", NONE, _fields_of(monitoring_forms.QuickAddForm)),
     Endpoint("monitoring:watch-terms", NONE, _fields_of(monitoring_forms.WatchTermsForm), role="board"),
@@ -217,10 +221,15 @@ ENDPOINTS = [
 ]
 CHOICES: dict[str, list[str]] = {}
 for _form_class, _prefix in [
-    *[(getattr(inbox_forms, n), "") for n in dir(inbox_forms) if n.endswith("Form")],
-    (inbox_forms.RosterForm, "roster"),
-    (inbox_forms.ReplyTemplateForm, "template"),
-    *[(form, kind) for kind, form in inbox_forms.PLAYBOOK_FORMS.items()],
+    *[
+        (getattr(module, n), "")
+        for module in (triage_forms, cases_forms, playbook_forms, team_forms)
+        for n in dir(module)
+        if n.endswith("Form")
+    ],
+    (team_forms.RosterForm, "roster"),
+    (playbook_forms.ReplyTemplateForm, "template"),
+    *[(form, kind) for kind, form in playbook_forms.PLAYBOOK_FORMS.items()],
     *[(getattr(monitoring_forms, n), "") for n in dir(monitoring_forms) if n.endswith("Form")],
     *[(getattr(accounts_forms, n), "") for n in dir(accounts_forms) if n.endswith("Form")],
 ]:
@@ -341,7 +350,7 @@ def test_any_submission_is_answered_without_a_server_error(world, endpoint):
 
 
 FILTER_PARAMETERS = {
-    **_fields_of(inbox_forms.MentionFilterForm),
+    **_fields_of(triage_forms.MentionFilterForm),
     "from": "date",
     "to": "date",
     "page": "number",

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import organisation_ensure, user_save_with_role
-from inbox.services import organisation_roster_set
+from inbox.team.services import organisation_roster_set
 from monitoring.models import Source
 from monitoring.services import source_create
 

@@ -26,9 +26,9 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from accounts.models import User
-from inbox import selectors
-from inbox.forms import list_request
-from inbox.selectors import Facets, MentionFilters
+from inbox.triage import selectors
+from inbox.triage.forms import list_request
+from inbox.triage.selectors import Facets, MentionFilters
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def facets_read(*, user: User, filters: MentionFilters, query: str) -> FacetsRea
         return _read(key, _count(key, user, filters, generation), is_current=True)
     # One refresh per selection in each window: the marker outlives the refresh on purpose.
     if cache.add(f"{key}:refresh", 1, timeout=window):
-        from inbox.tasks import facets_refresh
+        from inbox.triage.tasks import facets_refresh
 
         try:
             facets_refresh.delay(user.id, query)

@@ -1,3 +1,5 @@
+"""Cases: complaints being handled, their replies, improvements and removal requests, and their history."""
+
 from __future__ import annotations
 
 import uuid
@@ -6,98 +8,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from inbox.playbook.models import Priority, Scenario
 from monitoring.models import Mention
-
-
-class MentionEvent(models.Model):
-    """One audited change to a mention: who, what, from → to, when. The activity history is read from these.
-
-    Changes made together (one bulk action) share a ``batch``, which is what "undo" takes back.
-    """
-
-    class Action(models.TextChoices):
-        CATEGORISE = "categorise", _("set the category")
-        IGNORE = "ignore", _("ignored")
-        RESTORE = "restore", _("took back into the inbox")
-        ASSIGN = "assign", _("assigned")
-        NOTE = "note", _("added a note")
-        CASE_OPEN = "case_open", _("opened a case")
-        CASE_ATTACH = "case_attach", _("added to a case")
-        UNDO = "undo", _("undid")
-
-    mention = models.ForeignKey(Mention, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=16, choices=Action.choices)
-    before = models.JSONField(default=dict, blank=True)  # the fields this change set, as they were: for undo
-    from_value = models.TextField(blank=True)
-    to_value = models.TextField(blank=True)
-    note = models.TextField(blank=True)
-    batch = models.UUIDField(default=uuid.uuid4, db_index=True)
-    version = models.PositiveIntegerField(default=0)  # the mention's version after this change
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["mention", "-created_at"], name="mentionevent_recent_idx"),
-            models.Index(fields=["actor", "-created_at"], name="mentionevent_actor_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.mention_id}"
-
-    @property
-    def from_label(self) -> str:
-        return self._label(self.from_value)
-
-    @property
-    def to_label(self) -> str:
-        return self._label(self.to_value)
-
-    def _label(self, value: str) -> str:
-        """A stored value in the reader's language: codes are kept, their labels looked up when shown."""
-        choices: dict[str, object] = {}
-        if self.action == self.Action.CATEGORISE:
-            choices = dict(Mention.Category.choices)
-        elif self.action == self.Action.IGNORE:
-            choices = dict(Mention.IgnoreReason.choices)
-        elif self.action == self.Action.UNDO:
-            choices = dict(self.Action.choices)
-        elif self.action in (self.Action.RESTORE, self.Action.CASE_OPEN, self.Action.CASE_ATTACH):
-            choices = dict(Mention.Status.choices) if value in Mention.Status.values else {}
-        return str(choices.get(value, value))
-
-
-class Scenario(models.Model):
-    """A worst case the board prepared for: what may happen, the prepared answer and who responds."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="scenarios")
-    title = models.CharField(_("title"), max_length=200)
-    situation = models.TextField(_("when this applies"))
-    prepared_answer = models.TextField(_("prepared answer"))
-    responder = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("who responds"),
-    )
-    is_active = models.BooleanField(_("in use"), default=True)
-
-    class Meta:
-        verbose_name = _("scenario")
-        verbose_name_plural = _("scenarios")
-        ordering = ["title"]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Case(models.Model):
@@ -125,11 +42,7 @@ class Case(models.Model):
         UNJUSTIFIED = "unjustified", _("Unjustified")
         OPINION = "opinion", _("An opinion")
 
-    class Priority(models.TextChoices):
-        LOW = "low", _("Low")
-        NORMAL = "normal", _("Normal")
-        HIGH = "high", _("High")
-        URGENT = "urgent", _("Urgent")
+    Priority = Priority
 
     class Satisfaction(models.TextChoices):
         SATISFIED = "satisfied", _("Satisfied")
@@ -190,6 +103,7 @@ class Case(models.Model):
     version = models.PositiveIntegerField(default=0)
 
     class Meta:
+        db_table = "inbox_case"
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-created_at", "-id"]
@@ -197,6 +111,9 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inbox:case-detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
@@ -230,6 +147,7 @@ class CaseEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "inbox_caseevent"
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -294,6 +212,7 @@ class CaseMention(models.Model):
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "inbox_casemention"
         verbose_name = _("mention in a case")
         verbose_name_plural = _("mentions in a case")
 
@@ -336,6 +255,7 @@ class Reply(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "inbox_reply"
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
         ordering = ["created_at", "id"]
@@ -351,86 +271,6 @@ class Reply(models.Model):
     def responded_at(self) -> datetime | None:
         """When the complainant got it: the platform's time where known, else when it was logged."""
         return self.platform_posted_at or self.posted_at
-
-
-class ReplyTemplate(models.Model):
-    """A reply to start from, with placeholders such as {naam} and {medewerker}."""
-
-    class Purpose(models.TextChoices):
-        ACKNOWLEDGE = "acknowledge", _("Acknowledge")
-        INVITE_PRIVATE = "invite_private", _("Invite to a private channel")
-        APOLOGY = "apology", _("Apology")
-        JUSTIFIED = "justified", _("Justified complaint")
-        UNJUSTIFIED = "unjustified", _("Unjustified complaint")
-        OPINION = "opinion", _("An opinion")
-        RESOLVED_PUBLIC = "resolved_public", _("Resolved, said in public")
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="reply_templates")
-    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
-    language = models.CharField(_("language"), max_length=2, choices=[("nl", "Nederlands"), ("en", "English")])
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"))
-    is_active = models.BooleanField(_("in use"), default=True)
-
-    class Meta:
-        verbose_name = _("reply template")
-        verbose_name_plural = _("reply templates")
-        ordering = ["purpose", "language", "title"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class HouseRule(models.Model):
-    """One of the organisation's own rules for answering, shown beside every reply being written."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="house_rules")
-    language = models.CharField(_("language"), max_length=2, choices=[("nl", "Nederlands"), ("en", "English")])
-    text = models.CharField(_("rule"), max_length=300)
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        verbose_name = _("house rule")
-        verbose_name_plural = _("house rules")
-        ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.text
-
-
-class FlaggedPhrase(models.Model):
-    """A phrase that reads badly in a reply, with the advice shown while typing it."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="flagged_phrases")
-    phrase = models.CharField(_("phrase"), max_length=100)
-    advice = models.CharField(_("advice"), max_length=300)
-
-    class Meta:
-        verbose_name = _("flagged phrase")
-        verbose_name_plural = _("flagged phrases")
-        ordering = ["phrase"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "phrase"], name="flaggedphrase_unique")]
-
-    def __str__(self) -> str:
-        return self.phrase
-
-
-class FourEyesRule(models.Model):
-    """Public replies on cases that match need approval before they may be marked as posted.
-
-    An empty priority or category matches any.
-    """
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="four_eyes_rules")
-    priority = models.CharField(_("priority"), max_length=8, choices=Case.Priority.choices, blank=True)
-    category = models.CharField(_("category"), max_length=16, choices=Mention.Category.choices, blank=True)
-
-    class Meta:
-        verbose_name = _("four-eyes rule")
-        verbose_name_plural = _("four-eyes rules")
-
-    def __str__(self) -> str:
-        return f"{self.priority or '*'} / {self.category or '*'}"
 
 
 class ImprovementAction(models.Model):
@@ -451,6 +291,7 @@ class ImprovementAction(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "inbox_improvementaction"
         verbose_name = _("improvement")
         verbose_name_plural = _("improvements")
         ordering = ["state", "-created_at"]
@@ -484,53 +325,13 @@ class RemovalRequest(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
+        db_table = "inbox_removalrequest"
         verbose_name = _("removal request")
         verbose_name_plural = _("removal requests")
         ordering = ["-requested_at"]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} {self.case_id}"
-
-
-class Notification(models.Model):
-    """Something a person should see in the app: an @mention in a note, a reply waiting for approval.
-
-    It points at the case, or at the mention for a note on a mention that is in no case.
-    """
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    text = models.CharField(max_length=300)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
-
-    def __str__(self) -> str:
-        return self.text
-
-
-class PlaybookEvent(models.Model):
-    """One audited change to the organisation's playbook or roster: who, what, from → to, when."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=32)
-    from_value = models.TextField(blank=True)
-    to_value = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.action
 
 
 _CASE_VALUE_CHOICES: dict[str, Any] = {

@@ -22,7 +22,7 @@ from django.utils.text import Truncator, add_truncation_text, calculate_truncate
 from django.utils.timesince import timesince
 from django.utils.translation import get_language, gettext
 
-from inbox.selectors import MentionRow
+from inbox.triage.selectors import MentionRow
 from monitoring.feeds.enrich import normalise, phrase_literal, phrase_pattern
 from monitoring.feeds.platforms import Platform
 from monitoring.feeds.terms import highlight_spans

@@ -1,4 +1,4 @@
-"""Reads for the inbox. Every selector takes the acting user and returns only what they may see."""
+"""Reading the inbox: the mention list (filters, search, cursor pages), its counts and a mention's detail."""
 
 from __future__ import annotations
 
@@ -10,28 +10,15 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, Count, F, IntegerField, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, Count, IntegerField, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, User
-from accounts.roles import Role
-from inbox.models import (
-    Case,
-    CaseEvent,
-    FlaggedPhrase,
-    FourEyesRule,
-    HouseRule,
-    ImprovementAction,
-    MentionEvent,
-    Notification,
-    RemovalRequest,
-    Reply,
-    ReplyTemplate,
-    Scenario,
-)
+from accounts.models import User
+from inbox.cases.models import Case
+from inbox.triage.models import MentionEvent
 from monitoring.feeds.platforms import Platform
 from monitoring.models import Mention, Sighting, Source, source_name_shown
 from monitoring.selectors import mentions_visible_to, visibility_key
@@ -39,6 +26,8 @@ from webcare.memo import Memo
 from webcare.queries import MARKER_ID, MARKER_TIME, CompiledQuery
 
 PAGE_SIZE = 50
+
+
 AUTHOR_HISTORY_SIZE = 10
 
 
@@ -164,8 +153,12 @@ ROW_VALUES = (
     *("status", "category", "suggested_category", "ignore_reason", "signal_reasons", "flags", "matched_terms"),
     *("source__name", "assignee__username", "assignee__first_name", "assignee__last_name", "case_link__case_id"),
 )
+
+
 # Short JSON lists of words: the list reads them as text and ``_words`` turns each text into a tuple once.
 _JSON_COLUMNS = frozenset(ROW_VALUES.index(name) for name in ("signal_reasons", "flags", "matched_terms"))
+
+
 _WORDS: Memo[str, tuple[str, ...]] = Memo(5000)
 
 
@@ -271,7 +264,11 @@ def mention_page(
 # a page follows a cursor) and kept with marker values where the cursor goes (webcare/queries.py): it is
 # the same all day but for the cursor, and Django took several times as long as PostgreSQL to make it.
 _PAGE_QUERIES: Memo[tuple[Any, ...], CompiledQuery | None] = Memo(500)
+
+
 _ID_RANGE = (-(2**63), 2**63 - 1)
+
+
 # No page ends here: a time before any mention and an id no row has.
 _CURSOR_MARKER = Cursor(published_at=MARKER_TIME, mention_id=MARKER_ID, rank=-918_273)
 
@@ -395,22 +392,6 @@ def _case_of(mention: Mention) -> Case | None:
         return None
 
 
-def cases_open(*, user: User, limit: int = 50) -> list[Case]:
-    """Open cases a mention can be added to, newest first. Runs one query."""
-    if not user.has_perm("monitoring.triage_mention"):
-        return []
-    return list(Case.objects.exclude(status=Case.Status.CLOSED)[:limit])
-
-
-def assignable_people() -> list[User]:
-    """The people mentions can be assigned to: staff and managers. Runs one query."""
-    return list(
-        User.objects.filter(is_active=True, groups__name__in=[Role.STAFF, Role.MANAGER])
-        .distinct()
-        .order_by("first_name", "username")
-    )
-
-
 def inbox_generation() -> tuple[int, int]:
     """The newest mention id and the newest triage change id: counts read before either moved are stale.
 
@@ -422,9 +403,6 @@ def inbox_generation() -> tuple[int, int]:
         cursor.execute(f"SELECT (SELECT max(id) FROM {mentions}), (SELECT max(id) FROM {events})")  # noqa: S608
         newest, changed = cursor.fetchone()
     return newest or 0, changed or 0
-
-
-# Counts per filter value -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -517,9 +495,6 @@ def facets_labelled(facets: Facets) -> Facets:
     )
 
 
-# Pieces ----------------------------------------------------------------------------------------------
-
-
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -599,192 +574,3 @@ def _after_cursor(before: Cursor, *, is_ranked: bool) -> Q:
 
 def _cursor_of(row: MentionRow) -> Cursor:
     return Cursor(published_at=row.published_at, mention_id=row.id, rank=row.rank)
-
-
-# Cases ------------------------------------------------------------------------------------------------
-
-CASE_PAGE_SIZE = 100
-
-# The templates that fit an assessment come first in the reply editor.
-FITTING_TEMPLATES: dict[str, tuple[str, ...]] = {
-    Case.Assessment.JUSTIFIED: (ReplyTemplate.Purpose.JUSTIFIED, ReplyTemplate.Purpose.APOLOGY),
-    Case.Assessment.UNJUSTIFIED: (ReplyTemplate.Purpose.UNJUSTIFIED,),
-    Case.Assessment.OPINION: (ReplyTemplate.Purpose.OPINION,),
-}
-
-
-def cases_visible_to(user: User) -> QuerySet[Case]:
-    """Cases ``user`` may read; none for a user without the right to read mentions."""
-    if not user.has_perm("monitoring.view_mention"):
-        return Case.objects.none()
-    return Case.objects.select_related("assignee")
-
-
-def case_list(*, user: User, statuses: tuple[str, ...] = (), mine: bool = False) -> list[Case]:
-    """Cases, the ones whose response is due soonest first, closed ones last. Runs one query."""
-    cases = cases_visible_to(user)
-    if statuses:
-        cases = cases.filter(status__in=statuses)
-    if mine:
-        cases = cases.filter(assignee=user)
-    # NULLs placed explicitly: PostgreSQL sorts them last and SQLite first, and here an empty closed_at
-    # (still open) and an empty first_response_at (not answered yet) mean "first".
-    return list(
-        cases.order_by(
-            F("closed_at").asc(nulls_first=True),
-            F("first_response_at").asc(nulls_first=True),
-            F("first_response_due_at").asc(nulls_last=True),
-            "-created_at",
-        )[:CASE_PAGE_SIZE]
-    )
-
-
-@dataclass(frozen=True)
-class CaseView:
-    case: Case
-    mentions: list
-    replies: list[Reply]
-    events: list[CaseEvent]
-    improvements: list[ImprovementAction]
-    removal_requests: list
-    templates: list[ReplyTemplate]
-    house_rules: list[HouseRule]
-    flagged_phrases: list[FlaggedPhrase]
-    scenarios: list[Scenario]
-
-    @property
-    def closing(self) -> CaseEvent | None:
-        """The step that closed the case (who and when), or None while it is not closed."""
-        if self.case.is_open:
-            return None
-        return next((e for e in self.events if e.action == "status" and e.to_value == Case.Status.CLOSED), None)
-
-
-def case_is_visible(*, user: User, case_id: int) -> bool:
-    """Whether there is a case ``case_id`` that ``user`` may see. Runs one query."""
-    return cases_visible_to(user).filter(id=case_id).exists()
-
-
-def case_detail(*, user: User, case_id: int, language: str) -> CaseView | None:
-    """A case with everything its page shows, or None when there is none ``user`` may see."""
-    case = (
-        cases_visible_to(user)
-        .select_related("organisation", "scenario", "scenario__responder", "created_by")
-        .filter(id=case_id)
-        .first()
-    )
-    if case is None:
-        return None
-    fitting = FITTING_TEMPLATES.get(case.assessment, ())
-    templates = list(ReplyTemplate.objects.filter(organisation_id=case.organisation_id, is_active=True))
-    templates.sort(key=lambda t: (t.language != language, t.purpose not in fitting, t.purpose, t.title))
-    return CaseView(
-        case=case,
-        mentions=[link.mention for link in case.links.select_related("mention__source").order_by("added_at")],
-        replies=list(case.replies.select_related("author", "approved_by")),
-        events=list(case.events.select_related("actor")),
-        improvements=list(case.improvements.select_related("owner")),
-        removal_requests=list(case.removal_requests.select_related("requested_by")),
-        templates=templates,
-        house_rules=list(HouseRule.objects.filter(organisation_id=case.organisation_id, language=language))
-        or list(HouseRule.objects.filter(organisation_id=case.organisation_id)),
-        flagged_phrases=list(FlaggedPhrase.objects.filter(organisation_id=case.organisation_id)),
-        scenarios=list(Scenario.objects.filter(organisation_id=case.organisation_id, is_active=True)),
-    )
-
-
-def improvements_open(*, user: User) -> list[ImprovementAction]:
-    if not user.has_perm("monitoring.view_mention"):
-        return []
-    return list(ImprovementAction.objects.exclude(state=ImprovementAction.State.DONE).select_related("case", "owner"))
-
-
-def improvements_done(*, user: User, limit: int = 100) -> list[ImprovementAction]:
-    """The finished improvements, newest first: what complaints changed, with where it was announced."""
-    if not user.has_perm("monitoring.view_mention"):
-        return []
-    done = ImprovementAction.objects.filter(state=ImprovementAction.State.DONE).select_related("case", "owner")
-    return list(done.order_by("-created_at", "-id")[:limit])
-
-
-def approvers(*, organisation: Organisation) -> list[User]:
-    """Who may approve a reply that needs a second pair of eyes: the webcare owner, the deputy and the
-    managers. Runs one query."""
-    ids = [i for i in (organisation.webcare_owner_id, organisation.webcare_deputy_id) if i]
-    return list(User.objects.filter(Q(id__in=ids) | Q(groups__name=Role.MANAGER), is_active=True).distinct())
-
-
-# Who may do what --------------------------------------------------------------------------------------
-
-
-def is_approver(user: User, organisation: Organisation) -> bool:
-    """The webcare owner, the deputy and managers may approve a reply that needs a second pair of eyes."""
-    return user.id in (organisation.webcare_owner_id, organisation.webcare_deputy_id) or user.has_perm(
-        "accounts.view_reports"
-    )
-
-
-def may_close(user: User, case: Case) -> bool:
-    """Only the case's assignee, the webcare owner, the deputy or a manager may close a case."""
-    return user.id == case.assignee_id or is_approver(user, case.organisation)
-
-
-def scenarios_for(*, user: User, case_id: int) -> list[Scenario]:
-    """The scenarios in use in the organisation of case ``case_id``, for linking it; none for a case
-    ``user`` may not see. Runs one query."""
-    cases = cases_visible_to(user).filter(id=case_id).values("organisation_id")
-    return list(Scenario.objects.filter(is_active=True, organisation_id__in=cases))
-
-
-def reply_visible(*, user: User, reply_id: int) -> Reply | None:
-    """One reply, or None when there is none ``user`` may see. Runs one query."""
-    return Reply.objects.filter(id=reply_id, case__in=cases_visible_to(user)).first()
-
-
-@dataclass(frozen=True)
-class Playbook:
-    organisation: Organisation
-    house_rules: list[HouseRule]
-    flagged_phrases: list[FlaggedPhrase]
-    four_eyes_rules: list[FourEyesRule]
-    scenarios: list[Scenario]
-    templates: list[ReplyTemplate]
-
-
-def playbook_of(*, user: User, organisation: Organisation) -> Playbook | None:
-    """The organisation's agreements for answering, or None for somebody who may not read them."""
-    if not user.has_perm("monitoring.view_mention"):
-        return None
-    mine = {"organisation": organisation}
-    return Playbook(
-        organisation=organisation,
-        house_rules=list(HouseRule.objects.filter(**mine)),
-        flagged_phrases=list(FlaggedPhrase.objects.filter(**mine)),
-        four_eyes_rules=list(FourEyesRule.objects.filter(**mine)),
-        scenarios=list(Scenario.objects.filter(**mine, is_active=True).select_related("responder")),
-        templates=list(ReplyTemplate.objects.filter(**mine)),
-    )
-
-
-def people_with_a_role() -> list[User]:
-    """Everybody who works in the app: the board's choice of owner and deputy. Runs one query."""
-    return list(
-        User.objects.filter(is_active=True, groups__name__in=list(Role.values))
-        .distinct()
-        .order_by("first_name", "username")
-    )
-
-
-def notifications_recent(*, user: User, limit: int = 50) -> list[Notification]:
-    """``user``'s notifications, newest first, read or not. Runs one query."""
-    return list(Notification.objects.filter(recipient=user).select_related("actor", "case")[:limit])
-
-
-def notifications_unread_count(*, user: User) -> int:
-    """Runs one query."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
-def removal_request_visible(*, user: User, request_id: int) -> RemovalRequest | None:
-    """One removal request, or None when there is none ``user`` may see. Runs one query."""
-    return RemovalRequest.objects.filter(id=request_id, case__in=cases_visible_to(user)).first()

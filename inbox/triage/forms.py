@@ -1,22 +1,22 @@
+"""The inbox list's filters as they arrive in the address, and the triage forms."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from inbox.models import Case, ImprovementAction, RemovalRequest, Reply, ReplyTemplate, Scenario
-from inbox.selectors import LANGUAGES, Cursor, MentionFilters
-from monitoring.dates import EARLIEST_PUBLICATION, day_clamp, publication_is_sane
+from inbox.cases.forms import VersionForm
+from inbox.http import MAX_ID
+from inbox.triage.selectors import LANGUAGES, Cursor, MentionFilters
+from monitoring.dates import day_clamp
 from monitoring.feeds.platforms import Platform
 from monitoring.models import Mention
-from webcare.links import HttpURLField
 from webcare.memo import Memo
 
 # The saved views every inbox has: each is a set of filters, and its link shows them in the URL.
@@ -26,9 +26,14 @@ SAVED_VIEWS: dict[str, tuple[Any, dict[str, list[str]]]] = {
     "mine": (_("Mine"), {"assignee": ["me"], "status": ["new", "triaged", "in_case"]}),
     "all": (_("Everything"), {}),
 }
+
+
 DEFAULT_VIEW = "new"
-MAX_ID = 2**63 - 1  # the largest id a row can have (64-bit primary keys)
+
+
 FILTER_NAMES = ("status", "category", "platform", "source", "language", "flag", "assignee", "from", "to", "q")
+
+
 # What each value in the address is called where a message names it.
 FILTER_LABELS: dict[str, Any] = {
     "status": _("Status"),
@@ -45,6 +50,8 @@ FILTER_LABELS: dict[str, Any] = {
     "sort": _("Order of the results"),
     "before": _("Page"),
 }
+
+
 _URL_NAMES = {"published_from": "from", "published_to": "to"}  # the form's names that differ from the address's
 
 
@@ -203,7 +210,11 @@ class ListRequest:
 # The form's reading of each query string (less its page) in each language: the inbox's pages, its "N new"
 # bar and its counts read the same few all day. Bounded: searches make every query string a new one.
 _LIST_REQUESTS: Memo[tuple[Any, ...], ListRequest] = Memo(1000)
+
+
 _LIST_NAMES = frozenset((*FILTER_NAMES, "view", "sort"))
+
+
 _PAGE_FIELD = MentionFilterForm.base_fields["before"]
 
 
@@ -242,12 +253,6 @@ def _list_filters(data: QueryDict) -> ListRequest:
     )
 
 
-class VersionForm(forms.Form):
-    """Every triage form carries the mention's version as the screen showed it."""
-
-    version = forms.IntegerField(min_value=0, required=False)
-
-
 class CategoriseForm(VersionForm):
     category = forms.ChoiceField(choices=Mention.Category.choices, label=_("Category"))
 
@@ -262,10 +267,6 @@ class AssignForm(VersionForm):
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", _("Nobody")), *people]
-
-
-class NoteForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label=_("Internal note"))
 
 
 class CaseForm(VersionForm):
@@ -310,230 +311,3 @@ def _ids(values: list[int], message: Any) -> list[int]:
     if any(not 0 < value <= MAX_ID for value in values):
         raise forms.ValidationError(message, code="invalid")
     return values
-
-
-# Cases -----------------------------------------------------------------------------------------------
-
-
-class CaseDetailsForm(forms.ModelForm):
-    """What the handler knows about the complaint; the case's version guards against overwriting."""
-
-    version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
-
-    class Meta:
-        model = Case
-        fields = [
-            "title",
-            "complainant_name",
-            "contact_email",
-            "contact_phone",
-            "complainer_type",
-            "assessment",
-            "priority",
-            "assignee",
-            "tags",
-            "scenario",
-        ]
-
-    def __init__(
-        self, *args: Any, people: list[tuple[int, str]], scenarios: list[tuple[int, str]], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        assignee = self.instance.assignee if self.instance.pk else None
-        if assignee is not None and assignee.id not in {person_id for person_id, _name in people}:
-            # Whoever has the case stays offered (and so stays chosen), even without the role now.
-            people = [*people, (assignee.id, str(assignee))]
-        # Only the people offered can be chosen (a model field would accept any user id).
-        assignee_field = cast(forms.ModelChoiceField, self.fields["assignee"])
-        assignee_field.queryset = User.objects.filter(id__in=[person_id for person_id, _name in people])
-        assignee_field.choices = [("", _("Nobody")), *people]
-        scenario_field = cast(forms.ModelChoiceField, self.fields["scenario"])
-        scenario_field.queryset = Scenario.objects.filter(id__in=[scenario_id for scenario_id, _t in scenarios])
-        scenario_field.choices = [("", _("None")), *scenarios]
-
-    def values(self) -> dict[str, Any]:
-        """The fields as the service takes them (ids for the people and the scenario)."""
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name not in ("assignee", "scenario")}
-        data["assignee_id"] = self.cleaned_data["assignee"].id if self.cleaned_data["assignee"] else None
-        data["scenario_id"] = self.cleaned_data["scenario"].id if self.cleaned_data["scenario"] else None
-        return data
-
-
-class CaseResolveForm(VersionForm):
-    kind = forms.ChoiceField(choices=Case.ResolutionKind.choices, label=_("Solution"))
-    agreed = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000, label=_("What was agreed")
-    )
-    satisfaction_asked = forms.BooleanField(required=False, label=_("Did we ask whether this really solves it?"))
-    satisfaction = forms.ChoiceField(
-        choices=[("", "—"), *Case.Satisfaction.choices], required=False, label=_("Their answer")
-    )
-
-
-class CaseCloseForm(VersionForm):
-    """One of the two is needed: the link to the public follow-up, or the reason there is none."""
-
-    followup_url = HttpURLField(required=False, label=_("Link to the public follow-up"))
-    skipped_because = forms.CharField(required=False, max_length=1000, label=_("Or the reason there is none"))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if not self.errors and not data.get("followup_url") and not (data.get("skipped_because") or "").strip():
-            self.add_error(
-                "followup_url", _("Give the link to the public follow-up, or write the reason there is none.")
-            )
-        return data
-
-
-REPLY_MAX_LENGTH = 10_000
-
-
-class ReplyForm(forms.Form):
-    channel = forms.ChoiceField(choices=Reply.Channel.choices, label=_("Channel"))
-    text = forms.CharField(widget=forms.Textarea, max_length=REPLY_MAX_LENGTH, label=_("Reply"))
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
-
-
-class ReplyPostedForm(forms.Form):
-    link = HttpURLField(required=False, label=_("Posted at"))
-    platform_posted_at = forms.DateTimeField(required=False, label=_("Time on the platform"))
-
-    def clean_platform_posted_at(self) -> datetime | None:
-        value: datetime | None = self.cleaned_data["platform_posted_at"]
-        if value is not None and not publication_is_sane(value):
-            raise forms.ValidationError(
-                _("Give a time on the platform between %(earliest)s and now."),
-                code="out_of_range",
-                params={"earliest": date_format(EARLIEST_PUBLICATION.date(), "DATE_FORMAT")},
-            )
-        return value
-
-
-REVIEW_COMMENT_MAX_LENGTH = 2000
-
-
-class ReplyReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("comment", _("Only comment"))])
-    comment = forms.CharField(required=False, max_length=REVIEW_COMMENT_MAX_LENGTH, label=_("Comment"))
-
-
-class ImprovementForm(forms.Form):
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label=_("What changes"))
-    owner = forms.TypedChoiceField(coerce=int, label=_("Owner"))
-
-    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["owner"]).choices = people
-
-
-class ImprovementUpdateForm(forms.Form):
-    state = forms.ChoiceField(choices=ImprovementAction.State.choices, label=_("State"))
-    announced_url = HttpURLField(required=False, label=_("Announced at"))
-
-
-class RemovalRequestForm(forms.Form):
-    reason = forms.ChoiceField(choices=RemovalRequest.Reason.choices, label=_("Reason"))
-    platform = forms.CharField(max_length=100, label=_("Platform"))
-    note = forms.CharField(required=False, max_length=2000, label=_("Note"))
-
-
-# The playbook (the board) -----------------------------------------------------------------------------
-
-
-class RosterForm(forms.Form):
-    owner = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label=_("Webcare owner"))
-    deputy = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label=_("Deputy"))
-    contact_phone = forms.CharField(required=False, max_length=40, label=_("Phone number for complainants"))
-    contact_email = forms.EmailField(required=False, label=_("E-mail address for complainants"))
-
-    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("owner", "deputy"):
-            cast(forms.ChoiceField, self.fields[name]).choices = [("", _("Nobody yet")), *people]
-
-
-class PlaybookItemForm(forms.Form):
-    """An item of one of the playbook's lists; ``people`` are offered where a person is chosen."""
-
-    def __init__(self, *args: Any, people: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.people = people or []
-
-
-class HouseRuleForm(PlaybookItemForm):
-    text = forms.CharField(max_length=300, label=_("Rule"))
-    language = forms.ChoiceField(choices=[("nl", "Nederlands"), ("en", "English")], label=_("Language"))
-
-
-class FlaggedPhraseForm(PlaybookItemForm):
-    phrase = forms.CharField(max_length=100, label=_("Phrase"))
-    advice = forms.CharField(max_length=300, label=_("Advice shown while typing it"))
-
-
-class FourEyesRuleForm(PlaybookItemForm):
-    priority = forms.ChoiceField(
-        choices=[("", _("Any priority")), *Case.Priority.choices], required=False, label=_("Priority")
-    )
-    category = forms.ChoiceField(
-        choices=[("", _("Any category")), *Mention.Category.choices], required=False, label=_("Category")
-    )
-
-
-class ScenarioForm(PlaybookItemForm):
-    title = forms.CharField(max_length=200, label=_("Title"))
-    situation = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("When this applies"))
-    prepared_answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Prepared answer"))
-    responder_id = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label=_("Who responds"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["responder_id"]).choices = [("", _("Not decided")), *self.people]
-
-
-class OrganisationChoiceField(forms.ModelChoiceField):
-    """An id sent with a form for one of the organisation's own rows: an unknown, malformed or other
-    organisation's id is a field error, never a failed look-up further on. ``model`` has an
-    ``organisation`` foreign key; the form narrows the rows with ``for_organisation``."""
-
-    def __init__(self, model: type[Any], *, message: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.HiddenInput)
-        super().__init__(model._default_manager.none(), error_messages={"invalid_choice": message}, **kwargs)
-        self.model = model
-
-    def for_organisation(self, organisation: Any) -> None:
-        """Offer only ``organisation``'s rows (none for None)."""
-        manager = self.model._default_manager
-        self.queryset = manager.filter(organisation=organisation) if organisation is not None else manager.none()
-
-    def to_python(self, value: Any) -> Any:
-        # Postgres cannot compare an id past 64 bits, and "²" passes isdigit(): both are simply unknown.
-        if isinstance(value, str) and value and not (value.isascii() and value.isdigit() and int(value) <= MAX_ID):
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
-class ReplyTemplateForm(forms.Form):
-    template_id = OrganisationChoiceField(
-        ReplyTemplate, required=False, message=_("This template does not exist (any more). Reload the page.")
-    )
-    purpose = forms.ChoiceField(choices=ReplyTemplate.Purpose.choices, label=_("Purpose"))
-    language = forms.ChoiceField(choices=[("nl", "Nederlands"), ("en", "English")], label=_("Language"))
-    title = forms.CharField(max_length=200, label=_("Title"))
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label=_("Text"))
-    is_active = forms.BooleanField(required=False, initial=True, label=_("In use"))
-
-    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(OrganisationChoiceField, self.fields["template_id"]).for_organisation(organisation)
-
-
-PLAYBOOK_FORMS: dict[str, type[PlaybookItemForm]] = {
-    "house_rule": HouseRuleForm,
-    "flagged_phrase": FlaggedPhraseForm,
-    "four_eyes_rule": FourEyesRuleForm,
-    "scenario": ScenarioForm,
-}
-
-
-class RemovalOutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(choices=RemovalRequest.Outcome.choices, label=_("Outcome"))

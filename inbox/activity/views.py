@@ -23,7 +23,7 @@ from django.views.decorators.http import require_safe
 from accounts.models import Organisation, User, UserEvent
 from accounts.roles import Role
 from accounts.selectors import organisation_current
-from inbox.models import FlaggedPhrase, FourEyesRule, HouseRule, PlaybookEvent, ReplyTemplate, Scenario
+from inbox.playbook.models import FlaggedPhrase, FourEyesRule, HouseRule, PlaybookEvent, ReplyTemplate, Scenario
 from monitoring.models import SourceEvent, source_name_shown
 
 PAGE_SIZE = 50
@@ -33,7 +33,7 @@ KINDS: dict[str, Promise] = {
     "playbook": gettext_lazy("Playbook and appointments"),
 }
 
-# What the playbook's services write (inbox/services.py, ``_playbook_event``).
+# What the playbook's services write (inbox/services.py, ``playbook_event_record``).
 _PLAYBOOK_ACTIONS: dict[str, Promise] = {
     "template": gettext_lazy("Saved a reply template"),
     "roster": gettext_lazy("Changed the appointments and contact details"),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from inbox import facets
+from inbox.triage import facets
 
 
 @shared_task(name="inbox.tasks.facets_refresh", ignore_result=True)
 def facets_refresh(user_id: int, query: str) -> None:
-    """Count the inbox again for a selection whose kept counts went out of date (see ``inbox.facets``)."""
+    """Count the inbox again for a selection whose kept counts went out of date (see ``inbox.triage.facets``)."""
     facets.facets_refresh(user_id=user_id, query=query)

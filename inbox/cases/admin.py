@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from inbox.models import Case, CaseEvent, CaseMention, ImprovementAction, MentionEvent, RemovalRequest, Reply
+from inbox.cases.models import Case, CaseEvent, CaseMention, ImprovementAction, RemovalRequest, Reply
 
 
 class NeverDeleted(admin.ModelAdmin):
@@ -30,19 +30,6 @@ class CaseAdmin(NeverDeleted):
     search_fields = ["title"]
     readonly_fields = ["organisation", "created_by", "created_at", "status"]
     inlines = [CaseMentionInline]
-
-
-@admin.register(MentionEvent)
-class MentionEventAdmin(NeverDeleted):
-    list_display = ["created_at", "mention", "action", "actor", "to_value"]
-    list_filter = ["action"]
-    list_select_related = ["mention", "actor"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: MentionEvent | None = None) -> bool:
-        return False
 
 
 @admin.register(CaseEvent)

@@ -1,0 +1,160 @@
+"""Reading cases: the case list, a case's page, improvements and who may approve or close."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet
+
+from accounts.models import Organisation, User
+from accounts.roles import Role
+from inbox.cases.models import Case, CaseEvent, ImprovementAction, RemovalRequest, Reply
+from inbox.playbook.models import FlaggedPhrase, HouseRule, ReplyTemplate, Scenario
+
+
+def cases_open(*, user: User, limit: int = 50) -> list[Case]:
+    """Open cases a mention can be added to, newest first. Runs one query."""
+    if not user.has_perm("monitoring.triage_mention"):
+        return []
+    return list(Case.objects.exclude(status=Case.Status.CLOSED)[:limit])
+
+
+CASE_PAGE_SIZE = 100
+
+
+# The templates that fit an assessment come first in the reply editor.
+FITTING_TEMPLATES: dict[str, tuple[str, ...]] = {
+    Case.Assessment.JUSTIFIED: (ReplyTemplate.Purpose.JUSTIFIED, ReplyTemplate.Purpose.APOLOGY),
+    Case.Assessment.UNJUSTIFIED: (ReplyTemplate.Purpose.UNJUSTIFIED,),
+    Case.Assessment.OPINION: (ReplyTemplate.Purpose.OPINION,),
+}
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    """Cases ``user`` may read; none for a user without the right to read mentions."""
+    if not user.has_perm("monitoring.view_mention"):
+        return Case.objects.none()
+    return Case.objects.select_related("assignee")
+
+
+def case_list(*, user: User, statuses: tuple[str, ...] = (), mine: bool = False) -> list[Case]:
+    """Cases, the ones whose response is due soonest first, closed ones last. Runs one query."""
+    cases = cases_visible_to(user)
+    if statuses:
+        cases = cases.filter(status__in=statuses)
+    if mine:
+        cases = cases.filter(assignee=user)
+    # NULLs placed explicitly: PostgreSQL sorts them last and SQLite first, and here an empty closed_at
+    # (still open) and an empty first_response_at (not answered yet) mean "first".
+    return list(
+        cases.order_by(
+            F("closed_at").asc(nulls_first=True),
+            F("first_response_at").asc(nulls_first=True),
+            F("first_response_due_at").asc(nulls_last=True),
+            "-created_at",
+        )[:CASE_PAGE_SIZE]
+    )
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: Case
+    mentions: list
+    replies: list[Reply]
+    events: list[CaseEvent]
+    improvements: list[ImprovementAction]
+    removal_requests: list
+    templates: list[ReplyTemplate]
+    house_rules: list[HouseRule]
+    flagged_phrases: list[FlaggedPhrase]
+    scenarios: list[Scenario]
+
+    @property
+    def closing(self) -> CaseEvent | None:
+        """The step that closed the case (who and when), or None while it is not closed."""
+        if self.case.is_open:
+            return None
+        return next((e for e in self.events if e.action == "status" and e.to_value == Case.Status.CLOSED), None)
+
+
+def case_is_visible(*, user: User, case_id: int) -> bool:
+    """Whether there is a case ``case_id`` that ``user`` may see. Runs one query."""
+    return cases_visible_to(user).filter(id=case_id).exists()
+
+
+def case_detail(*, user: User, case_id: int, language: str) -> CaseView | None:
+    """A case with everything its page shows, or None when there is none ``user`` may see."""
+    case = (
+        cases_visible_to(user)
+        .select_related("organisation", "scenario", "scenario__responder", "created_by")
+        .filter(id=case_id)
+        .first()
+    )
+    if case is None:
+        return None
+    fitting = FITTING_TEMPLATES.get(case.assessment, ())
+    templates = list(ReplyTemplate.objects.filter(organisation_id=case.organisation_id, is_active=True))
+    templates.sort(key=lambda t: (t.language != language, t.purpose not in fitting, t.purpose, t.title))
+    return CaseView(
+        case=case,
+        mentions=[link.mention for link in case.links.select_related("mention__source").order_by("added_at")],
+        replies=list(case.replies.select_related("author", "approved_by")),
+        events=list(case.events.select_related("actor")),
+        improvements=list(case.improvements.select_related("owner")),
+        removal_requests=list(case.removal_requests.select_related("requested_by")),
+        templates=templates,
+        house_rules=list(HouseRule.objects.filter(organisation_id=case.organisation_id, language=language))
+        or list(HouseRule.objects.filter(organisation_id=case.organisation_id)),
+        flagged_phrases=list(FlaggedPhrase.objects.filter(organisation_id=case.organisation_id)),
+        scenarios=list(Scenario.objects.filter(organisation_id=case.organisation_id, is_active=True)),
+    )
+
+
+def improvements_open(*, user: User) -> list[ImprovementAction]:
+    if not user.has_perm("monitoring.view_mention"):
+        return []
+    return list(ImprovementAction.objects.exclude(state=ImprovementAction.State.DONE).select_related("case", "owner"))
+
+
+def improvements_done(*, user: User, limit: int = 100) -> list[ImprovementAction]:
+    """The finished improvements, newest first: what complaints changed, with where it was announced."""
+    if not user.has_perm("monitoring.view_mention"):
+        return []
+    done = ImprovementAction.objects.filter(state=ImprovementAction.State.DONE).select_related("case", "owner")
+    return list(done.order_by("-created_at", "-id")[:limit])
+
+
+def approvers(*, organisation: Organisation) -> list[User]:
+    """Who may approve a reply that needs a second pair of eyes: the webcare owner, the deputy and the
+    managers. Runs one query."""
+    ids = [i for i in (organisation.webcare_owner_id, organisation.webcare_deputy_id) if i]
+    return list(User.objects.filter(Q(id__in=ids) | Q(groups__name=Role.MANAGER), is_active=True).distinct())
+
+
+def is_approver(user: User, organisation: Organisation) -> bool:
+    """The webcare owner, the deputy and managers may approve a reply that needs a second pair of eyes."""
+    return user.id in (organisation.webcare_owner_id, organisation.webcare_deputy_id) or user.has_perm(
+        "accounts.view_reports"
+    )
+
+
+def may_close(user: User, case: Case) -> bool:
+    """Only the case's assignee, the webcare owner, the deputy or a manager may close a case."""
+    return user.id == case.assignee_id or is_approver(user, case.organisation)
+
+
+def scenarios_for(*, user: User, case_id: int) -> list[Scenario]:
+    """The scenarios in use in the organisation of case ``case_id``, for linking it; none for a case
+    ``user`` may not see. Runs one query."""
+    cases = cases_visible_to(user).filter(id=case_id).values("organisation_id")
+    return list(Scenario.objects.filter(is_active=True, organisation_id__in=cases))
+
+
+def reply_visible(*, user: User, reply_id: int) -> Reply | None:
+    """One reply, or None when there is none ``user`` may see. Runs one query."""
+    return Reply.objects.filter(id=reply_id, case__in=cases_visible_to(user)).first()
+
+
+def removal_request_visible(*, user: User, request_id: int) -> RemovalRequest | None:
+    """One removal request, or None when there is none ``user`` may see. Runs one query."""
+    return RemovalRequest.objects.filter(id=request_id, case__in=cases_visible_to(user)).first()
