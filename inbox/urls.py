@@ -53,5 +53,6 @@ urlpatterns = [
     path("team/roster/", team.team_roster, name="team-roster"),
     path("activity/", activity.activity, name="activity"),
     path("notifications/", notifications.notification_list, name="notification-list"),
+    path("notifications/read/", notifications.notification_read, name="notification-read"),
     path("notifications/badge/", notifications.notification_badge, name="notification-badge"),
 ]

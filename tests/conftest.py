@@ -28,6 +28,7 @@ from django.test import Client
 from accounts.models import User
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 from tests.feedserver import FeedServer
+from webcare.memo import Memo
 
 IS_CI = os.environ.get("CI", "").lower() == "true"
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,6 +137,7 @@ def fresh_fragments() -> None:
     (counts, drawn panes) is not carried from one test's database to the next."""
     caches["fragments"].clear()
     caches["default"].clear()
+    Memo.clear_every()
 
 
 @pytest.fixture(autouse=True)

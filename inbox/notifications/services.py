@@ -39,6 +39,17 @@ def notify_named(actor: User, note: str, text: str, *, url: str) -> list[User]:
     return told
 
 
+def notification_open(*, user: User, notification_id: int) -> str | None:
+    """``user`` opens one of their notifications: it counts as seen. Returns the page it points at, or None
+    for one that is not theirs or does not exist."""
+    notification = Notification.objects.filter(recipient=user, id=notification_id).first()
+    if notification is None:
+        return None
+    if notification.read_at is None:
+        Notification.objects.filter(id=notification.id, read_at__isnull=True).update(read_at=timezone.now())
+    return notification.url or None
+
+
 def notifications_mark_read(*, user: User) -> int:
     """Everything waiting for ``user`` counts as seen now. Returns how many were unread."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -99,6 +99,7 @@ ACCESS: dict[str, dict[str, Row]] = {
     "inbox:activity": {"GET": (LOGIN, 403, 403, 200, 200), "POST": NOT_ALLOWED},
     # Notifications are anybody's own.
     "inbox:notification-list": {"GET": (LOGIN, 200, 200, 200, 200), "POST": NOT_ALLOWED},
+    "inbox:notification-read": {"GET": NOT_ALLOWED, "POST": (LOGIN, 302, 302, 302, 302)},
     "inbox:notification-badge": {"GET": (LOGIN, 200, 200, 200, 200), "POST": NOT_ALLOWED},
     # Monitoring: the board keeps the sources; staff and managers add a mention by hand.
     # Users: only the board manages them. A refused form (an empty one) is shown again with its errors.

@@ -179,7 +179,7 @@ ENDPOINTS = [
     Endpoint("inbox:mention-categorise", MENTION, _fields_of(triage_forms.CategoriseForm)),
     Endpoint("inbox:mention-ignore", MENTION, _fields_of(triage_forms.IgnoreForm)),
     Endpoint("inbox:mention-assign", MENTION, _fields_of(triage_forms.AssignForm)),
-    Endpoint("inbox:mention-note", MENTION, _fields_of(triage_forms.NoteForm)),
+    Endpoint("inbox:mention-note", MENTION, _fields_of(cases_forms.NoteForm)),
     Endpoint("inbox:mention-case", MENTION, _fields_of(triage_forms.CaseForm)),
     # The bulk bar's value is picked from a list (a reason, a category or a person), never typed.
     Endpoint("inbox:mention-bulk", NONE, {**_fields_of(triage_forms.BulkForm), "ids": "number", "value": "choice"}),
@@ -188,7 +188,7 @@ ENDPOINTS = [
     Endpoint("inbox:case-resolve", CASE, _fields_of(cases_forms.CaseResolveForm)),
     Endpoint("inbox:case-close", CASE, _fields_of(cases_forms.CaseCloseForm)),
     Endpoint("inbox:case-reopen", CASE, _fields_of(cases_forms.VersionForm)),
-    Endpoint("inbox:case-note", CASE, _fields_of(triage_forms.NoteForm)),
+    Endpoint("inbox:case-note", CASE, _fields_of(cases_forms.NoteForm)),
     Endpoint("inbox:reply-add", CASE, _fields_of(cases_forms.ReplyForm)),
     Endpoint("inbox:reply-posted", REPLY, _fields_of(cases_forms.ReplyPostedForm)),
     Endpoint("inbox:reply-approve", REPLY, _fields_of(cases_forms.ReplyReviewForm)),
