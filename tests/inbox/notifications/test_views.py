@@ -66,7 +66,7 @@ def test_all_can_be_marked_read_at_once_and_only_ones_own(client_for, staff_memb
 
 def test_a_notification_points_only_at_a_page_of_this_site(staff_member, manager):
     for url in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="page of this site"):
             notify(staff_member, manager, kind=Notification.Kind.NAMED, url=url, text="x")
     assert not Notification.objects.exists()
 
