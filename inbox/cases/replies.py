@@ -59,10 +59,14 @@ def reply_save(*, actor: User, case_id: int, channel: str, text: str, submission
                 submission_key=submission_key,
                 needs_approval=channel == Reply.Channel.PUBLIC and _needs_second_eyes(case),
             )
-            reply.save()
-            case_event_record(case, actor, "reply_draft", "", channel)
             if channel in RECORDED_CHANNELS:
-                _posted(reply, actor, at=timezone.now(), link="", platform_at=None)
+                # Said already (by e-mail, phone or in person): saved as sent at once, one row and one event.
+                reply.state, reply.posted_at = Reply.State.POSTED, timezone.now()
+                reply.save()
+                _responded(reply, actor)
+            else:
+                reply.save()
+                case_event_record(case, actor, "reply_draft", "", channel)
     except IntegrityError:
         # The same form arrived twice at the same moment; the other request saved it.
         return ReplySaved(Reply.objects.get(submission_key=submission_key), is_new=False)
@@ -161,6 +165,12 @@ def reply_mark_posted(
 def _posted(reply: Reply, actor: User, *, at: datetime, link: str, platform_at: datetime | None) -> None:
     reply.state, reply.posted_at, reply.link, reply.platform_posted_at = Reply.State.POSTED, at, link, platform_at
     reply.save(update_fields=["state", "posted_at", "link", "platform_posted_at"])
+    _responded(reply, actor)
+
+
+def _responded(reply: Reply, actor: User) -> None:
+    """What a reply that reached the complainant does to its case: the history, the first response and the
+    status."""
     case = reply.case
     case_event_record(case, actor, "reply_posted", "", reply.channel, note=reply.text)
     fields: list[str] = []

@@ -77,6 +77,38 @@ class CaseView:
         return next((e for e in self.events if e.action == "status" and e.to_value == Case.Status.CLOSED), None)
 
 
+@dataclass(frozen=True)
+class ReplyItem:
+    """A reply on the case page with what the reader may do with it, decided here once: the template only
+    shows what these say."""
+
+    reply: Reply
+    may_act: bool  # may work on it at all: it is not sent yet and the reader handles cases
+    may_ask_approval: bool
+    may_approve: bool  # the four-eyes rule: an approver, and not the one who wrote it
+    may_mark_posted: bool  # needs no approval, or has it
+
+
+def reply_items(*, user: User, replies: list[Reply], is_approver: bool) -> list[ReplyItem]:
+    handles = user.has_perm("monitoring.triage_mention")
+    items = []
+    for reply in replies:
+        may_act = handles and not reply.is_posted
+        items.append(
+            ReplyItem(
+                reply=reply,
+                may_act=may_act,
+                may_ask_approval=may_act and reply.state == Reply.State.DRAFT and reply.needs_approval,
+                may_approve=may_act
+                and reply.state == Reply.State.AWAITING_APPROVAL
+                and is_approver
+                and reply.author_id != user.id,
+                may_mark_posted=may_act and (not reply.needs_approval or reply.state == Reply.State.APPROVED),
+            )
+        )
+    return items
+
+
 def case_is_visible(*, user: User, case_id: int) -> bool:
     """Whether there is a case ``case_id`` that ``user`` may see. Runs one query."""
     return cases_visible_to(user).filter(id=case_id).exists()

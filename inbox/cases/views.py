@@ -133,7 +133,9 @@ def _case_context(request: AppRequest, view: selectors.CaseView) -> dict[str, An
         "improvement_form": ImprovementForm(people=people, initial={"owner": user.id}),
         "removal_form": RemovalRequestForm(initial={"platform": first.get_platform_display() if first else ""}),
         "removal_outcomes": RemovalRequest.Outcome.choices,
-        "can_approve": selectors.is_approver(user, case.organisation),
+        "reply_items": selectors.reply_items(
+            user=user, replies=view.replies, is_approver=selectors.is_approver(user, case.organisation)
+        ),
         "may_close": selectors.may_close(user, case),
     }
 

@@ -54,6 +54,9 @@ def _playbook_page(request: AppRequest, organisation: Organisation, **refused: A
         "edited_template_form": template_form if edited_id else None,
         "edited_template_id": edited_id,
         "purposes": ReplyTemplate.Purpose.choices,
+        # Who may change what, decided here once; the page shows forms by these.
+        "may_edit": request.user.has_perm("accounts.manage_playbook"),
+        "may_appoint": request.user.has_perm("accounts.appoint_roster"),
     } | refused
     return render(request, "inbox/playbook.html", context)
 

@@ -30,6 +30,7 @@ def _team_page(
     """The team page; a refused ``roster_form`` comes back in its place with what was typed."""
     context: dict[str, Any] = {
         "organisation": organisation,
+        "may_appoint": request.user.has_perm("accounts.appoint_roster"),
         "roster_form": roster_form
         or RosterForm(
             prefix="roster",

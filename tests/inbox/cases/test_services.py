@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from accounts.models import Organisation, User
@@ -219,15 +220,24 @@ def test_a_private_message_after_the_acknowledgement_moves_it_private(case, staf
 @pytest.mark.parametrize("channel", [Reply.Channel.EMAIL, Reply.Channel.PHONE, Reply.Channel.IN_PERSON])
 def test_email_phone_and_in_person_count_as_a_response_at_once(case, staff_member, channel):
     before = timezone.now()
-    saved = replies.reply_save(
-        actor=staff_member, case_id=case.id, channel=channel, text="Gebeld, excuses aangeboden.",
-        submission_key=uuid.uuid4(),
-    )  # fmt: skip
+    events_before = set(CaseEvent.objects.filter(case=case).values_list("id", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        saved = replies.reply_save(
+            actor=staff_member, case_id=case.id, channel=channel, text="Gebeld, excuses aangeboden.",
+            submission_key=uuid.uuid4(),
+        )  # fmt: skip
     assert saved.reply.state == Reply.State.POSTED
     case = fresh(case)
     assert case.status == Case.Status.PRIVATE
     assert before <= case.first_response_at <= timezone.now()
     assert case.moved_private_at is not None
+    # One act, one row written once; its history says a reply was sent and the case moved private.
+    writes = [
+        q["sql"] for q in queries.captured_queries if '"inbox_reply"' in q["sql"] and not q["sql"].startswith("SELECT")
+    ]
+    assert len(writes) == 1
+    events = CaseEvent.objects.filter(case=case).exclude(id__in=events_before).order_by("id")
+    assert [(e.action, e.to_value) for e in events] == [("reply_posted", channel), ("status", "private")]
 
 
 def test_the_same_form_sent_twice_saves_one_reply(case, staff_member):
