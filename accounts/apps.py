@@ -11,15 +11,16 @@ def _sync_roles(**_: object) -> None:
     roles_sync()
 
 
-def _forget_organisation_name(**_: object) -> None:
+def _forget_organisation_name(instance: object, **_: object) -> None:
     from django.core.cache import cache
     from django.db import transaction
 
-    from accounts.selectors import ORGANISATION_NAME_KEY
+    from accounts.selectors import organisation_name_key
 
+    key = organisation_name_key(instance.pk)  # type: ignore[attr-defined]
     # Now, and again once committed: a page read in between may have put the old name back.
-    cache.delete(ORGANISATION_NAME_KEY)
-    transaction.on_commit(lambda: cache.delete(ORGANISATION_NAME_KEY))
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 class AccountsConfig(AppConfig):

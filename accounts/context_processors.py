@@ -8,4 +8,4 @@ from accounts.selectors import organisation_name
 
 def organisation(request: HttpRequest) -> dict[str, object]:
     """The organisation's name for page headers; read only when a template uses it."""
-    return {"organisation_name": SimpleLazyObject(organisation_name)}
+    return {"organisation_name": SimpleLazyObject(lambda: organisation_name(request.user))}  # type: ignore[arg-type]

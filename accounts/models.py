@@ -54,6 +54,16 @@ class User(AbstractUser):
 
     # The language the person chose last ("": never chose, the site's default); it follows them to a new session.
     language = models.CharField(_("language"), max_length=8, blank=True)
+    # The organisation the person works for: everything they read and change is that organisation's. Empty
+    # for an account made outside the product (``createsuperuser``), which sees no organisation's data.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("organisation"),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.exceptions import InvalidPassword, UnknownRole, UserNotFound, UserRefused
 from accounts.models import Organisation, User, UserEvent
 from accounts.roles import ROLE_PERMISSIONS, Role
-from accounts.selectors import organisation_current, user_roles
+from accounts.selectors import organisation_current, organisation_id_of, user_roles
 
 
 def roles_sync() -> None:
@@ -53,7 +53,7 @@ def user_save_with_role(
         user = User.objects.select_for_update().filter(username=username).first()
         is_new = user is None
         if user is None:
-            user = User(username=username)
+            user = User(username=username, organisation=organisation_current())
         generated = None
         if password is None and is_new:
             password = generated = secrets.token_urlsafe(12)
@@ -87,7 +87,10 @@ def organisation_ensure(*, name: str) -> tuple[Organisation, bool]:
     organisation = organisation_current()
     if organisation is not None:
         return organisation, False
-    return Organisation.objects.create(name=name), True
+    organisation = Organisation.objects.create(name=name)
+    # The install's first organisation takes in whoever was there before it (an administrator's account).
+    User.objects.filter(organisation__isnull=True).update(organisation=organisation)
+    return organisation, True
 
 
 # The board's management of people ---------------------------------------------------------------------
@@ -111,7 +114,9 @@ def user_create(
     """
     if role not in Role.values:
         raise UnknownRole(role)
-    user = User(username=username.strip(), first_name=first_name.strip(), last_name=last_name.strip())
+    user = User(
+        username=username.strip(), first_name=first_name.strip(), last_name=last_name.strip(), organisation=organisation
+    )
     user.email = User.objects.normalize_email(email.strip())
     try:
         validate_password(password, user)
@@ -151,7 +156,7 @@ def user_update(
     if role not in Role.values:
         raise UnknownRole(role)
     with transaction.atomic():
-        user = _user_locked(user_id)
+        user = _user_locked(organisation, user_id)
         actions: list[str] = []
         name = (first_name.strip(), last_name.strip())
         if name != (user.first_name, user.last_name):
@@ -188,7 +193,7 @@ def user_deactivate(*, actor: User, organisation: Organisation, user_id: int) ->
     Raises ``UserNotFound``, and ``UserRefused`` for one's own account and for the last active board member.
     """
     with transaction.atomic():
-        user = _user_locked(user_id)
+        user = _user_locked(organisation, user_id)
         if user.pk == actor.pk:
             raise UserRefused(_("You cannot deactivate yourself. Ask another board member."))
         if user.is_active:
@@ -207,7 +212,7 @@ def user_deactivate(*, actor: User, organisation: Organisation, user_id: int) ->
 def user_reactivate(*, actor: User, organisation: Organisation, user_id: int) -> User:
     """Let a deactivated person sign in again, with the role they had. Raises ``UserNotFound``."""
     with transaction.atomic():
-        user = _user_locked(user_id)
+        user = _user_locked(organisation, user_id)
         if not user.is_active:
             user.is_active = True
             user.save(update_fields=["is_active"])
@@ -227,8 +232,9 @@ def user_language_set(*, user: User, language: str) -> None:
         User.objects.filter(pk=user.pk).update(language=language)
 
 
-def _user_locked(user_id: int) -> User:
-    user = User.objects.select_for_update().filter(pk=user_id).first()
+def _user_locked(organisation: Organisation, user_id: int) -> User:
+    """One of ``organisation``'s people, locked; another organisation's is as unknown as one that never was."""
+    user = User.objects.select_for_update().filter(pk=user_id, organisation=organisation).first()
     if user is None:
         raise UserNotFound(user_id)
     return user
@@ -239,7 +245,7 @@ def _keep_a_board_member(user: User, *, field: str | None = None) -> None:
     two board members taking each other off at once cannot both succeed."""
     others = list(
         User.objects.select_for_update(of=("self",))
-        .filter(is_active=True, groups__name=Role.BOARD)
+        .filter(is_active=True, groups__name=Role.BOARD, organisation_id=organisation_id_of(user))
         .exclude(pk=user.pk)
         .values_list("pk", flat=True)
     )

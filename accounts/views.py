@@ -18,7 +18,7 @@ from django.views.i18n import set_language
 from accounts import selectors, services
 from accounts.exceptions import InvalidPassword, UserNotFound, UserRefused
 from accounts.forms import UserCreateForm, UserUpdateForm
-from accounts.models import Organisation, User
+from accounts.models import User
 
 
 class AppRequest(HttpRequest):
@@ -56,13 +56,6 @@ def language_set(request: HttpRequest) -> HttpResponse:
 # The board's page of people -----------------------------------------------------------------------------
 
 
-def _organisation() -> Organisation:
-    organisation = selectors.organisation_current()
-    if organisation is None:
-        raise Http404(_("There is no organisation yet."))
-    return organisation
-
-
 @require_safe
 @permission_required("accounts.change_user", raise_exception=True)
 def people(request: AppRequest) -> HttpResponse:
@@ -77,7 +70,9 @@ def person_add(request: AppRequest) -> HttpResponse:
     form = UserCreateForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            user = services.user_create(actor=request.user, organisation=_organisation(), **form.cleaned_data)
+            user = services.user_create(
+                actor=request.user, organisation=selectors.organisation_or_404(request.user), **form.cleaned_data
+            )
         except InvalidPassword as exc:
             for message in exc.messages:
                 form.add_error("password", message)
@@ -103,7 +98,10 @@ def person_update(request: AppRequest, user_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             changed = services.user_update(
-                actor=request.user, organisation=_organisation(), user_id=user.pk, **form.cleaned_data
+                actor=request.user,
+                organisation=selectors.organisation_or_404(request.user),
+                user_id=user.pk,
+                **form.cleaned_data,
             )
         except UserRefused as exc:
             form.add_error(exc.field, exc.message)
@@ -120,7 +118,9 @@ def person_update(request: AppRequest, user_id: int) -> HttpResponse:
 def person_deactivate(request: AppRequest, user_id: int) -> HttpResponse:
     """Stop a person from signing in (never a deletion: what they did stays, with their name)."""
     try:
-        done = services.user_deactivate(actor=request.user, organisation=_organisation(), user_id=user_id)
+        done = services.user_deactivate(
+            actor=request.user, organisation=selectors.organisation_or_404(request.user), user_id=user_id
+        )
     except UserNotFound as exc:
         raise Http404(_("This user does not exist.")) from exc
     except UserRefused as exc:
@@ -141,7 +141,9 @@ def person_deactivate(request: AppRequest, user_id: int) -> HttpResponse:
 def person_reactivate(request: AppRequest, user_id: int) -> HttpResponse:
     """Let a deactivated person sign in again, with the role they had."""
     try:
-        user = services.user_reactivate(actor=request.user, organisation=_organisation(), user_id=user_id)
+        user = services.user_reactivate(
+            actor=request.user, organisation=selectors.organisation_or_404(request.user), user_id=user_id
+        )
     except UserNotFound as exc:
         raise Http404(_("This user does not exist.")) from exc
     messages.success(request, _("%(name)s can sign in again.") % {"name": user})

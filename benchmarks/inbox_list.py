@@ -591,7 +591,7 @@ def raw_page(request: Any, key: str) -> Any:
     scenario = SCENARIOS[key]
     rows, next_cursor = raw_rows(scenario.raw)
     page = MentionPage(mentions=rows, next_cursor=next_cursor, newest_id=max((m.id for m in rows), default=0))  # type: ignore[arg-type]
-    context = {**scenario.context, "page": page, "people": people_choices(fresh=False)}
+    context = {**scenario.context, "page": page, "people": people_choices(request.user, fresh=False)}
     return render(request, scenario.template, context)
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 
 from accounts.models import Organisation, User
+from accounts.selectors import organisation_id_of
 from monitoring.models import FetchLog, Mention, Source, SourceEvent, WatchTerms
 
 
@@ -26,15 +27,19 @@ def mentions_visible_to(user: User) -> QuerySet[Mention]:
 
     ``visibility_key`` must change with whatever this depends on: queries built from it are kept by it.
     """
-    if not user.has_perm("monitoring.view_mention"):
+    if not user.has_perm("monitoring.view_mention") or user.organisation_id is None:
         return Mention.objects.none()
-    return Mention.objects.select_related("source").order_by("-published_at", "-id")
+    return (
+        Mention.objects.filter(organisation_id=organisation_id_of(user))
+        .select_related("source")
+        .order_by("-published_at", "-id")
+    )
 
 
 def visibility_key(user: User) -> object:
     """What decides which mentions ``user`` may read (``mentions_visible_to``): two users with the same key
     see the same mentions, so a query built for one can serve the other."""
-    return user.has_perm("monitoring.view_mention")
+    return user.has_perm("monitoring.view_mention"), user.organisation_id
 
 
 _HEALTH_COLUMNS = (
@@ -51,7 +56,8 @@ def sources_for_health(user: User) -> QuerySet[Source]:
     if not user.has_perm("monitoring.change_source"):
         return Source.objects.none()
     return (
-        Source.objects.exclude(kind=Source.Kind.MANUAL)
+        Source.objects.filter(organisation_id=organisation_id_of(user))
+        .exclude(kind=Source.Kind.MANUAL)
         .filter(retired_at__isnull=True)
         .order_by("-consecutive_failures", "is_active", "name")
         .only(*_HEALTH_COLUMNS)
@@ -62,28 +68,33 @@ def sources_retired(user: User) -> QuerySet[Source]:
     """Retired sources, most recently retired first; none without the right to manage sources."""
     if not user.has_perm("monitoring.change_source"):
         return Source.objects.none()
-    return Source.objects.filter(retired_at__isnull=False).order_by("-retired_at", "name").only(*_HEALTH_COLUMNS)
+    return (
+        Source.objects.filter(organisation_id=organisation_id_of(user), retired_at__isnull=False)
+        .order_by("-retired_at", "name")
+        .only(*_HEALTH_COLUMNS)
+    )
 
 
 def sources_readable(user: User) -> QuerySet[Source]:
     """Polled sources, retired ones too, that ``user`` may look at; none without the right to view them."""
     if not user.has_perm("monitoring.view_source"):
         return Source.objects.none()
-    return Source.objects.exclude(kind=Source.Kind.MANUAL)
+    return Source.objects.filter(organisation_id=organisation_id_of(user)).exclude(kind=Source.Kind.MANUAL)
 
 
 def source_events(user: User, source_id: int, *, limit: int = 20) -> list[SourceEvent]:
     """The latest changes to one source, newest first, with who made them. Runs one query."""
     if not user.has_perm("monitoring.view_source"):
         return []
-    return list(SourceEvent.objects.filter(source_id=source_id).select_related("actor")[:limit])
+    events = SourceEvent.objects.filter(source_id=source_id, source__organisation_id=organisation_id_of(user))
+    return list(events.select_related("actor")[:limit])
 
 
 def source_fetch_log(user: User, source_id: int, *, limit: int = 20) -> list[FetchLog]:
     """The latest polls of one source, newest first. Runs one query."""
     if not user.has_perm("monitoring.view_source"):
         return []
-    return list(FetchLog.objects.filter(source_id=source_id)[:limit])
+    return list(FetchLog.objects.filter(source_id=source_id, source__organisation_id=organisation_id_of(user))[:limit])
 
 
 def watch_terms_for(organisation: Organisation) -> WatchTerms | None:

@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
-from accounts.selectors import organisation_current
+from accounts.selectors import organisation_of
 from monitoring import selectors, services, tasks
 from monitoring.demo import demo_feed_render
 from monitoring.exceptions import MonitoringError, SourceRetired
@@ -268,7 +268,7 @@ def source_add(request: AppRequest) -> HttpResponse:
 
 
 def _source_save(request: AppRequest, form: SourceForm, preview: services.SourcePreview) -> HttpResponse:
-    organisation = organisation_current()
+    organisation = organisation_of(request.user)
     if organisation is None:
         raise Http404
     try:
@@ -294,7 +294,7 @@ def _source_save(request: AppRequest, form: SourceForm, preview: services.Source
 def mention_quick_add(request: AppRequest) -> HttpResponse:
     """Add a mention seen where no feed reaches; the same link twice is kept once."""
     form = QuickAddForm(request.POST or None)
-    organisation = organisation_current()
+    organisation = organisation_of(request.user)
     if request.method == "POST" and form.is_valid() and organisation is not None:
         try:
             added = services.mention_quick_add(organisation=organisation, actor=request.user, **form.cleaned_data)
@@ -313,7 +313,7 @@ def mention_quick_add(request: AppRequest) -> HttpResponse:
 @permission_required("monitoring.change_source", raise_exception=True)
 def watch_terms(request: AppRequest) -> HttpResponse:
     """The organisation's include and exclude words for feeds that are not a search already."""
-    organisation = organisation_current()
+    organisation = organisation_of(request.user)
     if organisation is None:
         raise Http404
     current = selectors.watch_terms_for(organisation)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import Organisation, User, UserEvent
 from accounts.roles import Role
-from accounts.selectors import organisation_current
+from accounts.selectors import organisation_of
 from inbox.playbook.models import FlaggedPhrase, FourEyesRule, HouseRule, PlaybookEvent, ReplyTemplate, Scenario
 from monitoring.models import SourceEvent, source_name_shown
 
@@ -180,7 +180,7 @@ def _playbook_row(event: PlaybookEvent) -> ActivityRow:
 @permission_required("accounts.view_activity", raise_exception=True)
 def activity(request: HttpRequest) -> HttpResponse:
     """Who changed what, newest first: ?kind= narrows it to users, sources or the playbook; ?page= goes back."""
-    organisation = organisation_current()
+    organisation = organisation_of(request.user)
     if organisation is None:
         raise Http404(_("There is no organisation yet."))
     kind = request.GET.get("kind", "")

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import organisation_id_of
 from inbox.cases.models import ImprovementAction, RemovalRequest
 from inbox.cases.services import case_event_record, case_locked, web_address
 from inbox.exceptions import CaseRefused
@@ -16,7 +17,7 @@ def improvement_add(*, actor: User, case_id: int, description: str, owner_id: in
     if not description:
         raise CaseRefused(_("Describe what changes."))
     with transaction.atomic():
-        case = case_locked(case_id, None)
+        case = case_locked(actor, case_id, None)
         improvement = ImprovementAction.objects.create(case=case, description=description, owner_id=owner_id)
         case_event_record(case, actor, "improvement_added", "", description)
     return improvement
@@ -32,7 +33,11 @@ def improvement_update(*, actor: User, improvement_id: int, state: str, announce
         raise CaseRefused(_("Choose a state."))
     announced_url = web_address(announced_url)
     with transaction.atomic():
-        improvement = ImprovementAction.objects.select_for_update().select_related("case").get(id=improvement_id)
+        improvement = (
+            ImprovementAction.objects.select_for_update()
+            .select_related("case")
+            .get(id=improvement_id, case__organisation_id=organisation_id_of(actor))
+        )
         case_event_record(improvement.case, actor, "improvement_state", improvement.state, state)
         improvement.state, improvement.announced_url = state, announced_url
         improvement.save(update_fields=["state", "announced_url"])
@@ -44,7 +49,7 @@ def removal_request_add(*, actor: User, case_id: int, reason: str, platform: str
     if reason not in RemovalRequest.Reason.values:
         raise CaseRefused(_("Removal is only for fake or abusive content: choose the reason."))
     with transaction.atomic():
-        case = case_locked(case_id, None)
+        case = case_locked(actor, case_id, None)
         request = RemovalRequest.objects.create(
             case=case, reason=reason, platform=platform.strip(), requested_by=actor, note=note.strip()
         )
@@ -56,7 +61,11 @@ def removal_request_outcome(*, actor: User, request_id: int, outcome: str) -> Re
     if outcome not in RemovalRequest.Outcome.values:
         raise CaseRefused(_("Choose the outcome."))
     with transaction.atomic():
-        request = RemovalRequest.objects.select_for_update().select_related("case").get(id=request_id)
+        request = (
+            RemovalRequest.objects.select_for_update()
+            .select_related("case")
+            .get(id=request_id, case__organisation_id=organisation_id_of(actor))
+        )
         case_event_record(request.case, actor, "removal_outcome", request.outcome, outcome)
         request.outcome = outcome
         request.save(update_fields=["outcome"])

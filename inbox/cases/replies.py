@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import organisation_id_of
 from inbox.cases.models import Case, CaseEvent, Reply
 from inbox.cases.selectors import approvers, is_approver
 from inbox.cases.services import (
@@ -50,7 +51,7 @@ def reply_save(*, actor: User, case_id: int, channel: str, text: str, submission
         return ReplySaved(existing, is_new=False)
     try:
         with transaction.atomic():
-            case = case_locked(case_id, None)
+            case = case_locked(actor, case_id, None)
             reply = Reply(
                 case=case,
                 channel=channel,
@@ -76,7 +77,7 @@ def reply_save(*, actor: User, case_id: int, channel: str, text: str, submission
 def reply_request_approval(*, actor: User, reply_id: int) -> Reply:
     """Ask for the second pair of eyes; the owner, the deputy and the managers are told."""
     with transaction.atomic():
-        reply = _reply_locked(reply_id)
+        reply = _reply_locked(actor, reply_id)
         if reply.state != Reply.State.DRAFT:
             raise CaseRefused(_("Only a draft can be sent for approval."))
         reply.state = Reply.State.AWAITING_APPROVAL
@@ -98,7 +99,7 @@ def reply_request_approval(*, actor: User, reply_id: int) -> Reply:
 def reply_approve(*, actor: User, reply_id: int, comment: str = "") -> Reply:
     """Approve a reply. Raises ``CaseRefused`` for its own author or somebody who may not approve."""
     with transaction.atomic():
-        reply = _reply_locked(reply_id)
+        reply = _reply_locked(actor, reply_id)
         if reply.author_id == actor.id:
             raise CaseRefused(_("A second pair of eyes means somebody else: ask a colleague to approve it."))
         if not is_approver(actor, reply.case.organisation):
@@ -125,7 +126,7 @@ def reply_comment(*, actor: User, reply_id: int, comment: str) -> CaseEvent:
     if not comment:
         raise CaseRefused(_("Write the comment first."))
     with transaction.atomic():
-        reply = _reply_locked(reply_id)
+        reply = _reply_locked(actor, reply_id)
         event = case_event_record(reply.case, actor, "reply_comment", "", "", note=comment)
         if reply.author_id != actor.id:
             notify(
@@ -153,7 +154,7 @@ def reply_mark_posted(
             % {"earliest": date_format(EARLIEST_PUBLICATION.date(), "DATE_FORMAT")}
         )
     with transaction.atomic():
-        reply = _reply_locked(reply_id)
+        reply = _reply_locked(actor, reply_id)
         if reply.is_posted:
             return reply
         if reply.needs_approval and reply.state != Reply.State.APPROVED:
@@ -198,12 +199,12 @@ def _needs_second_eyes(case: Case) -> bool:
     )
 
 
-def _reply_locked(reply_id: int) -> Reply:
+def _reply_locked(actor: User, reply_id: int) -> Reply:
     reply = (
         # The case is locked too: posting a reply moves the case on, and must not cross a close.
         Reply.objects.select_for_update(of=("self", "case"))
         .select_related("case__organisation", "author")
-        .filter(id=reply_id)
+        .filter(id=reply_id, case__organisation_id=organisation_id_of(actor))
         .first()
     )
     if reply is None:

@@ -8,6 +8,7 @@ from django.db.models import F, Q, QuerySet
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
+from accounts.selectors import organisation_id_of
 from inbox.cases.models import Case, CaseEvent, ImprovementAction, RemovalRequest, Reply
 from inbox.playbook.models import FlaggedPhrase, HouseRule, ReplyTemplate, Scenario
 
@@ -16,7 +17,7 @@ def cases_open(*, user: User, limit: int = 50) -> list[Case]:
     """Open cases a mention can be added to, newest first. Runs one query."""
     if not user.has_perm("monitoring.triage_mention"):
         return []
-    return list(Case.objects.exclude(status=Case.Status.CLOSED)[:limit])
+    return list(cases_visible_to(user).exclude(status=Case.Status.CLOSED)[:limit])
 
 
 CASE_PAGE_SIZE = 100
@@ -32,9 +33,9 @@ FITTING_TEMPLATES: dict[str, tuple[str, ...]] = {
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
     """Cases ``user`` may read; none for a user without the right to read mentions."""
-    if not user.has_perm("monitoring.view_mention"):
+    if not user.has_perm("monitoring.view_mention") or user.organisation_id is None:
         return Case.objects.none()
-    return Case.objects.select_related("assignee")
+    return Case.objects.filter(organisation_id=organisation_id_of(user)).select_related("assignee")
 
 
 def case_list(*, user: User, statuses: tuple[str, ...] = (), mine: bool = False) -> list[Case]:
@@ -145,14 +146,17 @@ def case_detail(*, user: User, case_id: int, language: str) -> CaseView | None:
 def improvements_open(*, user: User) -> list[ImprovementAction]:
     if not user.has_perm("monitoring.view_mention"):
         return []
-    return list(ImprovementAction.objects.exclude(state=ImprovementAction.State.DONE).select_related("case", "owner"))
+    mine = ImprovementAction.objects.filter(case__organisation_id=organisation_id_of(user))
+    return list(mine.exclude(state=ImprovementAction.State.DONE).select_related("case", "owner"))
 
 
 def improvements_done(*, user: User, limit: int = 100) -> list[ImprovementAction]:
     """The finished improvements, newest first: what complaints changed, with where it was announced."""
     if not user.has_perm("monitoring.view_mention"):
         return []
-    done = ImprovementAction.objects.filter(state=ImprovementAction.State.DONE).select_related("case", "owner")
+    done = ImprovementAction.objects.filter(
+        state=ImprovementAction.State.DONE, case__organisation_id=organisation_id_of(user)
+    ).select_related("case", "owner")
     return list(done.order_by("-created_at", "-id")[:limit])
 
 
@@ -160,11 +164,16 @@ def approvers(*, organisation: Organisation) -> list[User]:
     """Who may approve a reply that needs a second pair of eyes: the webcare owner, the deputy and the
     managers. Runs one query."""
     ids = [i for i in (organisation.webcare_owner_id, organisation.webcare_deputy_id) if i]
-    return list(User.objects.filter(Q(id__in=ids) | Q(groups__name=Role.MANAGER), is_active=True).distinct())
+    people = User.objects.filter(
+        Q(id__in=ids) | Q(groups__name=Role.MANAGER), is_active=True, organisation=organisation
+    )
+    return list(people.distinct())
 
 
 def is_approver(user: User, organisation: Organisation) -> bool:
     """The webcare owner, the deputy and managers may approve a reply that needs a second pair of eyes."""
+    if user.organisation_id != organisation.id:
+        return False
     return user.id in (organisation.webcare_owner_id, organisation.webcare_deputy_id) or user.has_perm(
         "accounts.view_reports"
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import organisation_id_of
 from inbox.cases.models import Case, CaseEvent, Reply
 from inbox.cases.selectors import may_close
 from inbox.exceptions import CaseChanged, CaseNotFound, CaseRefused
@@ -60,7 +61,7 @@ def case_update(*, actor: User, case_id: int, version: int | None, **values: Any
     if unknown:
         raise CaseRefused(_("These fields cannot be changed here: %(names)s") % {"names": ", ".join(sorted(unknown))})
     with transaction.atomic():
-        case = case_locked(case_id, version)
+        case = case_locked(actor, case_id, version)
         changed = [name for name, value in values.items() if getattr(case, name) != value]
         for name in changed:
             before, after = _shown(name, getattr(case, name)), _shown(name, values[name])
@@ -75,7 +76,7 @@ def case_update(*, actor: User, case_id: int, version: int | None, **values: Any
 def case_move_private(*, actor: User, case_id: int, version: int | None) -> Case:
     """The conversation continues in private (a message, e-mail, phone or a cup of coffee)."""
     with transaction.atomic():
-        case = case_locked(case_id, version)
+        case = case_locked(actor, case_id, version)
         _transition(case, actor, CaseStatus.PRIVATE)
         _save(case, ["status", "moved_private_at", "resolved_at", "closed_at"])
     return case
@@ -102,7 +103,7 @@ def case_resolve(
     if not satisfaction_asked:
         satisfaction = ""
     with transaction.atomic():
-        case = case_locked(case_id, version)
+        case = case_locked(actor, case_id, version)
         case.resolution_kind, case.resolution_agreed = kind, agreed.strip()
         case.satisfaction_asked, case.satisfaction = satisfaction_asked, satisfaction
         fields = ["resolution_kind", "resolution_agreed", "satisfaction_asked", "satisfaction"]
@@ -132,7 +133,7 @@ def case_close(
     if not followup_url and not skipped_because:
         raise CaseRefused(_("Link the public follow-up, or say why none is needed."))
     with transaction.atomic():
-        case = case_locked(case_id, version)
+        case = case_locked(actor, case_id, version)
         if not may_close(actor, case):
             raise CaseRefused(
                 _("Only the person handling this case, the webcare owner, the deputy or a manager can close it.")
@@ -148,7 +149,7 @@ def case_close(
 def case_reopen(*, actor: User, case_id: int, version: int | None) -> Case:
     """The complainant came back: the conversation goes on in private."""
     with transaction.atomic():
-        case = case_locked(case_id, version)
+        case = case_locked(actor, case_id, version)
         if case.status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
             raise CaseRefused(_("Only a resolved or closed case can be reopened."))
         case_event_record(case, actor, "reopened", case.status, "")
@@ -163,7 +164,7 @@ def case_note_add(*, actor: User, case_id: int, text: str) -> CaseEvent:
     if not text:
         raise CaseRefused(_("Write the note first."))
     with transaction.atomic():
-        case = case_locked(case_id, None)
+        case = case_locked(actor, case_id, None)
         event = case_event_record(case, actor, "note", "", "", note=text)
         notify_named(
             actor,
@@ -187,8 +188,15 @@ def _case_category(case: Case) -> str:
     return first.mention.effective_category if first else ""
 
 
-def case_locked(case_id: int, version: int | None) -> Case:
-    case = Case.objects.select_for_update(of=("self",)).select_related("organisation").filter(id=case_id).first()
+def case_locked(actor: User, case_id: int, version: int | None) -> Case:
+    """One of ``actor``'s organisation's cases, locked; another organisation's is as unknown as one that never
+    was. With ``version``, refuses a case somebody changed since the screen showed it."""
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .filter(id=case_id, organisation_id=organisation_id_of(actor))
+        .first()
+    )
     if case is None:
         raise CaseNotFound(case_id)
     if version is not None and case.version != version:

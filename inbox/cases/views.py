@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import selectors as account_selectors
+from accounts.models import User
 from inbox import presence as inbox_presence
 from inbox.cases import learning, replies, selectors, services
 from inbox.cases.forms import (
@@ -45,14 +46,16 @@ from inbox.presence import presence_answer, presence_context
 PEOPLE_CACHE_SECONDS = 60
 
 
-def people_choices(*, fresh: bool = True) -> list[tuple[int, str]]:
-    """Who mentions and cases can be assigned to. The list page's bulk bar takes a copy each process keeps
-    a minute (``fresh=False``); forms that show or check one person's assignment read it anew."""
-    kept = caches["fragments"]
-    people = None if fresh else kept.get("inbox:people")
+def people_choices(user: User, *, fresh: bool = True) -> list[tuple[int, str]]:
+    """Who in ``user``'s organisation mentions and cases can be assigned to. The list page's bulk bar takes
+    a copy each process keeps a minute (``fresh=False``); forms that show or check one person's assignment
+    read it anew."""
+    organisation_id = account_selectors.organisation_id_of(user)
+    kept, key = caches["fragments"], f"inbox:people:{organisation_id}"
+    people = None if fresh else kept.get(key)
     if people is None:
-        people = [(person.id, str(person)) for person in account_selectors.assignable_people()]
-        kept.set("inbox:people", people, PEOPLE_CACHE_SECONDS)
+        people = [(person.id, str(person)) for person in account_selectors.assignable_people(organisation_id)]
+        kept.set(key, people, PEOPLE_CACHE_SECONDS)
     return list(people)
 
 
@@ -98,7 +101,7 @@ def _case_page(request: AppRequest, case_id: int, shown: dict[str, Any]) -> Http
 
 def _case_context(request: AppRequest, view: selectors.CaseView) -> dict[str, Any]:
     case, user = view.case, request.user
-    people = people_choices()
+    people = people_choices(request.user)
     first = view.mentions[0] if view.mentions else None
     others = inbox_presence.presence_of(kind=inbox_presence.CASE, object_id=case.id, user=user)
     return presence_context(inbox_presence.CASE, case.id, reverse("inbox:case-presence", args=[case.id]), others) | {
@@ -176,7 +179,7 @@ def case_update(request: AppRequest, case_id: int) -> HttpResponse:
     scenarios = [
         (scenario.id, scenario.title) for scenario in selectors.scenarios_for(user=request.user, case_id=case_id)
     ]
-    form = CaseDetailsForm(request.POST, people=people_choices(), scenarios=scenarios)
+    form = CaseDetailsForm(request.POST, people=people_choices(request.user), scenarios=scenarios)
 
     def run(data: dict[str, Any]) -> object:
         return services.case_update(actor=request.user, case_id=case_id, version=data["version"], **form.values())
@@ -336,7 +339,7 @@ def reply_posted(request: AppRequest, reply_id: int) -> HttpResponse:
 @require_POST
 @permission_required("monitoring.triage_mention", raise_exception=True)
 def improvement_add(request: AppRequest, case_id: int) -> HttpResponse:
-    form = ImprovementForm(request.POST, people=people_choices())
+    form = ImprovementForm(request.POST, people=people_choices(request.user))
     return _case_step(
         request,
         case_id,

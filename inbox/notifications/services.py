@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.selectors import organisation_id_of
 from inbox.notifications.models import Notification
 
 _MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
@@ -30,7 +31,9 @@ def notify_named(actor: User, note: str, text: str, *, url: str) -> list[User]:
     names = {name.rstrip(".-+") for name in _MENTION.findall(note)}
     if not names:
         return []
-    colleagues = User.objects.filter(username__in=names, is_active=True, groups__name__in=Role.values)
+    colleagues = User.objects.filter(
+        username__in=names, is_active=True, groups__name__in=Role.values, organisation_id=organisation_id_of(actor)
+    )
     told = list(colleagues.exclude(id=actor.id).distinct())
     Notification.objects.bulk_create(
         Notification(recipient=person, actor=actor, kind=Notification.Kind.NAMED, url=url, text=text[:300])

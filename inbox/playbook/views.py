@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts import selectors as account_selectors
 from accounts.models import Organisation
-from accounts.selectors import organisation_current
+from accounts.selectors import organisation_or_404
 from inbox.exceptions import InboxError
 from inbox.http import AppRequest
 from inbox.playbook import selectors, services
@@ -26,7 +26,7 @@ from inbox.playbook.models import ReplyTemplate
 @permission_required("monitoring.view_mention", raise_exception=True)
 def playbook(request: AppRequest) -> HttpResponse:
     """The organisation's agreements for answering: everybody reads them, the board changes them."""
-    return _playbook_page(request, organisation_or_404())
+    return _playbook_page(request, organisation_or_404(request.user))
 
 
 def _playbook_page(request: AppRequest, organisation: Organisation, **refused: Any) -> HttpResponse:
@@ -36,7 +36,7 @@ def _playbook_page(request: AppRequest, organisation: Organisation, **refused: A
     book = selectors.playbook_of(user=request.user, organisation=organisation)
     if book is None:
         raise Http404(_("There is no organisation yet."))
-    people = roster_choices()
+    people = roster_choices(organisation)
     forms_ = {kind: form(prefix=kind, people=people) for kind, form in PLAYBOOK_FORMS.items()}
     if "refused_kind" in refused:
         forms_[refused.pop("refused_kind")] = refused.pop("refused_form")
@@ -61,15 +61,8 @@ def _playbook_page(request: AppRequest, organisation: Organisation, **refused: A
     return render(request, "inbox/playbook.html", context)
 
 
-def organisation_or_404() -> Organisation:
-    organisation = organisation_current()
-    if organisation is None:
-        raise Http404(_("There is no organisation yet."))
-    return organisation
-
-
-def roster_choices() -> list[tuple[int, str]]:
-    return [(person.id, str(person)) for person in account_selectors.people_with_a_role()]
+def roster_choices(organisation: Organisation) -> list[tuple[int, str]]:
+    return [(person.id, str(person)) for person in account_selectors.people_with_a_role(organisation.id)]
 
 
 def playbook_step(
@@ -103,10 +96,11 @@ def playbook_step(
 def playbook_add(request: AppRequest, kind: str) -> HttpResponse:
     if kind not in PLAYBOOK_FORMS:
         raise Http404(kind)
-    form = PLAYBOOK_FORMS[kind](request.POST, prefix=kind, people=roster_choices())
+    organisation = organisation_or_404(request.user)
+    form = PLAYBOOK_FORMS[kind](request.POST, prefix=kind, people=roster_choices(organisation))
     return playbook_step(
         request,
-        organisation_or_404(),
+        organisation,
         form,
         lambda org, data: services.playbook_item_add(actor=request.user, organisation=org, kind=kind, values=data),
         _("Added."),
@@ -119,7 +113,7 @@ def playbook_add(request: AppRequest, kind: str) -> HttpResponse:
 def playbook_remove(request: AppRequest, kind: str, item_id: int) -> HttpResponse:
     if kind not in PLAYBOOK_FORMS:
         raise Http404(kind)
-    organisation = organisation_or_404()
+    organisation = organisation_or_404(request.user)
     try:
         services.playbook_item_remove(actor=request.user, organisation=organisation, kind=kind, item_id=item_id)
     except InboxError as exc:
@@ -132,7 +126,7 @@ def playbook_remove(request: AppRequest, kind: str, item_id: int) -> HttpRespons
 @require_POST
 @permission_required("accounts.manage_playbook", raise_exception=True)
 def playbook_template(request: AppRequest) -> HttpResponse:
-    organisation = organisation_or_404()
+    organisation = organisation_or_404(request.user)
     form = ReplyTemplateForm(request.POST, prefix="template", organisation=organisation)
     return playbook_step(
         request,

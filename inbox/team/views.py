@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Organisation
+from accounts.selectors import organisation_or_404
 from inbox.http import AppRequest
-from inbox.playbook.views import organisation_or_404, playbook_step, roster_choices
+from inbox.playbook.views import playbook_step, roster_choices
 from inbox.team import services
 from inbox.team.forms import RosterForm
 
@@ -21,7 +22,7 @@ from inbox.team.forms import RosterForm
 @require_safe
 @permission_required("monitoring.view_mention", raise_exception=True)
 def team(request: AppRequest) -> HttpResponse:
-    return _team_page(request, organisation_or_404())
+    return _team_page(request, organisation_or_404(request.user))
 
 
 def _team_page(
@@ -34,7 +35,7 @@ def _team_page(
         "roster_form": roster_form
         or RosterForm(
             prefix="roster",
-            people=roster_choices(),
+            people=roster_choices(organisation),
             initial={
                 "owner": organisation.webcare_owner_id,
                 "deputy": organisation.webcare_deputy_id,
@@ -49,10 +50,11 @@ def _team_page(
 @require_POST
 @permission_required("accounts.appoint_roster", raise_exception=True)
 def team_roster(request: AppRequest) -> HttpResponse:
-    form = RosterForm(request.POST, prefix="roster", people=roster_choices())
+    organisation = organisation_or_404(request.user)
+    form = RosterForm(request.POST, prefix="roster", people=roster_choices(organisation))
     return playbook_step(
         request,
-        organisation_or_404(),
+        organisation,
         form,
         lambda org, data: services.organisation_roster_set(
             actor=request.user,

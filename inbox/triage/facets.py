@@ -100,11 +100,14 @@ def facets_refresh(*, user_id: int, query: str) -> None:
     _count(_key(user, filters), user, filters, selectors.inbox_generation())
 
 
+def reader_of(user: User, filters: MentionFilters) -> str:
+    """Who counts share: colleagues of one organisation see the same mentions, unless "mine" is among the
+    filters."""
+    return f"{user.organisation_id}:{user.id if 'me' in filters.assignees else 'all'}"
+
+
 def _key(user: User, filters: MentionFilters) -> str:
-    # Everyone who may read the inbox sees the same mentions, so colleagues share the counts, unless "mine"
-    # is among the filters.
-    reader = user.id if "me" in filters.assignees else "all"
-    return "inbox:facets:" + hashlib.sha256(f"{reader}:{filters!r}".encode()).hexdigest()
+    return "inbox:facets:" + hashlib.sha256(f"{reader_of(user, filters)}:{filters!r}".encode()).hexdigest()
 
 
 def _count(key: str, user: User, filters: MentionFilters, generation: tuple[int, int]) -> KeptFacets:

@@ -18,7 +18,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.selectors import assignable_people
+from accounts.selectors import assignable_people, organisation_id_of
 from inbox.cases.forms import NOTE_MAX_LENGTH
 from inbox.cases.models import Case, CaseMention
 from inbox.cases.services import case_due_times, case_event_record
@@ -70,7 +70,7 @@ def mention_restore(*, actor: User, mention_id: int, version: int | None = None)
 
 def mention_assign(*, actor: User, mention_id: int, assignee_id: int | None, version: int | None = None) -> Mention:
     """Give a mention to a person (``None``: to nobody). Raises ``TriageRefused`` for somebody who cannot triage."""
-    assignee = _assignee(assignee_id)
+    assignee = _assignee(actor, assignee_id)
     with transaction.atomic():
         mention = _locked(actor, mention_id, version)
         _assign(actor, mention, assignee, batch=uuid.uuid4())
@@ -160,7 +160,9 @@ def mentions_bulk_triage(*, actor: User, mention_ids: Sequence[int], action: str
         raise TriageRefused(_("Select at most %(limit)d mentions at a time.") % {"limit": BULK_LIMIT})
     # "²" passes isdigit() but is no number.
     assignee = (
-        _assignee(int(value) if value.isascii() and value.isdigit() else None) if action == Action.ASSIGN else None
+        _assignee(actor, int(value) if value.isascii() and value.isdigit() else None)
+        if action == Action.ASSIGN
+        else None
     )
     batch = uuid.uuid4()
     changed = 0
@@ -246,10 +248,10 @@ def _refuse_if_in_case(mention: Mention) -> None:
         raise TriageRefused(_("This mention is already part of a case."), mention_id=mention.id)
 
 
-def _assignee(assignee_id: int | None) -> User | None:
+def _assignee(actor: User, assignee_id: int | None) -> User | None:
     if assignee_id is None:
         return None
-    for person in assignable_people():
+    for person in assignable_people(organisation_id_of(actor)):
         if person.id == assignee_id:
             return person
     raise TriageRefused(_("Mentions can only be assigned to staff members and managers."))

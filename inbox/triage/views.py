@@ -26,7 +26,7 @@ from inbox.cases.views import people_choices
 from inbox.exceptions import InboxError, MentionNotFound
 from inbox.http import MAX_ID, AppRequest
 from inbox.presence import presence_answer
-from inbox.triage import selectors, services
+from inbox.triage import facets, selectors, services
 from inbox.triage.facets import FacetsRead, facets_read
 from inbox.triage.forms import (
     SAVED_VIEWS,
@@ -89,7 +89,7 @@ def _inbox_page(request: AppRequest, *, mention: Mention | None, shown: dict[str
         "current_view": asked.view,
         "saved_views": [(key, label) for key, (label, _values) in SAVED_VIEWS.items()],
         "list_query": list_query,
-        "people": people_choices(fresh=False),
+        "people": people_choices(request.user, fresh=False),
         "ignore_reasons": Mention.IgnoreReason.choices,
         "category_choices": Mention.Category.choices,
         "search_ranks": selectors.search_ranks(),
@@ -106,7 +106,7 @@ def _inbox_page(request: AppRequest, *, mention: Mention | None, shown: dict[str
 
 def _detail_context(request: AppRequest, mention: Mention, list_query: str) -> dict[str, Any]:
     user = request.user
-    people = people_choices(fresh=False)
+    people = people_choices(request.user, fresh=False)
     if mention.assignee is not None and mention.assignee_id not in {person_id for person_id, _name in people}:
         people.append((mention.assignee.id, str(mention.assignee)))
     # The row sent along out of band is rendered as the list renders it (search terms marked).
@@ -141,7 +141,10 @@ def mention_facets(request: AppRequest) -> HttpResponse:
     read = facets_read(user=request.user, filters=filters, query=asked.query)
     drawn_key = (
         "inbox:facets-pane:"
-        + hashlib.sha256(f"{read.version}:{get_language()}:{request.META.get('QUERY_STRING', '')}".encode()).hexdigest()
+        + hashlib.sha256(
+            f"{facets.reader_of(request.user, filters)}:{read.version}:{get_language()}:"
+            f"{request.META.get('QUERY_STRING', '')}".encode()
+        ).hexdigest()
     )
     drawn = cache.get(drawn_key)
     if drawn is None:
@@ -235,7 +238,7 @@ def mention_restore(request: AppRequest, mention_id: int) -> HttpResponse:
 @require_POST
 @permission_required("monitoring.triage_mention", raise_exception=True)
 def mention_assign(request: AppRequest, mention_id: int) -> HttpResponse:
-    form = AssignForm(request.POST, people=people_choices())
+    form = AssignForm(request.POST, people=people_choices(request.user))
     return _triage(
         request,
         mention_id,

@@ -14,8 +14,8 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Organisation, User
-from inbox.cases import learning as learning
-from inbox.cases import replies as replies
+from inbox.cases import learning, replies
+from inbox.cases import services as case_services
 from inbox.playbook import services as playbook_services
 from inbox.playbook.models import HouseRule
 from inbox.triage import services as triage_services
@@ -243,35 +243,45 @@ class World:
         return reverse(route.name, kwargs=kwargs)
 
 
-def world_build(feed_server: FeedServer) -> World:
-    """The world, with its source's feed served from 127.0.0.1 so a poll is real and local."""
+def world_build(feed_server: FeedServer, *, outsider: bool = False) -> World:
+    """The world, with its source's feed served from 127.0.0.1 so a poll is real and local.
+
+    ``outsider``: another organisation's world beside ours, its people, texts and names marked ``OUTSIDER``
+    so that a page of ours that shows any of it is caught.
+    """
     from django.contrib.contenttypes.models import ContentType
 
     from monitoring.models import Mention
     from tests.conftest import sample
 
-    organisation: Organisation = OrganisationFactory()
+    mark = "OUTSIDER " if outsider else ""
+    login = "outsider-" if outsider else ""
+    organisation: Organisation = OrganisationFactory(
+        name="OUTSIDER Buren" if outsider else "Zwemvereniging De Dolfijnen"
+    )
     playbook_services.organisation_defaults_seed(organisation_id=organisation.id)
     users: dict[str, User | None] = {
         "anonymous": None,
-        "no_role": UserFactory(username="nora-norole"),
-        "staff": UserFactory(username="sam-staff", role="staff"),
-        "manager": UserFactory(username="max-manager", role="manager"),
-        "board": UserFactory(username="bea-board", role="board"),
+        "no_role": UserFactory(username=f"{login}nora-norole", organisation=organisation),
+        "staff": UserFactory(username=f"{login}sam-staff", role="staff", organisation=organisation),
+        "manager": UserFactory(username=f"{login}max-manager", role="manager", organisation=organisation),
+        "board": UserFactory(username=f"{login}bea-board", role="board", organisation=organisation),
     }
     staff = users["staff"]
     assert staff is not None
-    url = feed_server.serve("/alerts.xml", Reply(sample("google_alerts.xml")))
-    source = SourceFactory(organisation=organisation, name="Alert", kind=Source.Kind.GOOGLE_ALERTS, url=url)
-    mention = MentionFactory(source=source, title="Vertrouwelijk bericht", author="Karin")
-    other = MentionFactory(source=source, title="Nog een bericht")
-    case = triage_services.case_open(actor=staff, mention_id=other.id, title="Klacht over het rooster")
+    url = feed_server.serve(f"/{login}alerts.xml", Reply(sample("google_alerts.xml")))
+    source = SourceFactory(organisation=organisation, name=f"{mark}Alert", kind=Source.Kind.GOOGLE_ALERTS, url=url)
+    mention = MentionFactory(source=source, title=f"{mark}Vertrouwelijk bericht", author=f"{mark}Karin")
+    other = MentionFactory(source=source, title=f"{mark}Nog een bericht")
+    case = triage_services.case_open(actor=staff, mention_id=other.id, title=f"{mark}Klacht over het rooster")
     reply = replies.reply_save(
-        actor=staff, case_id=case.id, channel="public", text="Dank je", submission_key=uuid.uuid4()
+        actor=staff, case_id=case.id, channel="public", text=f"{mark}Dank je", submission_key=uuid.uuid4()
     ).reply
     improvement = learning.improvement_add(
-        actor=staff, case_id=case.id, description="Rooster online", owner_id=staff.id
+        actor=staff, case_id=case.id, description=f"{mark}Rooster online", owner_id=staff.id
     )
+    # A note that names the manager: a notification for one of this organisation's people.
+    case_services.case_note_add(actor=staff, case_id=case.id, text=f"{mark}Kijk mee, @{login}max-manager")
     removal = learning.removal_request_add(actor=staff, case_id=case.id, reason="threat", platform="Facebook")
     house_rule = HouseRule.objects.filter(organisation=organisation).first()
     assert house_rule is not None, "the seeded playbook has house rules"
@@ -285,6 +295,6 @@ def world_build(feed_server: FeedServer) -> World:
         "house_rule": house_rule.id,
         "mention_type": ContentType.objects.get_for_model(Mention).id,
         # Somebody of the team the board's forms change (and deactivate), not one of the people signed in.
-        "person": UserFactory(username="pim-person", role="staff").id,
+        "person": UserFactory(username=f"{login}pim-person", role="staff", organisation=organisation).id,
     }
     return World(users=users, objects=objects)

@@ -242,10 +242,12 @@ def test_triage_from_a_searched_list_returns_the_row_as_the_list_shows_it(client
 @pytest.mark.parametrize("case_id", ["theirs", "999999", "9" * 25, "abc", "²"])
 def test_adding_to_an_unknown_case_is_a_clear_error(client_for, staff_member, source, mention, case_id):
     from tests.factories import MentionFactory as Mentions
-    from tests.factories import OrganisationFactory, SourceFactory
+    from tests.factories import OrganisationFactory, SourceFactory, UserFactory
 
-    elsewhere = Mentions(source=SourceFactory(organisation=OrganisationFactory(name="Elders")))
-    theirs = case_open(actor=staff_member, mention_id=elsewhere.id)
+    elders = OrganisationFactory(name="Elders")
+    elsewhere = Mentions(source=SourceFactory(organisation=elders))
+    outsider = UserFactory(username="elders-staff", role="staff", organisation=elders)
+    theirs = case_open(actor=outsider, mention_id=elsewhere.id)
     sent = str(theirs.id) if case_id == "theirs" else case_id
     response = post(client_for(staff_member), "inbox:mention-case", mention, {"case": sent, "version": "0"}, PANE)
     assert response.status_code == 200
