@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from webcare.audit import AuditRow
 
 
 class Organisation(models.Model):
@@ -73,7 +74,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
-class UserEvent(models.Model):
+class UserEvent(AuditRow):
     """One audited change to a person's account: who, what, from → to, when.
 
     ``from_value`` and ``to_value`` hold role codes or states, never an e-mail address or a name.
@@ -88,15 +89,11 @@ class UserEvent(models.Model):
         REACTIVATED = "reactivated", _("Reactivated")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     subject = models.ForeignKey(User, on_delete=models.PROTECT, related_name="events")
-    action = models.CharField(max_length=32, choices=Action.choices)
-    from_value = models.TextField(blank=True)
-    to_value = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=50, choices=Action.choices)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(AuditRow.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.action} {self.subject_id}"

@@ -263,7 +263,14 @@ def _role_group(role: str) -> Group:
 
 
 def _user_event(organisation: Organisation, actor: User, subject: User, action: str, before: str, after: str) -> str:
-    UserEvent.objects.create(
-        organisation=organisation, actor=actor, subject=subject, action=action, from_value=before, to_value=after
+    UserEvent.record(
+        actor=actor,
+        action=action,
+        about=f"user:{subject.id}",
+        organisation_id=organisation.id,
+        from_value=before,
+        to_value=after,
+        organisation=organisation,
+        subject=subject,
     )
     return action

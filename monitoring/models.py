@@ -5,7 +5,6 @@ from datetime import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +12,7 @@ from accounts.models import Organisation
 from monitoring.dates import EARLIEST_PUBLICATION, LATEST_AHEAD
 from monitoring.feeds.platforms import Platform
 from monitoring.texts import Text, text_render
+from webcare.audit import AuditRow
 
 # How often a source may be polled, in minutes: when it is added and when it is changed.
 POLL_INTERVAL_MIN = 1
@@ -146,20 +146,13 @@ class Source(models.Model):
         self.consecutive_failures += 1
 
 
-class SourceEvent(models.Model):
+class SourceEvent(AuditRow):
     """One audited change to a source: who, what, from → to, when."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=50)
-    from_value = models.TextField(blank=True)
-    to_value = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(AuditRow.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.action} {self.source_id}"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from inbox.playbook.models import Priority, Scenario
 from monitoring.models import Mention
+from webcare.audit import AuditRow
 
 
 class Case(models.Model):
@@ -133,22 +134,14 @@ class Case(models.Model):
         return self.first_response_at - self.reported_at if self.first_response_at else None
 
 
-class CaseEvent(models.Model):
+class CaseEvent(AuditRow):
     """One audited change to a case: who, what, from → to, when. The case history is read from these."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=24)
-    from_value = models.TextField(blank=True)
-    to_value = models.TextField(blank=True)
     note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(AuditRow.Meta):
         db_table = "inbox_caseevent"
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.action} {self.case_id}"

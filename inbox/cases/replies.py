@@ -173,7 +173,8 @@ def _responded(reply: Reply, actor: User) -> None:
     """What a reply that reached the complainant does to its case: the history, the first response and the
     status."""
     case = reply.case
-    case_event_record(case, actor, "reply_posted", "", reply.channel, note=reply.text)
+    # The reply's text stays on the reply; the history says one was sent, and how.
+    case_event_record(case, actor, "reply_posted", "", reply.channel)
     fields: list[str] = []
     responded = reply.responded_at
     if responded and (case.first_response_at is None or responded < case.first_response_at):

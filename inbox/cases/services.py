@@ -16,7 +16,6 @@ from accounts.selectors import organisation_id_of
 from inbox.cases.models import Case, CaseEvent, Reply
 from inbox.cases.selectors import may_close
 from inbox.exceptions import CaseChanged, CaseNotFound, CaseRefused
-from inbox.notifications.services import notify_named
 from inbox.playbook.models import Scenario
 from webcare.links import http_url_check
 
@@ -55,6 +54,11 @@ EDITABLE_FIELDS = (
 )
 
 
+# What the complainant's name and contact details are is personal data: the history records that one
+# changed, never the value, so that erasing a person never has to rewrite history.
+PERSONAL_FIELDS = frozenset({"complainant_name", "contact_email", "contact_phone"})
+
+
 def case_update(*, actor: User, case_id: int, version: int | None, **values: Any) -> Case:
     """Change the case's own fields (see ``EDITABLE_FIELDS``); one audit row per changed field."""
     unknown = set(values) - set(EDITABLE_FIELDS)
@@ -65,6 +69,8 @@ def case_update(*, actor: User, case_id: int, version: int | None, **values: Any
         changed = [name for name, value in values.items() if getattr(case, name) != value]
         for name in changed:
             before, after = _shown(name, getattr(case, name)), _shown(name, values[name])
+            if name in PERSONAL_FIELDS:
+                before = after = ""  # the history says it changed; the value stays on the case alone
             case_event_record(case, actor, f"set_{name.removesuffix('_id')}", before, after)
             setattr(case, name, values[name])
         if changed:
@@ -165,13 +171,9 @@ def case_note_add(*, actor: User, case_id: int, text: str) -> CaseEvent:
         raise CaseRefused(_("Write the note first."))
     with transaction.atomic():
         case = case_locked(actor, case_id, None)
-        event = case_event_record(case, actor, "note", "", "", note=text)
-        notify_named(
-            actor,
-            text,
-            _("%(name)s mentioned you in a note on %(case)s") % {"name": actor, "case": case},
-            url=case.get_absolute_url(),
-        )
+        # The colleagues it names hear of it from the notifications' subscriber to this event.
+        told = _("%(name)s mentioned you in a note on %(case)s") % {"name": actor, "case": case}
+        event = case_event_record(case, actor, "note", "", "", note=text, data={"note": text, "told": told})
     return event
 
 
@@ -246,14 +248,25 @@ def _save(case: Case, fields: list[str]) -> None:
 
 
 def case_event_record(
-    case: Case, actor: User, action: str, before: object, after: object, *, note: str = ""
+    case: Case,
+    actor: User | None,
+    action: str,
+    before: object,
+    after: object,
+    *,
+    note: str = "",
+    data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case,
+    """The case's history row for a change, published as the domain event ``cases.<action>``."""
+    return CaseEvent.record(
         actor=actor,
         action=action,
-        from_value="" if before is None else str(before),
-        to_value="" if after is None else str(after),
+        about=f"case:{case.id}",
+        organisation_id=case.organisation_id,
+        from_value="" if before is None else before,
+        to_value="" if after is None else after,
+        data={"url": case.get_absolute_url(), **(data or {})},
+        case=case,
         note=note,
     )
 

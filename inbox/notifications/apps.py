@@ -8,3 +8,8 @@ class NotificationsConfig(AppConfig):
     name = "inbox.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from inbox.notifications import subscribers
+
+        subscribers.connect()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from monitoring.models import Mention
+from webcare.audit import AuditRow
 
 
 class Priority(models.TextChoices):
@@ -131,19 +131,13 @@ class FourEyesRule(models.Model):
         return f"{self.priority or '*'} / {self.category or '*'}"
 
 
-class PlaybookEvent(models.Model):
+class PlaybookEvent(AuditRow):
     """One audited change to the organisation's playbook or roster: who, what, from → to, when."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=32)
-    from_value = models.TextField(blank=True)
-    to_value = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(AuditRow.Meta):
         db_table = "inbox_playbookevent"
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return self.action

@@ -105,6 +105,13 @@ def playbook_item_remove(*, actor: User, organisation: Organisation, kind: str, 
 
 
 def playbook_event_record(organisation: Organisation, actor: User, action: str, before: str, after: str) -> None:
-    PlaybookEvent.objects.create(
-        organisation=organisation, actor=actor, action=action, from_value=before, to_value=after
+    """The playbook's history row for a change, published as the domain event ``playbook.<action>``."""
+    PlaybookEvent.record(
+        actor=actor,
+        action=action,
+        about=f"organisation:{organisation.id}",
+        organisation_id=organisation.id,
+        from_value=before,
+        to_value=after,
+        organisation=organisation,
     )

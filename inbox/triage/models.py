@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Mention
+from webcare.audit import AuditRow
 
 
-class MentionEvent(models.Model):
+class MentionEvent(AuditRow):
     """One audited change to a mention: who, what, from → to, when. The activity history is read from these.
 
     Changes made together (one bulk action) share a ``batch``, which is what "undo" takes back.
@@ -29,19 +28,13 @@ class MentionEvent(models.Model):
         UNDO = "undo", _("undid")
 
     mention = models.ForeignKey(Mention, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=16, choices=Action.choices)
+    action = models.CharField(max_length=50, choices=Action.choices)
     before = models.JSONField(default=dict, blank=True)  # the fields this change set, as they were: for undo
-    from_value = models.TextField(blank=True)
-    to_value = models.TextField(blank=True)
     note = models.TextField(blank=True)
     batch = models.UUIDField(default=uuid.uuid4, db_index=True)
     version = models.PositiveIntegerField(default=0)  # the mention's version after this change
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(AuditRow.Meta):
         db_table = "inbox_mentionevent"
         ordering = ["-created_at", "-id"]
         indexes = [

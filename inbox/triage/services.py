@@ -23,7 +23,6 @@ from inbox.cases.forms import NOTE_MAX_LENGTH
 from inbox.cases.models import Case, CaseMention
 from inbox.cases.services import case_due_times, case_event_record
 from inbox.exceptions import MentionChanged, MentionNotFound, NothingToUndo, TriageRefused
-from inbox.notifications.services import notify_named
 from inbox.triage.models import MentionEvent
 from monitoring.models import Mention
 from monitoring.selectors import mentions_visible_to
@@ -88,15 +87,13 @@ def mention_note_add(*, actor: User, mention_id: int, text: str) -> MentionEvent
         )
     with transaction.atomic():
         mention = _locked(actor, mention_id, None)
-        event = MentionEvent.objects.create(
-            mention=mention, actor=actor, action=Action.NOTE, note=text, version=mention.version
-        )
-        notify_named(
-            actor,
-            text,
-            _("%(name)s mentioned you in a note on a mention: %(mention)s")
-            % {"name": actor, "mention": Truncator(str(mention)).chars(120)},
-            url=reverse("inbox:mention-detail", args=[mention.id]),
+        # The colleagues it names hear of it from the notifications' subscriber to this event.
+        told = _("%(name)s mentioned you in a note on a mention: %(mention)s") % {
+            "name": actor,
+            "mention": Truncator(str(mention)).chars(120),
+        }
+        event = _mention_event(
+            actor, mention, Action.NOTE, note=text, data={"note": text, "told": told}, version=mention.version
         )
     return event
 
@@ -294,10 +291,10 @@ def _change(
         setattr(mention, name, value)
     mention.version += 1
     mention.save(update_fields=[*values, "version"])
-    return MentionEvent.objects.create(
-        mention=mention,
-        actor=actor,
-        action=action,
+    return _mention_event(
+        actor,
+        mention,
+        action,
         before=before,
         from_value=previous.get(_SHOWN.get(action, "status"), ""),
         to_value=label,
@@ -312,3 +309,18 @@ _IN_CASE: dict[str, Any] = {"status": Status.IN_CASE, "ignore_reason": ""}
 
 # Which earlier value the history shows beside the new one.
 _SHOWN: dict[str, str] = {Action.CATEGORISE: "category", Action.ASSIGN: "assignee"}
+
+
+def _mention_event(
+    actor: User | None, mention: Mention, action: str, *, data: dict[str, Any] | None = None, **fields: Any
+) -> MentionEvent:
+    """The mention's history row for a change, published as the domain event ``triage.<action>``."""
+    return MentionEvent.record(
+        actor=actor,
+        action=action,
+        about=f"mention:{mention.id}",
+        organisation_id=mention.organisation_id,
+        data={"url": reverse("inbox:mention-detail", args=[mention.id]), **(data or {})},
+        mention=mention,
+        **fields,
+    )
