@@ -30,7 +30,7 @@ def test_reading_the_list_marks_nothing_as_seen(client_for, staff_member, told):
     response = client_for(staff_member).get(reverse("inbox:notification-list"))
     assert response.status_code == 200
     assert "Kijk je mee?" in response.text
-    assert "Mark all as read" in response.text or "Alles gelezen" in response.text
+    assert response.text.count(f'action="{reverse("inbox:notification-read")}"') == 2  # open it, or all read
     assert unread(staff_member) == 1
 
 
