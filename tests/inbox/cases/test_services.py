@@ -2,109 +2,24 @@
 
 from __future__ import annotations
 
-import importlib
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
-from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import translation
 
-from accounts.models import Organisation, User
 from inbox.cases import learning as learning
 from inbox.cases import replies as replies
 from inbox.cases import selectors as case_selectors
 from inbox.cases import services as case_services
-from inbox.cases.models import Case, CaseEvent, ImprovementAction, RemovalRequest, Reply
+from inbox.cases.models import Case, CaseEvent, Reply
 from inbox.exceptions import CaseChanged, CaseNotFound, CaseRefused, TriageRefused
 from inbox.notifications.models import Notification
-from inbox.playbook.models import FlaggedPhrase, FourEyesRule, HouseRule, ReplyTemplate
-from inbox.playbook.wording import placeholders_unknown
 from inbox.triage import services as triage_services
 from monitoring.models import Mention
-from tests.factories import MentionFactory, OrganisationFactory, UserFactory
+from tests.factories import MentionFactory
+from tests.inbox.cases.conftest import FOUND_AT, SAID_AT, fresh, public_reply, resolve, status_events
 
-pytestmark = pytest.mark.django_db
-
-SAID_AT = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
-FOUND_AT = SAID_AT + timedelta(minutes=12)
-
-
-@pytest.fixture(autouse=True)
-def in_english() -> Iterator[None]:
-    """Messages are matched in English; the Dutch ones are the translations' business."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def mention(source) -> Mention:
-    return MentionFactory(
-        source=source,
-        author="Karin de Vries",
-        title="Weer geen badmeester bij het vrij zwemmen #fail",
-        category=Mention.Category.COMPLAINT,
-        published_at=SAID_AT,
-        fetched_at=FOUND_AT,
-    )
-
-
-@pytest.fixture
-def case(staff_member, mention) -> Case:
-    return triage_services.case_open(actor=staff_member, mention_id=mention.id)
-
-
-@pytest.fixture
-def colleague(db) -> User:
-    return UserFactory(username="kim-collega", role="staff")
-
-
-@pytest.fixture
-def deputy(organisation) -> User:
-    person = UserFactory(username="dirk-deputy", role="staff")
-    organisation.webcare_deputy = person
-    organisation.save()
-    return person
-
-
-@pytest.fixture
-def owner(organisation) -> User:
-    person = UserFactory(username="olga-owner", role="staff")
-    organisation.webcare_owner = person
-    organisation.save()
-    return person
-
-
-def fresh(case: Case) -> Case:
-    return Case.objects.get(id=case.id)
-
-
-def status_events(case: Case) -> list[tuple[str, str, str]]:
-    events = CaseEvent.objects.filter(case=case, action="status").order_by("created_at", "id")
-    return [(event.actor.username, event.from_value, event.to_value) for event in events]
-
-
-def public_reply(actor: User, case: Case, text: str = "Dank voor je bericht, we zoeken het uit.") -> Reply:
-    return replies.reply_save(
-        actor=actor, case_id=case.id, channel=Reply.Channel.PUBLIC, text=text, submission_key=uuid.uuid4()
-    ).reply
-
-
-def resolve(actor: User, case: Case, *, satisfaction: str = Case.Satisfaction.SATISFIED) -> Case:
-    case = fresh(case)
-    return case_services.case_resolve(
-        actor=actor,
-        case_id=case.id,
-        version=case.version,
-        kind=Case.ResolutionKind.APOLOGY,
-        agreed="Excuses, en een gratis proefles.",
-        satisfaction_asked=bool(satisfaction),
-        satisfaction=satisfaction,
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 # Opening -----------------------------------------------------------------------------------------------
@@ -147,219 +62,6 @@ def test_a_closed_case_takes_no_new_mentions(case, source, staff_member):
     other = MentionFactory(source=source)
     with pytest.raises(TriageRefused, match="closed or does not exist"):
         triage_services.case_attach(actor=staff_member, mention_id=other.id, case_id=case.id)
-
-
-# Responding --------------------------------------------------------------------------------------------
-
-
-def test_a_public_reply_logged_as_posted_acknowledges_with_the_platform_time(case, staff_member):
-    reply = public_reply(staff_member, case)
-    assert fresh(case).first_response_at is None  # a draft is not an answer yet
-
-    replies.reply_mark_posted(
-        actor=staff_member,
-        reply_id=reply.id,
-        link="https://x.example/status/1",
-        platform_posted_at=SAID_AT + timedelta(minutes=40),
-    )
-
-    case = fresh(case)
-    assert case.status == Case.Status.ACKNOWLEDGED
-    assert case.first_response_at == SAID_AT + timedelta(minutes=40)
-    assert case.moved_private_at is None
-    assert status_events(case) == [("sam-staff", "open", "acknowledged")]
-    reply.refresh_from_db()
-    assert (reply.state, reply.link) == (Reply.State.POSTED, "https://x.example/status/1")
-
-
-def test_response_time_counts_from_the_publication_and_the_polling_delay_is_apart(case, staff_member):
-    reply = public_reply(staff_member, case)
-    replies.reply_mark_posted(actor=staff_member, reply_id=reply.id, platform_posted_at=SAID_AT + timedelta(minutes=40))
-    case = fresh(case)
-    assert case.first_response_time == timedelta(minutes=40)
-    assert case.polling_delay == timedelta(minutes=12)
-
-
-def test_without_a_platform_time_the_moment_it_was_logged_counts(case, staff_member):
-    reply = public_reply(staff_member, case)
-    before = timezone.now()
-    replies.reply_mark_posted(actor=staff_member, reply_id=reply.id)
-    case = fresh(case)
-    assert before <= case.first_response_at <= timezone.now()
-
-
-def test_the_first_response_stays_the_first(case, staff_member):
-    first, second = public_reply(staff_member, case, "Eerste"), public_reply(staff_member, case, "Tweede")
-    replies.reply_mark_posted(actor=staff_member, reply_id=first.id, platform_posted_at=SAID_AT + timedelta(minutes=5))
-    replies.reply_mark_posted(actor=staff_member, reply_id=second.id, platform_posted_at=SAID_AT + timedelta(hours=5))
-    assert fresh(case).first_response_at == SAID_AT + timedelta(minutes=5)
-
-
-def test_a_private_message_moves_the_case_private(case, staff_member):
-    reply = replies.reply_save(
-        actor=staff_member, case_id=case.id, channel=Reply.Channel.PRIVATE, text="Stuur je ons je nummer?",
-        submission_key=uuid.uuid4(),
-    ).reply  # fmt: skip
-    replies.reply_mark_posted(actor=staff_member, reply_id=reply.id)
-    case = fresh(case)
-    assert case.status == Case.Status.PRIVATE
-    assert case.moved_private_at is not None
-    assert case.first_response_at is not None
-
-
-def test_a_private_message_after_the_acknowledgement_moves_it_private(case, staff_member):
-    replies.reply_mark_posted(actor=staff_member, reply_id=public_reply(staff_member, case).id)
-    private = replies.reply_save(
-        actor=staff_member, case_id=case.id, channel=Reply.Channel.PRIVATE, text="Mag ik je bellen?",
-        submission_key=uuid.uuid4(),
-    ).reply  # fmt: skip
-    replies.reply_mark_posted(actor=staff_member, reply_id=private.id)
-    assert status_events(case) == [("sam-staff", "open", "acknowledged"), ("sam-staff", "acknowledged", "private")]
-
-
-@pytest.mark.parametrize("channel", [Reply.Channel.EMAIL, Reply.Channel.PHONE, Reply.Channel.IN_PERSON])
-def test_email_phone_and_in_person_count_as_a_response_at_once(case, staff_member, channel):
-    before = timezone.now()
-    events_before = set(CaseEvent.objects.filter(case=case).values_list("id", flat=True))
-    with CaptureQueriesContext(connection) as queries:
-        saved = replies.reply_save(
-            actor=staff_member, case_id=case.id, channel=channel, text="Gebeld, excuses aangeboden.",
-            submission_key=uuid.uuid4(),
-        )  # fmt: skip
-    assert saved.reply.state == Reply.State.POSTED
-    case = fresh(case)
-    assert case.status == Case.Status.PRIVATE
-    assert before <= case.first_response_at <= timezone.now()
-    assert case.moved_private_at is not None
-    # One act, one row written once; its history says a reply was sent and the case moved private.
-    writes = [
-        q["sql"] for q in queries.captured_queries if '"inbox_reply"' in q["sql"] and not q["sql"].startswith("SELECT")
-    ]
-    assert len(writes) == 1
-    events = CaseEvent.objects.filter(case=case).exclude(id__in=events_before).order_by("id")
-    assert [(e.action, e.to_value) for e in events] == [("reply_posted", channel), ("status", "private")]
-
-
-def test_the_same_form_sent_twice_saves_one_reply(case, staff_member):
-    key = uuid.uuid4()
-    first = replies.reply_save(
-        actor=staff_member, case_id=case.id, channel=Reply.Channel.EMAIL, text="Mail gestuurd", submission_key=key
-    )
-    second = replies.reply_save(
-        actor=staff_member, case_id=case.id, channel=Reply.Channel.EMAIL, text="Mail gestuurd", submission_key=key
-    )
-    assert (first.is_new, second.is_new) == (True, False)
-    assert second.reply.id == first.reply.id
-    assert Reply.objects.filter(case=case).count() == 1
-    assert CaseEvent.objects.filter(case=case, action="reply_posted").count() == 1
-
-
-@pytest.mark.parametrize(("channel", "text"), [("", "Hallo"), ("fax", "Hallo"), ("public", "   ")])
-def test_a_reply_needs_a_channel_and_a_text(case, staff_member, channel, text):
-    with pytest.raises(CaseRefused):
-        replies.reply_save(actor=staff_member, case_id=case.id, channel=channel, text=text, submission_key=uuid.uuid4())
-    assert not Reply.objects.exists()
-
-
-def test_marking_a_reply_posted_twice_keeps_the_first_log(case, staff_member):
-    reply = public_reply(staff_member, case)
-    replies.reply_mark_posted(actor=staff_member, reply_id=reply.id, link="https://x.example/1")
-    replies.reply_mark_posted(actor=staff_member, reply_id=reply.id, link="https://x.example/2")
-    reply.refresh_from_db()
-    assert reply.link == "https://x.example/1"
-    assert CaseEvent.objects.filter(case=case, action="reply_posted").count() == 1
-
-
-# Four eyes ---------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("rule", "needs"),
-    [
-        ({"priority": "high"}, True),
-        ({"priority": "urgent"}, False),
-        ({"category": "complaint"}, True),
-        ({"category": "praise"}, False),
-        ({"priority": "high", "category": "complaint"}, True),
-        ({"priority": "high", "category": "question"}, False),
-        ({}, True),
-    ],
-)
-def test_a_matching_four_eyes_rule_makes_a_public_reply_need_approval(case, staff_member, organisation, rule, needs):
-    FourEyesRule.objects.create(organisation=organisation, **rule)
-    case_services.case_update(actor=staff_member, case_id=case.id, version=None, priority=Case.Priority.HIGH)
-    assert public_reply(staff_member, case).needs_approval is needs
-    private = replies.reply_save(
-        actor=staff_member, case_id=case.id, channel=Reply.Channel.PRIVATE, text="Privé", submission_key=uuid.uuid4()
-    ).reply
-    assert private.needs_approval is False
-
-
-def test_without_rules_no_reply_waits_for_approval(case, staff_member):
-    assert public_reply(staff_member, case).needs_approval is False
-
-
-def test_a_reply_under_four_eyes_goes_out_only_after_somebody_else_approves(
-    case, organisation, staff_member, colleague, deputy, owner, manager
-):
-    FourEyesRule.objects.create(organisation=organisation, category="complaint")
-    reply = public_reply(staff_member, case)
-
-    with pytest.raises(CaseRefused, match="approval"):
-        replies.reply_mark_posted(actor=staff_member, reply_id=reply.id)
-    replies.reply_request_approval(actor=staff_member, reply_id=reply.id)
-    asked = set(Notification.objects.values_list("recipient__username", flat=True))
-    assert asked == {"dirk-deputy", "olga-owner", "max-manager"}
-
-    with pytest.raises(CaseRefused, match="somebody else"):
-        replies.reply_approve(actor=staff_member, reply_id=reply.id)
-    with pytest.raises(CaseRefused, match="Only the webcare owner"):
-        replies.reply_approve(actor=colleague, reply_id=reply.id)
-    with pytest.raises(CaseRefused):
-        replies.reply_mark_posted(actor=staff_member, reply_id=reply.id)
-    assert fresh(case).first_response_at is None
-
-    replies.reply_approve(actor=deputy, reply_id=reply.id, comment="Prima zo.")
-    reply.refresh_from_db()
-    assert (reply.state, reply.approved_by) == (Reply.State.APPROVED, deputy)
-    assert Notification.objects.filter(recipient=staff_member, actor=deputy).exists()
-
-    replies.reply_mark_posted(actor=staff_member, reply_id=reply.id, link="https://x.example/2")
-    assert fresh(case).status == Case.Status.ACKNOWLEDGED
-
-
-def test_a_manager_approves_too(case, organisation, staff_member, manager):
-    FourEyesRule.objects.create(organisation=organisation)
-    reply = public_reply(staff_member, case)
-    replies.reply_request_approval(actor=staff_member, reply_id=reply.id)
-    replies.reply_approve(actor=manager, reply_id=reply.id)
-    reply.refresh_from_db()
-    assert reply.approved_by == manager
-
-
-def test_a_manager_may_not_approve_their_own_reply(case, organisation, manager):
-    FourEyesRule.objects.create(organisation=organisation)
-    reply = public_reply(manager, case)
-    with pytest.raises(CaseRefused):
-        replies.reply_approve(actor=manager, reply_id=reply.id)
-
-
-def test_a_comment_tells_the_author(case, staff_member, manager):
-    reply = public_reply(staff_member, case)
-    replies.reply_comment(actor=manager, reply_id=reply.id, comment="Noem de badmeester niet bij naam.")
-    told = Notification.objects.get(recipient=staff_member)
-    assert told.actor == manager
-    assert (told.kind, told.url) == ("reply_comment", case.get_absolute_url())
-    event = CaseEvent.objects.get(case=case, action="reply_comment")
-    assert (event.actor, event.note) == (manager, "Noem de badmeester niet bij naam.")
-
-
-def test_the_author_is_not_told_of_their_own_comment(case, staff_member):
-    reply = public_reply(staff_member, case)
-    replies.reply_comment(actor=staff_member, reply_id=reply.id, comment="Nog even naar kijken")
-    assert not Notification.objects.exists()
-    with pytest.raises(CaseRefused):
-        replies.reply_comment(actor=staff_member, reply_id=reply.id, comment="  ")
 
 
 # Resolving and closing ---------------------------------------------------------------------------------
@@ -525,7 +227,6 @@ def test_resolving_closing_and_reopening_each_leave_their_outcome_in_the_history
 
 
 def test_the_outcome_steps_are_labelled_in_the_readers_language(case, staff_member, manager):
-    from django.utils import translation
 
     case = resolve(staff_member, case, satisfaction=Case.Satisfaction.NO_ANSWER)
     case_services.case_close(actor=manager, case_id=case.id, version=case.version, followup_url="https://x.example/9")
@@ -634,83 +335,6 @@ def test_an_empty_note_is_refused(case, staff_member):
         case_services.case_note_add(actor=staff_member, case_id=case.id, text="   ")
 
 
-# Learning ----------------------------------------------------------------------------------------------
-
-
-def test_an_improvement_is_recorded_and_followed(case, staff_member, manager):
-    improvement = learning.improvement_add(
-        actor=staff_member, case_id=case.id, description="Rooster badmeesters op de website", owner_id=manager.id
-    )
-    assert (improvement.state, improvement.owner) == (ImprovementAction.State.OPEN, manager)
-    learning.improvement_update(
-        actor=manager, improvement_id=improvement.id, state="done", announced_url=" https://club.example/nieuws "
-    )
-    improvement.refresh_from_db()
-    assert (improvement.state, improvement.announced_url) == ("done", "https://club.example/nieuws")
-    event = CaseEvent.objects.get(case=case, action="improvement_state")
-    assert (event.actor, event.from_value, event.to_value) == (manager, "open", "done")
-    with pytest.raises(CaseRefused):
-        learning.improvement_add(actor=staff_member, case_id=case.id, description=" ", owner_id=manager.id)
-    with pytest.raises(CaseRefused):
-        learning.improvement_update(actor=manager, improvement_id=improvement.id, state="forgotten")
-
-
-def test_a_removal_request_keeps_the_case_open(case, staff_member):
-    request = learning.removal_request_add(
-        actor=staff_member, case_id=case.id, reason=RemovalRequest.Reason.THREAT, platform="Facebook", note="Dreigement"
-    )
-    assert request.outcome == RemovalRequest.Outcome.PENDING
-    learning.removal_request_outcome(actor=staff_member, request_id=request.id, outcome="removed")
-    case = fresh(case)
-    assert case.status == Case.Status.OPEN
-    assert case.closed_at is None
-    assert list(CaseEvent.objects.filter(case=case).order_by("id").values_list("action", "from_value", "to_value"))[
-        1:
-    ] == [("removal_requested", "", "threat"), ("removal_outcome", "pending", "removed")]
-
-
-def test_removal_is_only_for_fake_or_abusive_content(case, staff_member):
-    with pytest.raises(CaseRefused, match="fake or abusive"):
-        learning.removal_request_add(actor=staff_member, case_id=case.id, reason="unfair", platform="Google")
-    assert not RemovalRequest.objects.exists()
-
-
-# The defaults an organisation starts with --------------------------------------------------------------
-
-
-def assert_has_defaults(organisation: Organisation) -> None:
-    templates = ReplyTemplate.objects.filter(organisation=organisation)
-    for purpose in ReplyTemplate.Purpose.values:
-        for language in ("nl", "en"):
-            assert templates.filter(purpose=purpose, language=language).exists(), (purpose, language)
-    for language in ("nl", "en"):
-        assert HouseRule.objects.filter(organisation=organisation, language=language).count() >= 3
-    phrases = set(FlaggedPhrase.objects.filter(organisation=organisation).values_list("phrase", flat=True))
-    assert {"wat vervelend voor u", "dat is niet onze schuld"} <= phrases
-    # Every seeded template only uses placeholders the editor knows.
-    assert [t.title for t in templates if placeholders_unknown(t.body)] == []
-
-
-def test_a_new_organisation_starts_with_the_defaults_in_both_languages(db):
-    assert_has_defaults(OrganisationFactory(name="Tennisclub Smash"))
-
-
-def test_the_migration_gives_an_existing_organisation_the_defaults(db):
-    organisation = OrganisationFactory(name="Tennisclub Smash")
-    for model in (ReplyTemplate, HouseRule, FlaggedPhrase):
-        model.objects.filter(organisation=organisation).delete()
-    importlib.import_module("inbox.migrations.0004_seed_defaults").seed(_apps_before_the_split(), None)
-    assert_has_defaults(organisation)
-
-
-def test_seeding_again_keeps_what_the_organisation_made_its_own(db):
-    organisation = OrganisationFactory(name="Tennisclub Smash")
-    FlaggedPhrase.objects.filter(organisation=organisation, phrase="u had moeten").delete()
-    counts = ReplyTemplate.objects.count(), HouseRule.objects.count(), FlaggedPhrase.objects.count()
-    importlib.import_module("inbox.migrations.0004_seed_defaults").seed(_apps_before_the_split(), None)
-    assert (ReplyTemplate.objects.count(), HouseRule.objects.count(), FlaggedPhrase.objects.count()) == counts
-
-
 # Stored links ------------------------------------------------------------------------------------------
 
 SCRIPT_LINKS = [
@@ -762,8 +386,3 @@ def test_a_platform_time_outside_the_believable_range_is_refused(case, staff_mem
     reply.refresh_from_db()
     assert (reply.state, reply.platform_posted_at) == (Reply.State.DRAFT, None)
     assert fresh(case).first_response_at is None
-
-
-def _apps_before_the_split() -> Any:
-    """The models as the seeding migration knew them, when the playbook was still part of the ``inbox`` app."""
-    return MigrationLoader(connection).project_state(("inbox", "0009_search_statistics")).apps
