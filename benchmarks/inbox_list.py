@@ -334,24 +334,38 @@ def world_ensure(count: int, *, cases: int = CASES) -> World:
     from inbox.cases.models import Case
     from monitoring.models import Mention, Source
 
-    staff, _ = User.objects.get_or_create(username="bench-staff", defaults={"first_name": "Sam", "last_name": "Staff"})
-    staff.groups.add(Group.objects.get(name=Role.STAFF))
-    superuser, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_staff": True, "is_superuser": True})
-    assignees = []
-    for username, first, last in PEOPLE:
-        person, _ = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
-        person.groups.add(Group.objects.get(name=Role.STAFF))
-        assignees.append(person.id)
+    def people(organisation: Organisation) -> tuple[User, User, list[int]]:
+        """The benchmark's people, all of them working for ``organisation``."""
+        mine = {"organisation": organisation}
+        staff, _ = User.objects.update_or_create(
+            username="bench-staff", defaults={"first_name": "Sam", "last_name": "Staff", **mine}
+        )
+        staff.groups.add(Group.objects.get(name=Role.STAFF))
+        superuser, _ = User.objects.update_or_create(
+            username="bench-admin", defaults={"is_staff": True, "is_superuser": True, **mine}
+        )
+        assignees = []
+        for username, first, last in PEOPLE:
+            person, _ = User.objects.update_or_create(
+                username=username, defaults={"first_name": first, "last_name": last, **mine}
+            )
+            person.groups.add(Group.objects.get(name=Role.STAFF))
+            assignees.append(person.id)
+        return staff, superuser, assignees
+
     existing = Mention.objects.filter(source__url__startswith=SOURCE_URL).count()
     if existing == count and Case.objects.count() == cases:
         log(f"reusing the {existing:,} mentions already seeded (--keep)")
+        staff, superuser, _assignees = people(Organisation.objects.get(name=f"Zwemvereniging {ORGANISATION}"))
         return World(staff, superuser, existing)
     if existing or Mention.objects.exists():
         log(f"$ TRUNCATE the {existing:,} mentions of an earlier run")
         with connection.cursor() as cursor:
+            # The people work for the organisation: they go with it, and are made again below.
             cursor.execute("TRUNCATE monitoring_mention, inbox_case, monitoring_source, accounts_organisation CASCADE")
 
     organisation = Organisation.objects.create(name=f"Zwemvereniging {ORGANISATION}")
+    staff, superuser, assignees = people(organisation)
     sources = Source.objects.bulk_create(
         Source(organisation=organisation, name=name, kind=kind, url=f"{SOURCE_URL}{n}.xml")
         for n, (name, kind, _platform, _publisher) in enumerate(SOURCES)

@@ -65,9 +65,10 @@ def staff_ensure(count: int, path: Path) -> list[int]:
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
 
-    from accounts.models import User
+    from accounts.models import Organisation, User
     from accounts.roles import Role
 
+    organisation = Organisation.objects.get(name=f"Zwemvereniging {inbox_list.ORGANISATION}")
     password = secrets.token_urlsafe(16)
     hashed = make_password(password)
     staff = Group.objects.get(name=Role.STAFF)
@@ -75,7 +76,13 @@ def staff_ensure(count: int, path: Path) -> list[int]:
     for n in range(1, count + 1):
         user, _ = User.objects.update_or_create(
             username=f"{USER_PREFIX}{n:02d}",
-            defaults={"first_name": f"Medewerker {n}", "last_name": "Load", "password": hashed, "is_active": True},
+            defaults={
+                "first_name": f"Medewerker {n}",
+                "last_name": "Load",
+                "password": hashed,
+                "is_active": True,
+                "organisation": organisation,
+            },
         )
         user.groups.add(staff)
         ids.append(user.id)

@@ -463,6 +463,7 @@ def test_a_note_calls_a_colleague_who_follows_up_the_improvement(page, browser, 
         notice = colleague.locator(".notifications li").first
         expect(notice).to_contain_text("Sam de Vries")
         expect(colleague.locator("a.bell .bell-count")).to_contain_text("1")  # reading the list changes nothing
+        _screenshot(colleague, "case_journey_notifications")
         notice.get_by_role("button").click()
         expect(colleague).to_have_url(re.compile(rf"/inbox/cases/{case.id}/$"))
         expect(colleague.locator("a.bell .bell-count")).to_have_count(0)  # seen now
