@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import permission_required
 from django.db.models import CharField, QuerySet, Value
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import Organisation, User, UserEvent
 from accounts.roles import Role
-from accounts.selectors import organisation_of
+from accounts.selectors import organisation_or_404
 from inbox.playbook.models import FlaggedPhrase, FourEyesRule, HouseRule, PlaybookEvent, ReplyTemplate, Scenario
 from monitoring.models import SourceEvent, source_name_shown
 
@@ -180,9 +180,7 @@ def _playbook_row(event: PlaybookEvent) -> ActivityRow:
 @permission_required("accounts.view_activity", raise_exception=True)
 def activity(request: HttpRequest) -> HttpResponse:
     """Who changed what, newest first: ?kind= narrows it to users, sources or the playbook; ?page= goes back."""
-    organisation = organisation_of(request.user)
-    if organisation is None:
-        raise Http404(_("There is no organisation yet."))
+    organisation = organisation_or_404(request.user)
     kind = request.GET.get("kind", "")
     kind = kind if kind in KINDS else ""
     try:
