@@ -11,7 +11,8 @@ from celery.signals import worker_init
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
-from monitoring import selectors, services
+from monitoring import selectors
+from monitoring.services import poll as services
 
 logger = logging.getLogger(__name__)
 

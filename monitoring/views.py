@@ -16,7 +16,7 @@ from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
 from accounts.selectors import organisation_of
-from monitoring import selectors, services, tasks
+from monitoring import selectors, tasks
 from monitoring.demo import demo_feed_render
 from monitoring.exceptions import MonitoringError, SourceRetired
 from monitoring.forms import (
@@ -28,6 +28,7 @@ from monitoring.forms import (
     WatchTermsForm,
 )
 from monitoring.models import Source
+from monitoring.services import poll as services
 
 
 class AppRequest(HttpRequest):

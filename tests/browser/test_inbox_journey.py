@@ -17,7 +17,7 @@ from accounts.models import User
 from inbox import presence as inbox_presence
 from inbox.triage.models import MentionEvent
 from monitoring.models import Mention, Source
-from monitoring.services import source_poll
+from monitoring.services.poll import source_poll
 from monitoring.tasks import source_poll as source_poll_task
 from tests.conftest import ROOT, browser_page, sample, sign_in
 from tests.factories import MentionFactory, SourceFactory, UserFactory

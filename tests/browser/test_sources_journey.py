@@ -62,7 +62,7 @@ def test_staff_add_a_facebook_post_by_hand(page, organisation, signal_phrases):
 
 
 def test_the_board_sets_watch_terms_and_reads_the_help_and_a_source_page(page, feed_server, organisation):
-    from monitoring.services import source_poll
+    from monitoring.services.poll import source_poll
     from tests.factories import SourceFactory
 
     UserFactory(username="bea", role="board")

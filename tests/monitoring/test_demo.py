@@ -81,7 +81,7 @@ def test_an_unknown_demo_feed_is_not_found(client):
 
 def test_every_demo_post_becomes_a_mention_even_replies_in_one_thread(client, feed_server, organisation):
     from monitoring.models import Mention
-    from monitoring.services import source_poll
+    from monitoring.services.poll import source_poll
     from tests.factories import SourceFactory
     from tests.feedserver import Reply
 

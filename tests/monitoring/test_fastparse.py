@@ -22,12 +22,12 @@ from feedparser.urls import resolve_relative_uris
 
 from accounts.models import Organisation
 from benchmarks.poll_feeds import atom_feed, rss_feed
-from monitoring import services
 from monitoring.feeds import fastparse, parse
 from monitoring.feeds.clean import text_from_html
 from monitoring.feeds.enrich import DEFAULT_SIGNALS, Signal, enrich
 from monitoring.feeds.parse import ParsedFeed, feed_parse
 from monitoring.models import Mention, Sighting, Source, WatchTerms
+from monitoring.services import poll as services
 from tests.conftest import DATA, sample
 from tests.factories import OrganisationFactory, SourceFactory
 from tests.feedserver import Reply

@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from monitoring.models import FetchLog, Mention, Sighting, Source, SourceEvent, WatchTerms
-from monitoring.services import (
+from monitoring.services.poll import (
     CLAIM_LEASE,
     fetch_logs_prune,
     mention_quick_add,
@@ -316,7 +316,7 @@ def test_a_feed_that_moved_for_good_is_followed_and_its_address_updated(feed_ser
 
 
 def test_only_so_many_fetches_run_against_one_host_at_once(settings):
-    from monitoring.services import host_slot
+    from monitoring.services.poll import host_slot
 
     settings.WEBCARE_FETCH_PER_HOST = 2
     with (
@@ -331,8 +331,8 @@ def test_only_so_many_fetches_run_against_one_host_at_once(settings):
 
 
 def test_a_slot_a_dead_worker_held_frees_itself(monkeypatch, settings):
-    from monitoring import services
-    from monitoring.services import host_slot
+    from monitoring.services import poll as services
+    from monitoring.services.poll import host_slot
 
     settings.WEBCARE_FETCH_PER_HOST = 1
     monkeypatch.setattr(services, "SLOT_LEASE_SECONDS", 1)
@@ -346,8 +346,8 @@ def test_a_slot_a_dead_worker_held_frees_itself(monkeypatch, settings):
 
 
 def test_a_renewed_slot_stays_taken(monkeypatch, settings):
-    from monitoring import services
-    from monitoring.services import host_slot
+    from monitoring.services import poll as services
+    from monitoring.services.poll import host_slot
 
     settings.WEBCARE_FETCH_PER_HOST = 1
     monkeypatch.setattr(services, "SLOT_LEASE_SECONDS", 2)
@@ -464,7 +464,7 @@ def test_a_claim_leaves_paused_sources_out(organisation):
 
 
 def test_sources_on_a_host_without_a_free_slot_are_not_fetched_and_stay_due(feed_server, organisation, settings):
-    from monitoring.services import host_slot
+    from monitoring.services.poll import host_slot
 
     settings.WEBCARE_FETCH_PER_HOST = 1
     source = SourceFactory(
@@ -504,8 +504,8 @@ def test_an_author_with_two_recent_mentions_is_flagged_as_repeated(feed_server, 
 
 
 def test_a_store_that_fails_frees_the_host_and_stops_the_fetches(feed_server, organisation, monkeypatch, settings):
-    from monitoring import services
-    from monitoring.services import host_slot
+    from monitoring.services import poll as services
+    from monitoring.services.poll import host_slot
 
     settings.WEBCARE_FETCH_PER_HOST = 1
     sources = [
@@ -697,7 +697,7 @@ def test_a_finished_poll_sets_the_real_next_poll(feed_server, organisation, repl
 
 @pytest.mark.django_db(transaction=True)
 def test_a_long_batch_renews_its_lease_while_it_runs(feed_server, organisation, monkeypatch):
-    from monitoring import services
+    from monitoring.services import poll as services
 
     monkeypatch.setattr(services, "CLAIM_LEASE", timedelta(seconds=3))
     monkeypatch.setattr(services, "CLAIM_RENEW_SECONDS", 0.5)

@@ -7,8 +7,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from monitoring import selectors, services
+from monitoring import selectors
 from monitoring.models import FetchLog, Mention, Source, SourceEvent
+from monitoring.services import poll as services
 from monitoring.tasks import sources_poll_due
 from tests.conftest import sample
 from tests.factories import MentionFactory, SourceFactory

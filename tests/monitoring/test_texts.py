@@ -7,8 +7,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from monitoring import services
 from monitoring.models import MANUAL_SOURCE_NAME, FetchLog, Source
+from monitoring.services import poll as services
 from monitoring.texts import TEXTS, Text, text_render
 from tests.factories import SourceFactory
 from tests.feedserver import Reply

@@ -79,7 +79,7 @@ def test_a_paused_source_can_be_resumed(client_for, board_member, alert, eager_t
 
 
 def test_the_source_page_lists_recent_polls(client_for, board_member, alert):
-    from monitoring.services import source_poll
+    from monitoring.services.poll import source_poll
 
     source_poll(source_id=alert.id)
     body = client_for(board_member).get(reverse("monitoring:source-detail", args=[alert.id])).content.decode()

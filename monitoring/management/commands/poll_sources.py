@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from monitoring import selectors
 from monitoring.models import Source
-from monitoring.services import source_poll
+from monitoring.services.poll import source_poll
 
 
 class Command(BaseCommand):
