@@ -26,8 +26,8 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-# The claim of a poll is a lease of two minutes (monitoring.services): the sources of a worker that died
-# mid-poll are due again after it, and beat queues them at its next tick.
+# The claim of a poll is a lease of two minutes (monitoring.services.claims): the sources of a worker that
+# died mid-poll are due again after it, and beat queues them at its next tick.
 CLAIM_LEASE_SECONDS = 120
 TICK_SECONDS = 5  # WEBCARE_POLL_TICK_SECONDS for beat; its minimum
 # The time a poll of a scenario's feeds takes once it runs, on a busy machine.

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
 from accounts.models import Organisation, User
 from accounts.selectors import organisation_id_of
-from monitoring.models import FetchLog, Mention, Source, SourceEvent, WatchTerms
+from monitoring.feeds.enrich import Signal
+from monitoring.feeds.terms import WatchTerms as ParsedWatchTerms
+from monitoring.feeds.terms import watch_terms_parse
+from monitoring.models import FetchLog, Mention, SignalPhrase, Source, SourceEvent, WatchTerms
 
 
 def source_ids_due(*, now: datetime) -> list[int]:
@@ -100,3 +104,24 @@ def source_fetch_log(user: User, source_id: int, *, limit: int = 20) -> list[Fet
 def watch_terms_for(organisation: Organisation) -> WatchTerms | None:
     """The organisation's watch terms, or None before any were set. Runs one query."""
     return WatchTerms.objects.filter(organisation=organisation).first()
+
+
+def watch_terms_parsed(*, organisation_id: int) -> ParsedWatchTerms | None:
+    """The organisation's watch terms as polls apply them, or None before any were set. Runs one query."""
+    row = WatchTerms.objects.filter(organisation_id=organisation_id).values_list("include", "exclude").first()
+    return watch_terms_parse(*row) if row else None
+
+
+def signals_active() -> tuple[Signal, ...]:
+    """The active signal phrases, as ``enrich`` takes them. Runs one query."""
+    rows = SignalPhrase.objects.filter(is_active=True).values_list("phrase", "category", "weight", "flag")
+    return _signals_from_rows(tuple(rows))
+
+
+@functools.lru_cache(maxsize=8)
+def _signals_from_rows(rows: tuple[tuple[str, str, int, str], ...]) -> tuple[Signal, ...]:
+    """The signals for the phrase rows, built (and checked) once per distinct list: the same rows
+    give the same tuple, so ``enrich`` finds its compiled patterns for it at once."""
+    return tuple(
+        Signal(phrase=phrase, category=category, weight=weight, flag=flag) for phrase, category, weight, flag in rows
+    )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from monitoring import selectors
-from monitoring.services import poll as services
+from monitoring.services import mail, poll
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +23,9 @@ logger = logging.getLogger(__name__)
 POLL_BATCH_SIZE = 100
 HOST_BUSY_RETRY_SECONDS = 3
 # A batch is stopped by the time limits every task has (settings.CELERY_TASK_SOFT_TIME_LIMIT and
-# CELERY_TASK_TIME_LIMIT). Its claims are leases (services.CLAIM_LEASE), so what it did not finish is
-# polled again within minutes. A plain batch takes seconds; only many slow feeds on one host take that long.
+# CELERY_TASK_TIME_LIMIT). Its claims are leases (monitoring.services.claims.CLAIM_LEASE), so what it did
+# not finish is polled again within minutes. A plain batch takes seconds; only many slow feeds on one host
+# take that long.
 
 
 @shared_task(name="monitoring.tasks.sources_poll_due")
@@ -39,7 +40,7 @@ def sources_poll_due() -> int:
 @shared_task(bind=True, name="monitoring.tasks.sources_poll", acks_late=True, max_retries=100)
 def sources_poll(self: Task, source_ids: list[int], force: bool = False) -> None:
     """Poll a batch of sources; those whose host had no free fetch slot are queued again a moment later."""
-    batch = services.sources_poll(source_ids=source_ids, force=force)
+    batch = poll.sources_poll(source_ids=source_ids, force=force)
     if batch.busy:
         sources_poll.apply_async((list(batch.busy), force), countdown=HOST_BUSY_RETRY_SECONDS)
 
@@ -47,7 +48,7 @@ def sources_poll(self: Task, source_ids: list[int], force: bool = False) -> None
 @shared_task(name="monitoring.tasks.source_poll", acks_late=True)
 def source_poll(source_id: int, force: bool = False) -> None:
     """Poll one source: a batch of one (kept for polls queued before batches existed)."""
-    batch = services.sources_poll(source_ids=[source_id], force=force)
+    batch = poll.sources_poll(source_ids=[source_id], force=force)
     if batch.busy:
         sources_poll.apply_async((list(batch.busy), force), countdown=HOST_BUSY_RETRY_SECONDS)
 
@@ -68,12 +69,12 @@ def _language_model_load(**_: Any) -> None:
 
 @shared_task(name="monitoring.tasks.source_paused_notify", autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
 def source_paused_notify(source_id: int) -> None:
-    services.source_paused_notify(source_id=source_id)
+    mail.source_paused_notify(source_id=source_id)
 
 
 @shared_task(name="monitoring.tasks.fetch_logs_prune")
 def fetch_logs_prune() -> int:
-    return services.fetch_logs_prune()
+    return poll.fetch_logs_prune()
 
 
 def source_poll_enqueue(source_id: int, *, force: bool = False) -> bool:

@@ -28,7 +28,8 @@ from monitoring.forms import (
     WatchTermsForm,
 )
 from monitoring.models import Source
-from monitoring.services import poll as services
+from monitoring.services import quick_add, sources
+from monitoring.services.watch_terms import watch_terms_save
 
 
 class AppRequest(HttpRequest):
@@ -104,7 +105,7 @@ def source_rename(request: AppRequest, source_id: int) -> HttpResponse:
     form = SourceRenameForm(request.POST)
     if form.is_valid():
         try:
-            source = services.source_rename(source_id=source.id, name=form.cleaned_data["name"], actor=request.user)
+            source = sources.source_rename(source_id=source.id, name=form.cleaned_data["name"], actor=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -121,7 +122,7 @@ def source_interval(request: AppRequest, source_id: int) -> HttpResponse:
     if form.is_valid():
         minutes = form.cleaned_data["poll_interval_minutes"]
         try:
-            services.source_interval_change(source_id=source.id, minutes=minutes, actor=request.user)
+            sources.source_interval_change(source_id=source.id, minutes=minutes, actor=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -141,7 +142,7 @@ def source_address(request: AppRequest, source_id: int) -> HttpResponse:
     if _address_checked(form) is not None:
         url = form.cleaned_data["url"]
         try:
-            services.source_address_change(source_id=source.id, url=url, actor=request.user)
+            sources.source_address_change(source_id=source.id, url=url, actor=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -152,13 +153,13 @@ def source_address(request: AppRequest, source_id: int) -> HttpResponse:
     return _source_page(request, source.id, address_form=form)
 
 
-def _address_checked(form: SourceForm | SourceAddressForm) -> services.SourcePreview | None:
+def _address_checked(form: SourceForm | SourceAddressForm) -> sources.SourcePreview | None:
     """What the address in a valid ``form`` holds, fetched once through the guard; ``None`` (with the
     error at ``url``) when the form is invalid or the address gives no feed we can read."""
     if not form.is_valid():
         return None
     try:
-        return services.source_preview(url=form.cleaned_data["url"])
+        return sources.source_preview(url=form.cleaned_data["url"])
     except MonitoringError as exc:
         form.add_error("url", str(exc))
         return None
@@ -169,7 +170,7 @@ def _address_checked(form: SourceForm | SourceAddressForm) -> services.SourcePre
 def source_pause(request: AppRequest, source_id: int) -> HttpResponse:
     source = _source_for_change(request, source_id)
     try:
-        services.source_pause(source_id=source.id, actor=request.user)
+        sources.source_pause(source_id=source.id, actor=request.user)
     except SourceRetired as exc:
         messages.error(request, str(exc))
     else:
@@ -182,7 +183,7 @@ def source_pause(request: AppRequest, source_id: int) -> HttpResponse:
 def source_resume(request: AppRequest, source_id: int) -> HttpResponse:
     source = _source_for_change(request, source_id)
     try:
-        services.source_resume(source_id=source.id, actor=request.user)
+        sources.source_resume(source_id=source.id, actor=request.user)
     except SourceRetired as exc:
         messages.error(request, str(exc))
         return _back_to(source)
@@ -194,7 +195,7 @@ def source_resume(request: AppRequest, source_id: int) -> HttpResponse:
 @permission_required("monitoring.change_source", raise_exception=True)
 def source_retire(request: AppRequest, source_id: int) -> HttpResponse:
     source = _source_for_change(request, source_id)
-    services.source_retire(source_id=source.id, actor=request.user)
+    sources.source_retire(source_id=source.id, actor=request.user)
     messages.success(
         request,
         _("“%(name)s” is retired: it is no longer polled, and what it found stays in the inbox.")
@@ -207,7 +208,7 @@ def source_retire(request: AppRequest, source_id: int) -> HttpResponse:
 @permission_required("monitoring.change_source", raise_exception=True)
 def source_restore(request: AppRequest, source_id: int) -> HttpResponse:
     source = _source_for_change(request, source_id)
-    services.source_restore(source_id=source.id, actor=request.user)
+    sources.source_restore(source_id=source.id, actor=request.user)
     messages.success(request, _("“%(name)s” is back and is polled again soon.") % {"name": source.display_name})
     return _back_to(source)
 
@@ -268,12 +269,12 @@ def source_add(request: AppRequest) -> HttpResponse:
     return render(request, template_name, {"form": form, "preview": preview})
 
 
-def _source_save(request: AppRequest, form: SourceForm, preview: services.SourcePreview) -> HttpResponse:
+def _source_save(request: AppRequest, form: SourceForm, preview: sources.SourcePreview) -> HttpResponse:
     organisation = organisation_of(request.user)
     if organisation is None:
         raise Http404
     try:
-        source = services.source_create(
+        source = sources.source_create(
             organisation=organisation,
             name=form.cleaned_data["name"] or preview.title or form.cleaned_data["url"],
             kind=form.cleaned_data["kind"],
@@ -298,7 +299,7 @@ def mention_quick_add(request: AppRequest) -> HttpResponse:
     organisation = organisation_of(request.user)
     if request.method == "POST" and form.is_valid() and organisation is not None:
         try:
-            added = services.mention_quick_add(organisation=organisation, actor=request.user, **form.cleaned_data)
+            added = quick_add.mention_quick_add(organisation=organisation, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -321,7 +322,7 @@ def watch_terms(request: AppRequest) -> HttpResponse:
     initial = {"include": current.include, "exclude": current.exclude} if current else {}
     form = WatchTermsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.watch_terms_save(organisation=organisation, **form.cleaned_data)
+        watch_terms_save(organisation=organisation, **form.cleaned_data)
         messages.success(request, _("The watch terms are saved; they apply to what is found from now on."))
         return redirect("monitoring:source-list")
     return render(request, "monitoring/watch_terms.html", {"form": form})

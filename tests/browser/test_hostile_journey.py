@@ -20,7 +20,8 @@ from playwright.sync_api import Dialog, Page, expect
 from accounts.models import Organisation
 from inbox.triage.services import case_open
 from monitoring.models import Mention, Source
-from monitoring.services.poll import source_create, sources_poll
+from monitoring.services.poll import sources_poll
+from monitoring.services.sources import source_create
 from tests.conftest import browser_page, sample, sign_in
 from tests.factories import UserFactory
 from tests.feedserver import FeedServer, Reply

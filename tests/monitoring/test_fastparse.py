@@ -4,8 +4,8 @@
 result into the very same ``ParsedFeed`` as feedparser's, field by field (``problem`` included), and
 anything unusual must go to feedparser. The shortcuts in ``parse._text`` (no HTML parser for plain
 markup), ``fastparse._html`` (no sanitizer for markup it leaves unchanged), ``parse.link_unwrap`` and
-``enrich``'s cache of compiled phrases are held to their slow versions the same way, and so is the
-store's single server-side insert to Django's ``bulk_create``.
+``enrich``'s cache of compiled phrases are held to their slow versions the same way (the store's
+single server-side insert is held to Django's ``bulk_create`` in test_store.py).
 """
 
 from __future__ import annotations
@@ -14,23 +14,16 @@ import random
 from urllib.parse import parse_qs, urljoin
 
 import pytest
-from django.db import connection
-from django.utils import timezone
 from feedparser.sanitizer import _sanitize_html
 from feedparser.urls import _urljoin as feedparser_urljoin
 from feedparser.urls import resolve_relative_uris
 
-from accounts.models import Organisation
 from benchmarks.poll_feeds import atom_feed, rss_feed
 from monitoring.feeds import fastparse, parse
 from monitoring.feeds.clean import text_from_html
 from monitoring.feeds.enrich import DEFAULT_SIGNALS, Signal, enrich
 from monitoring.feeds.parse import ParsedFeed, feed_parse
-from monitoring.models import Mention, Sighting, Source, WatchTerms
-from monitoring.services import poll as services
 from tests.conftest import DATA, sample
-from tests.factories import OrganisationFactory, SourceFactory
-from tests.feedserver import Reply
 
 KINDS = ["feed", "google_alerts", "mastodon", "reddit", "youtube", "bluesky"]
 URLS = [
@@ -647,112 +640,3 @@ def test_enrich_gives_the_same_for_a_tuple_a_list_and_a_list_changed_between_cal
     signals.append(Signal(phrase="afgelast", category="complaint", weight=3))
     assert enrich(title="", text="Weer afgelast", signals=signals).category == "complaint"
     assert enrich(title="", text="Weer afgelast", signals=DEFAULT_SIGNALS).category == "other"
-
-
-# The store: one server-side insert on PostgreSQL instead of bulk_create
-
-MENTION_FIELDS = [
-    "canonical_url",
-    "url",
-    "platform",
-    "title",
-    "snippet",
-    "content_html",
-    "author",
-    "publisher",
-    "language",
-    "suggested_category",
-    "signal_reasons",
-    "flags",
-    "matched_terms",
-    "published_at",
-    "added_by_id",
-]
-
-
-def bulk_create_insert(model, values, *, returning=""):
-    """What ``services._columns_insert`` stands in for: Django's bulk_create of model instances made
-    from the same values (which cannot say which rows it added)."""
-    rows = [model(**dict(zip(values, row, strict=True))) for row in zip(*values.values(), strict=True)]
-    model.objects.bulk_create(rows, ignore_conflicts=True)
-    return None
-
-
-def stored(organisation):
-    mentions = Mention.objects.filter(organisation=organisation).order_by("published_at", "canonical_url", "title")
-    sightings = Sighting.objects.filter(mention__organisation=organisation).order_by("external_id")
-    return (
-        [tuple(row) for row in mentions.values_list(*MENTION_FIELDS)],
-        [tuple(row) for row in sightings.values_list("external_id", "url", "mention__canonical_url", "mention__title")],
-    )
-
-
-@pytest.mark.django_db
-def test_the_store_writes_what_bulk_create_writes(feed_server, monkeypatch, signal_phrases):
-    if connection.vendor != "postgresql":
-        pytest.skip("elsewhere the store uses bulk_create itself")
-    WatchTerms.objects.create(organisation=OrganisationFactory(name="Fast"), include='"De Dolfijnen"')
-    WatchTerms.objects.create(organisation=OrganisationFactory(name="Slow"), include='"De Dolfijnen"')
-    feeds = {
-        "/alerts.xml": (sample("google_alerts_entities.xml"), Source.Kind.GOOGLE_ALERTS),
-        "/forum.xml": (rss_feed(1, 20), Source.Kind.FEED),
-        "/comments.xml": (sample("wordpress_comments.xml"), Source.Kind.FEED),
-        "/missing-titles.xml": (sample("rss_missing_titles.xml"), Source.Kind.FEED),
-    }
-    for name in ("Fast", "Slow"):
-        organisation = Organisation.objects.get(name=name)
-        if name == "Slow":
-            monkeypatch.setattr(services, "_columns_insert", bulk_create_insert)
-        for path, (content, kind) in feeds.items():
-            url = feed_server.serve(path, Reply(content))
-            source = SourceFactory(organisation=organisation, kind=kind, url=url)
-            outcome = services.source_poll(source_id=source.id)
-            assert outcome is not None
-            assert (outcome.error, outcome.new) == ("", outcome.found - outcome.filtered)
-    fast, slow = stored(Organisation.objects.get(name="Fast")), stored(Organisation.objects.get(name="Slow"))
-    assert fast == slow
-    assert len(fast[0]) > 20
-
-
-@pytest.mark.django_db
-def test_a_link_another_poll_stored_meanwhile_becomes_a_sighting_of_that_mention(organisation):
-    source = SourceFactory(organisation=organisation)
-    now = timezone.now()
-
-    def mention(link: str) -> dict[str, object]:
-        """Every field's value, as the store passes them."""
-        row = Mention(
-            organisation=organisation, source=source, canonical_url=link, url=link, published_at=now, fetched_at=now
-        )
-        return {field.attname: getattr(row, field.attname) for field in Mention._meta.concrete_fields[1:]}
-
-    earlier = Mention(**mention("https://a.example/1"))
-    earlier.save()
-    ids, inserted = services._mentions_insert(
-        [mention("https://a.example/1"), mention("https://a.example/2")], organisation_id=organisation.id
-    )
-
-    assert ids["https://a.example/1"] == earlier.id
-    assert ids["https://a.example/2"] == Mention.objects.get(canonical_url="https://a.example/2").id
-    assert inserted == [ids["https://a.example/2"]]
-    assert Mention.objects.count() == 2
-
-
-@pytest.mark.django_db
-def test_the_column_insert_gives_fields_left_out_their_defaults(organisation):
-    if connection.vendor != "postgresql":
-        pytest.skip("elsewhere the store uses bulk_create itself")
-    source = SourceFactory(organisation=organisation)
-    now = timezone.now()
-    link = "https://a.example/1"
-
-    services._columns_insert(
-        Mention,
-        {"organisation_id": [organisation.id], "source_id": [source.id], "canonical_url": [link], "url": [link],
-         "published_at": [now], "fetched_at": [now]},
-    )  # fmt: skip
-
-    stored = Mention.objects.get(canonical_url=link)
-    blank = Mention()
-    for field in ("platform", "title", "language", "suggested_category", "signal_reasons", "flags", "added_by_id"):
-        assert getattr(stored, field) == getattr(blank, field)

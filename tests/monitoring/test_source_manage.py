@@ -9,7 +9,9 @@ from django.utils import timezone, translation
 
 from monitoring import selectors
 from monitoring.models import FetchLog, Mention, Source, SourceEvent
-from monitoring.services import poll as services
+from monitoring.services import sources
+from monitoring.services.claims import sources_claim
+from monitoring.services.poll import source_poll
 from monitoring.tasks import sources_poll_due
 from tests.conftest import sample
 from tests.factories import MentionFactory, SourceFactory
@@ -204,7 +206,7 @@ def test_resume_also_takes_back_a_source_paused_after_failures(forum, board_memb
     Source.objects.filter(id=forum.id).update(
         is_active=False, paused_reason_code="paused_after_failures", consecutive_failures=10
     )
-    services.source_resume(source_id=forum.id, actor=board_member)
+    sources.source_resume(source_id=forum.id, actor=board_member)
     forum.refresh_from_db()
     assert (forum.is_active, forum.consecutive_failures, forum.paused_reason_code) == (True, 0, "")
 
@@ -220,8 +222,8 @@ def test_a_retired_source_is_never_polled_and_its_mentions_stay(client_for, boar
     Source.objects.filter(id=forum.id).update(is_active=True, next_poll_at=None)
     assert forum.id not in selectors.source_ids_due(now=timezone.now())
     assert sources_poll_due() == 0
-    assert services.source_poll(source_id=forum.id, force=True) is None
-    assert services.sources_claim(source_ids=[forum.id], now=timezone.now(), force=True) == []
+    assert source_poll(source_id=forum.id, force=True) is None
+    assert sources_claim(source_ids=[forum.id], now=timezone.now(), force=True) == []
     assert feed_server.requests == []
     assert not FetchLog.objects.filter(source=forum).exists()
     assert Mention.objects.filter(id=mention.id).exists()
@@ -231,7 +233,7 @@ def test_a_retired_source_is_never_polled_and_its_mentions_stay(client_for, boar
 
 def test_a_retired_source_is_listed_apart(client_for, board_member, forum, organisation):
     SourceFactory(organisation=organisation, name="Nieuwsbrief")
-    services.source_retire(source_id=forum.id, actor=board_member)
+    sources.source_retire(source_id=forum.id, actor=board_member)
     response = client_for(board_member).get(reverse("monitoring:source-list"))
     assert [source.name for source in response.context["sources"]] == ["Nieuwsbrief"]
     assert [source.name for source in response.context["retired"]] == ["Buurtforum"]
@@ -240,7 +242,7 @@ def test_a_retired_source_is_listed_apart(client_for, board_member, forum, organ
 
 
 def test_a_retired_source_is_brought_back_and_polled_again(client_for, board_member, forum):
-    services.source_retire(source_id=forum.id, actor=board_member)
+    sources.source_retire(source_id=forum.id, actor=board_member)
     body = client_for(board_member).get(reverse("monitoring:source-detail", args=[forum.id])).content.decode()
     assert url("restore", forum) in body
     assert url("pause", forum) not in body
@@ -252,7 +254,7 @@ def test_a_retired_source_is_brought_back_and_polled_again(client_for, board_mem
 
 
 def test_a_retired_source_cannot_be_paused_or_resumed(client_for, board_member, forum):
-    services.source_retire(source_id=forum.id, actor=board_member)
+    sources.source_retire(source_id=forum.id, actor=board_member)
     for action in ("pause", "resume"):
         response = client_for(board_member).post(url(action, forum))
         assert response.status_code == 302
@@ -263,9 +265,9 @@ def test_a_retired_source_cannot_be_paused_or_resumed(client_for, board_member, 
 
 
 def test_each_change_is_listed_on_the_page_in_the_reader_s_language(client_for, board_member, forum):
-    services.source_rename(source_id=forum.id, name="Forum", actor=board_member)
-    services.source_interval_change(source_id=forum.id, minutes=60, actor=board_member)
-    services.source_pause(source_id=forum.id, actor=board_member)
+    sources.source_rename(source_id=forum.id, name="Forum", actor=board_member)
+    sources.source_interval_change(source_id=forum.id, minutes=60, actor=board_member)
+    sources.source_pause(source_id=forum.id, actor=board_member)
     client = client_for(board_member)
     body = client.get(reverse("monitoring:source-detail", args=[forum.id])).content.decode()
     assert "Hernoemd" in body

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from monitoring.models import Mention, Sighting, Source
-from monitoring.services.poll import CLAIM_LEASE
+from monitoring.services.claims import CLAIM_LEASE
 from monitoring.tasks import source_poll, sources_poll_due
 from tests.conftest import sample
 from tests.factories import SourceFactory

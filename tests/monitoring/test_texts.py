@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from monitoring.models import MANUAL_SOURCE_NAME, FetchLog, Source
-from monitoring.services import poll as services
+from monitoring.services.poll import source_poll
 from monitoring.texts import TEXTS, Text, text_render
 from tests.factories import SourceFactory
 from tests.feedserver import Reply
@@ -43,7 +43,7 @@ def gone(feed_server, organisation):
 
 def test_an_error_recorded_in_dutch_shows_in_english_to_an_english_reader(client_for, board_member, gone):
     with translation.override("nl"):
-        services.source_poll(source_id=gone.id, force=True)
+        source_poll(source_id=gone.id, force=True)
     gone.refresh_from_db()
     assert (gone.last_error_code, gone.last_error_params) == ("gone", {"status": 410})
     client = client_for(board_member)
@@ -57,7 +57,7 @@ def test_an_error_recorded_in_dutch_shows_in_english_to_an_english_reader(client
 
 def test_an_error_recorded_in_english_shows_in_dutch_to_a_dutch_reader(client_for, board_member, gone):
     with translation.override("en"):
-        services.source_poll(source_id=gone.id, force=True)
+        source_poll(source_id=gone.id, force=True)
     body = client_for(board_member).get(reverse("monitoring:source-detail", args=[gone.id])).content.decode()
     assert body.count(GONE_NL) == 2  # the last error, and the poll in the fetch log
     assert GONE_EN not in body
@@ -67,7 +67,7 @@ def test_an_error_recorded_in_english_shows_in_dutch_to_a_dutch_reader(client_fo
 def test_the_reason_a_source_was_paused_shows_in_the_reader_s_language(client_for, board_member, gone):
     Source.objects.filter(id=gone.id).update(consecutive_failures=9)
     with translation.override("en"):
-        services.source_poll(source_id=gone.id, force=True)
+        source_poll(source_id=gone.id, force=True)
     gone.refresh_from_db()
     assert not gone.is_active
     body = client_for(board_member).get(reverse("monitoring:source-detail", args=[gone.id])).content.decode()

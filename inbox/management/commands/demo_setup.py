@@ -11,7 +11,7 @@ from accounts.roles import Role
 from accounts.services import organisation_ensure, user_save_with_role
 from inbox.team.services import organisation_roster_set
 from monitoring.models import Source
-from monitoring.services.poll import source_create
+from monitoring.services.sources import source_create
 
 DEMO_ORGANISATION = "Zwemvereniging De Dolfijnen"
 DEMO_USERS = [("board", Role.BOARD), ("manager", Role.MANAGER), ("staff", Role.STAFF)]

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.selectors import organisation_current
 from monitoring.exceptions import MonitoringError
 from monitoring.models import Source
-from monitoring.services.poll import source_create, source_preview
+from monitoring.services.sources import source_create, source_preview
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from monitoring.exceptions import MonitoringError
 from monitoring.feeds.guard import url_check
 from monitoring.models import Source
 from monitoring.opml import OPMLError, opml_read
-from monitoring.services.poll import source_create
+from monitoring.services.sources import source_create
 
 
 class Command(BaseCommand):

@@ -1,30 +1,21 @@
+"""Polling a batch of sources: fetch, parse, store, and a failing source recorded on it, never a crashed batch."""
+
 from __future__ import annotations
 
 import threading
 import time
-import zoneinfo
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from monitoring.models import FetchLog, Mention, Sighting, Source, SourceEvent, WatchTerms
-from monitoring.services.poll import (
-    CLAIM_LEASE,
-    fetch_logs_prune,
-    mention_quick_add,
-    retry_delay,
-    source_claim,
-    source_create,
-    source_poll,
-    source_resume,
-    sources_claim,
-    sources_poll,
-)
+from monitoring.services import claims, poll
+from monitoring.services.claims import host_slot, sources_claim
+from monitoring.services.poll import fetch_logs_prune, retry_delay, source_poll, sources_poll
 from tests.conftest import sample
-from tests.factories import MentionFactory, SourceFactory
+from tests.factories import SourceFactory
 from tests.feedserver import Reply
 
 pytestmark = pytest.mark.django_db
@@ -107,33 +98,10 @@ def test_a_source_that_is_not_due_is_left_alone(alerts_source, feed_server):
     assert len(feed_server.requests) == 1
 
 
-def test_of_two_claims_on_one_due_source_only_one_wins(organisation):
-    source = SourceFactory(organisation=organisation)
-    now = timezone.now()
-    first = source_claim(source_id=source.id, now=now)
-    second = source_claim(source_id=source.id, now=now)
-    assert first is not None
-    assert second is None
-    source.refresh_from_db()
-    assert source.next_poll_at == now + CLAIM_LEASE
-
-
 def test_a_paused_source_is_not_polled(alerts_source, feed_server):
     Source.objects.filter(id=alerts_source.id).update(is_active=False)
     assert source_poll(source_id=alerts_source.id, force=True) is None
     assert feed_server.requests == []
-
-
-def test_creating_a_source_is_audited(organisation, board_member):
-    source = source_create(
-        organisation=organisation,
-        name="Blog",
-        kind=Source.Kind.FEED,
-        url="https://blog.example/feed",
-        actor=board_member,
-    )
-    event = SourceEvent.objects.get(source=source)
-    assert (event.action, event.actor, event.to_value) == ("created", board_member, "https://blog.example/feed")
 
 
 def test_a_failed_source_is_tried_again_soon_then_less_often(feed_server, organisation):
@@ -189,18 +157,6 @@ def test_after_ten_failures_in_a_row_the_source_is_paused_and_the_board_is_maile
     assert SourceEvent.objects.filter(source=source, action="paused").count() == 1
 
 
-def test_resuming_a_paused_source_makes_it_due_again(organisation, board_member):
-    source = SourceFactory(
-        organisation=organisation, is_active=False, consecutive_failures=10, paused_reason_code="paused_by_board"
-    )
-    source_resume(source_id=source.id, actor=board_member)
-    source.refresh_from_db()
-    assert (source.is_active, source.consecutive_failures, source.paused_reason, source.next_poll_at) == (
-        True, 0, "", None,
-    )  # fmt: skip
-    assert SourceEvent.objects.get(source=source, action="resumed").actor == board_member
-
-
 def test_every_poll_is_logged_and_old_logs_are_pruned(alerts_source):
     source_poll(source_id=alerts_source.id)
     source_poll(source_id=alerts_source.id, force=True)
@@ -209,23 +165,6 @@ def test_every_poll_is_logged_and_old_logs_are_pruned(alerts_source):
     FetchLog.objects.filter(id=logs[0].id).update(started_at=timezone.now() - timedelta(days=31))
     assert fetch_logs_prune() == 1
     assert FetchLog.objects.count() == 1
-
-
-def test_the_same_link_from_two_sources_is_one_mention_seen_twice(feed_server, organisation):
-    first = SourceFactory(
-        organisation=organisation, url=feed_server.serve("/a.xml", Reply(sample("google_alerts.xml")))
-    )
-    second = SourceFactory(
-        organisation=organisation, url=feed_server.serve("/b.xml", Reply(sample("google_alerts.xml")))
-    )
-
-    source_poll(source_id=first.id)
-    outcome = source_poll(source_id=second.id)
-
-    assert (outcome.new, outcome.seen_elsewhere) == (0, 3)
-    assert Mention.objects.count() == 3
-    mention = Mention.objects.get(url="https://www.buurtnieuws.example/2026/11/zwemles-afgelast")
-    assert set(mention.sightings.values_list("source_id", flat=True)) == {first.id, second.id}
 
 
 def test_watch_terms_filter_general_feeds(feed_server, organisation):
@@ -257,30 +196,6 @@ def test_new_mentions_are_enriched_with_language_category_and_reasons(alerts_sou
     assert review.platform == "web"
     assert review.suggested_category == Mention.Category.COMPLAINT
     assert review.signal_reasons
-
-
-def test_a_mention_added_by_hand_joins_the_inbox_once(organisation, staff_member):
-    first = mention_quick_add(
-        organisation=organisation,
-        url="https://www.facebook.com/dedolfijnen/posts/123?fbclid=abc",
-        text="Waardeloze club, nooit meer!",
-        author="Petra",
-        actor=staff_member,
-    )
-    again = mention_quick_add(
-        organisation=organisation,
-        url="https://www.facebook.com/dedolfijnen/posts/123",
-        text="Waardeloze club, nooit meer!",
-        actor=staff_member,
-    )
-    assert first.is_new
-    assert not again.is_new
-    assert again.mention == first.mention
-    mention = first.mention
-    assert (mention.platform, mention.author, mention.added_by) == ("facebook", "Petra", staff_member)
-    assert mention.canonical_url == "https://www.facebook.com/dedolfijnen/posts/123"
-    assert mention.suggested_category == Mention.Category.COMPLAINT
-    assert Sighting.objects.filter(mention=mention).count() == 1
 
 
 def test_a_site_that_asks_us_to_wait_is_left_alone_that_long(feed_server, organisation):
@@ -315,52 +230,6 @@ def test_a_feed_that_moved_for_good_is_followed_and_its_address_updated(feed_ser
     assert Mention.objects.count() == 3
 
 
-def test_only_so_many_fetches_run_against_one_host_at_once(settings):
-    from monitoring.services.poll import host_slot
-
-    settings.WEBCARE_FETCH_PER_HOST = 2
-    with (
-        host_slot("www.google.com") as first,
-        host_slot("www.google.com") as second,
-        host_slot("www.google.com") as third,
-        host_slot("forum.example") as other_host,
-    ):
-        assert [slot is not None for slot in (first, second, third, other_host)] == [True, True, False, True]
-    with host_slot("www.google.com") as again:
-        assert again
-
-
-def test_a_slot_a_dead_worker_held_frees_itself(monkeypatch, settings):
-    from monitoring.services import poll as services
-    from monitoring.services.poll import host_slot
-
-    settings.WEBCARE_FETCH_PER_HOST = 1
-    monkeypatch.setattr(services, "SLOT_LEASE_SECONDS", 1)
-    held = host_slot("www.google.com")
-    assert held.__enter__() is not None  # taken and never freed, as by a worker killed mid-poll
-    with host_slot("www.google.com") as meanwhile:
-        assert meanwhile is None
-    time.sleep(1.5)
-    with host_slot("www.google.com") as later:
-        assert later is not None
-
-
-def test_a_renewed_slot_stays_taken(monkeypatch, settings):
-    from monitoring.services import poll as services
-    from monitoring.services.poll import host_slot
-
-    settings.WEBCARE_FETCH_PER_HOST = 1
-    monkeypatch.setattr(services, "SLOT_LEASE_SECONDS", 2)
-    with host_slot("www.google.com") as slot:
-        for _ in range(3):
-            time.sleep(1)
-            slot.renew()
-        with host_slot("www.google.com") as other:
-            assert other is None  # three seconds on, longer than the lease: still taken
-    with host_slot("www.google.com") as free:
-        assert free is not None
-
-
 def test_a_feed_with_a_fault_we_read_past_is_stored_and_the_fault_recorded(feed_server, organisation):
     url = feed_server.serve("/broken.xml", Reply(sample("broken_unescaped_ampersand.xml")))
     source = SourceFactory(organisation=organisation, url=url)
@@ -372,19 +241,6 @@ def test_a_feed_with_a_fault_we_read_past_is_stored_and_the_fault_recorded(feed_
     source.refresh_from_db()
     assert source.last_problem == outcome.problem
     assert FetchLog.objects.get(source=source).problem == outcome.problem
-
-
-def rss(*items: tuple[str, str]) -> bytes:
-    """An RSS feed with one item per (link, author)."""
-    body = "".join(
-        f"<item><title>Bericht over De Dolfijnen {n}</title><link>{link}</link><guid>{link}</guid>"
-        f"<dc:creator>{author}</dc:creator><description>Iets over De Dolfijnen.</description></item>"
-        for n, (link, author) in enumerate(items)
-    )
-    return (
-        '<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
-        f"<channel><title>Forum</title><link>https://forum.example/</link>{body}</channel></rss>"
-    ).encode()
 
 
 def test_a_batch_polls_each_source_and_one_failing_feed_stops_none_of_the_others(feed_server, organisation):
@@ -439,32 +295,7 @@ def test_a_batch_of_304s_records_every_poll_and_a_new_etag(feed_server, organisa
     assert Mention.objects.count() == 3
 
 
-def test_two_claims_on_the_same_batch_share_nothing(organisation):
-    sources = SourceFactory.create_batch(3, organisation=organisation)
-    ids = [source.id for source in sources]
-    now = timezone.now()
-
-    first = sources_claim(source_ids=ids, now=now)
-    second = sources_claim(source_ids=ids, now=now)
-    forced = sources_claim(source_ids=ids, now=now, force=True)
-
-    assert [source.id for source in first] == ids
-    assert second == []
-    assert forced == []  # "Poll now" too waits for the poll that holds them
-    assert all(source.next_poll_at == now + CLAIM_LEASE for source in first)
-
-
-def test_a_claim_leaves_paused_sources_out(organisation):
-    active, paused = SourceFactory.create_batch(2, organisation=organisation)
-    Source.objects.filter(id=paused.id).update(is_active=False)
-
-    claimed = sources_claim(source_ids=[active.id, paused.id], now=timezone.now(), force=True)
-
-    assert [source.id for source in claimed] == [active.id]
-
-
 def test_sources_on_a_host_without_a_free_slot_are_not_fetched_and_stay_due(feed_server, organisation, settings):
-    from monitoring.services.poll import host_slot
 
     settings.WEBCARE_FETCH_PER_HOST = 1
     source = SourceFactory(
@@ -485,27 +316,7 @@ def test_sources_on_a_host_without_a_free_slot_are_not_fetched_and_stay_due(feed
     assert sources_poll(source_ids=[source.id]).outcomes[0].new == 3
 
 
-def test_an_author_with_two_recent_mentions_is_flagged_as_repeated(feed_server, organisation):
-    for n, days_ago in enumerate([1, 2, 200]):
-        MentionFactory(
-            source=SourceFactory(organisation=organisation),
-            author=["Jan Jansen", "Jan Jansen", "Piet Bakker"][n],
-            published_at=timezone.now() - timedelta(days=days_ago),
-        )
-    MentionFactory(source=SourceFactory(organisation=organisation), author="Piet Bakker")
-    feed = rss(("https://forum.example/t/1", "Jan Jansen"), ("https://forum.example/t/2", "Piet Bakker"))
-    source = SourceFactory(organisation=organisation, url=feed_server.serve("/forum.xml", Reply(feed)))
-
-    source_poll(source_id=source.id)
-
-    flags = dict(Mention.objects.filter(source=source).values_list("author", "flags"))
-    assert "repeated_author" in flags["Jan Jansen"]
-    assert "repeated_author" not in flags["Piet Bakker"]  # the third one is older than 90 days
-
-
 def test_a_store_that_fails_frees_the_host_and_stops_the_fetches(feed_server, organisation, monkeypatch, settings):
-    from monitoring.services import poll as services
-    from monitoring.services.poll import host_slot
 
     settings.WEBCARE_FETCH_PER_HOST = 1
     sources = [
@@ -517,8 +328,8 @@ def test_a_store_that_fails_frees_the_host_and_stops_the_fetches(feed_server, or
         raise RuntimeError("the database went away")
 
     # Neither the poll nor its failure can be stored: the batch cannot go on.
-    monkeypatch.setattr(services, "_poll_stored", broken)
-    monkeypatch.setattr(services, "_poll_failed", broken)
+    monkeypatch.setattr(poll, "_poll_stored", broken)
+    monkeypatch.setattr(poll, "_poll_failed", broken)
     with pytest.raises(RuntimeError):
         sources_poll(source_ids=[source.id for source in sources])
 
@@ -606,71 +417,6 @@ def test_a_source_failing_unexpectedly_again_and_again_is_paused(feed_server, or
     assert (source.is_active, source.consecutive_failures) == (False, 10)
 
 
-AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
-
-
-@pytest.mark.parametrize(
-    "published_at",
-    [
-        datetime(1, 1, 1, tzinfo=AMSTERDAM),  # before year 1 in UTC: a BC timestamp in PostgreSQL
-        datetime(1989, 12, 31, 23, 0, tzinfo=UTC),
-        timezone.now() + timedelta(days=2),
-    ],
-)
-def test_adding_a_mention_by_hand_refuses_a_date_out_of_range(organisation, staff_member, published_at):
-    with pytest.raises(ValidationError) as refused:
-        mention_quick_add(
-            organisation=organisation,
-            url="https://www.facebook.com/dedolfijnen/posts/123",
-            text="Waardeloze club",
-            published_at=published_at,
-            actor=staff_member,
-        )
-    assert refused.value.message_dict.keys() == {"published_at"}
-    assert not Mention.objects.exists()
-
-
-@pytest.mark.parametrize(
-    "published_at",
-    [datetime(1, 1, 1, tzinfo=AMSTERDAM), datetime(1989, 12, 31, 23, 59, tzinfo=UTC)],
-)
-def test_the_database_refuses_a_mention_published_before_1990(organisation, published_at):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        MentionFactory(source=SourceFactory(organisation=organisation), published_at=published_at)
-
-
-@pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "data:text/html,<b>x</b>", "ftp://example.org/post"]
-)
-def test_adding_a_mention_by_hand_takes_only_a_web_address(organisation, staff_member, url):
-    with pytest.raises(ValidationError) as refused:
-        mention_quick_add(organisation=organisation, url=url, text="Waardeloze club", actor=staff_member)
-    assert refused.value.message_dict.keys() == {"url"}
-    assert not Mention.objects.exists()
-
-
-# Claims are leases ------------------------------------------------------------------------------------
-
-
-def test_a_claim_not_finished_lapses_after_the_lease_and_not_before(organisation):
-    sources = SourceFactory.create_batch(2, organisation=organisation, poll_interval_minutes=15)
-    ids = [source.id for source in sources]
-    claimed_at = timezone.now()
-    assert len(sources_claim(source_ids=ids, now=claimed_at)) == 2  # and never finished: its worker was killed
-
-    just_before = claimed_at + CLAIM_LEASE - timedelta(seconds=1)
-    assert sources_claim(source_ids=ids, now=just_before) == []
-    assert sources_claim(source_ids=ids, now=just_before, force=True) == []
-    assert [source.id for source in sources_claim(source_ids=ids, now=claimed_at + CLAIM_LEASE)] == ids
-
-
-def test_the_lease_is_short_and_outlasts_a_batch_by_its_time_limit():
-    from webcare.celery import app
-
-    assert timedelta(minutes=2) >= CLAIM_LEASE
-    assert CLAIM_LEASE.total_seconds() > app.conf.task_time_limit > app.conf.task_soft_time_limit
-
-
 @pytest.mark.parametrize("reply", ["entries", "not modified", "failure"])
 def test_a_finished_poll_sets_the_real_next_poll(feed_server, organisation, reply):
     def answer(request):
@@ -697,10 +443,9 @@ def test_a_finished_poll_sets_the_real_next_poll(feed_server, organisation, repl
 
 @pytest.mark.django_db(transaction=True)
 def test_a_long_batch_renews_its_lease_while_it_runs(feed_server, organisation, monkeypatch):
-    from monitoring.services import poll as services
 
-    monkeypatch.setattr(services, "CLAIM_LEASE", timedelta(seconds=3))
-    monkeypatch.setattr(services, "CLAIM_RENEW_SECONDS", 0.5)
+    monkeypatch.setattr(claims, "CLAIM_LEASE", timedelta(seconds=3))
+    monkeypatch.setattr(claims, "CLAIM_RENEW_SECONDS", 0.5)
 
     def slow(request):
         time.sleep(0.6)
@@ -722,63 +467,3 @@ def test_a_long_batch_renews_its_lease_while_it_runs(feed_server, organisation, 
 
     assert len(batch.outcomes) == 10
     assert taken_meanwhile == []
-
-
-# Polls at once --------------------------------------------------------------------------------------
-
-
-def rss_without_links(count: int) -> bytes:
-    items = "".join(
-        f"<item><title>Bericht {n} over De Dolfijnen</title><description>Zonder link.</description></item>"
-        for n in range(count)
-    )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Forum</title>{items}</channel></rss>'.encode()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_three_polls_now_at_once_store_each_entry_once(feed_server, organisation, signal_phrases, settings):
-    settings.WEBCARE_FETCH_PER_HOST = 3
-
-    def slow(request):
-        time.sleep(0.6)  # all three have asked before any has stored
-        return Reply(rss_without_links(3))
-
-    source = SourceFactory(organisation=organisation, url=feed_server.serve("/forum.xml", slow))
-    start = threading.Barrier(3)
-    failures: list[BaseException] = []
-
-    def poll_now(number: int):
-        try:
-            start.wait()
-            time.sleep(0.15 * number)  # one click after the other, each while the poll before still fetches
-            sources_poll(source_ids=[source.id], force=True)
-        except BaseException as exc:  # raised again below, in the test's own thread
-            failures.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=poll_now, args=(number,)) for number in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert failures == []
-    assert Mention.objects.count() == 3
-    assert Sighting.objects.count() == 3
-    assert set(Sighting.objects.values_list("mention_id", flat=True)) == set(
-        Mention.objects.values_list("id", flat=True)
-    )
-
-
-def test_an_entry_without_a_link_another_poll_stored_meanwhile_is_stored_once(feed_server, organisation):
-    source = SourceFactory(organisation=organisation, url=feed_server.serve("/forum.xml", Reply(rss_without_links(2))))
-    source_poll(source_id=source.id)
-    # As if another poll had stored the mention of one entry but not yet its sighting.
-    Sighting.objects.filter(mention__title="Bericht 0 over De Dolfijnen").delete()
-
-    outcome = source_poll(source_id=source.id, force=True)
-
-    assert (outcome.error, outcome.new, outcome.duplicates) == ("", 0, 1)
-    assert Mention.objects.count() == 2
-    assert Sighting.objects.count() == 2
