@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from monitoring import selectors
 from monitoring.exceptions import FetchError, MonitoringError, StoreError
-from monitoring.feeds.decide import poll_plan
+from monitoring.feeds.decide import PollHealth, health_after_answer, health_after_failure, poll_plan
 from monitoring.feeds.enrich import Signal
 from monitoring.feeds.fetch import FetchRequest, FetchResult, feeds_fetch
 from monitoring.feeds.parse import ParsedFeed
@@ -88,7 +88,7 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
     by_id = {source.id: source for source in sources}
     host_of = {source.id: host for host, group in by_host.items() for source in group}
     outcomes: list[PollOutcome] = []
-    not_modified: list[tuple[Source, FetchResult, int]] = []  # with how long its fetch took (ms)
+    not_modified: list[tuple[Source, FetchResult, PollHealth, int]] = []  # with how long its fetch took (ms)
     busy: list[Source] = []
     context = _PollContext()
     held: dict[str, ExitStack] = {}
@@ -131,13 +131,15 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
                     claims_renewed_at = time.monotonic()
                 if isinstance(result, FetchError):
                     outcomes.append(_poll_failed(source, result, now, fetched.started))
-                elif result.is_not_modified and not result.is_permanent_redirect and result.max_age is None:
-                    not_modified.append((source, result, _ms_since(fetched.started)))
+                    unfinished.discard(source.id)
+                    continue
+                health = _answer_health(source, result, now)
+                if health.is_plain_not_modified:
+                    not_modified.append((source, result, health, _ms_since(fetched.started)))
                     continue  # recorded with the others at the end, still leased until then
-                else:
-                    outcomes.append(
-                        _poll_stored_or_failed(source, result, fetched.prepared, now, fetched.started, context)
-                    )
+                outcomes.append(
+                    _poll_stored_or_failed(source, result, health, fetched.prepared, now, fetched.started, context)
+                )
                 unfinished.discard(source.id)
     finally:
         for slot in held.values():
@@ -171,16 +173,28 @@ def _feed_read_for(
     return feed_read(result, source_url=source.url, kind=source.kind)
 
 
+def _answer_health(source: Source, result: FetchResult, now: datetime) -> PollHealth:
+    return health_after_answer(
+        url=source.url,
+        interval=timedelta(minutes=source.poll_interval_minutes),
+        now=now,
+        is_not_modified=result.is_not_modified,
+        permanent_url=result.permanent_url,
+        max_age=result.max_age,
+    )
+
+
 def _poll_stored(
     source: Source,
     result: FetchResult,
+    health: PollHealth,
     parsed: ParsedFeed | MonitoringError | None,
     now: datetime,
     started: float,
     context: _PollContext,
 ) -> PollOutcome:
-    """Store what was fetched and parsed (``feed_read``) for ``source`` in one transaction; a parse
-    failure is recorded."""
+    """Store what was fetched and parsed (``feed_read``) for ``source`` in one transaction, and carry out
+    the ``health`` decided for the answer; a parse failure is recorded."""
     if isinstance(parsed, MonitoringError):
         return _poll_failed(source, parsed, now, started)
 
@@ -197,15 +211,10 @@ def _poll_stored(
         source.etag, source.last_modified = result.etag, result.last_modified
         fields = [*_HEALTH_FIELDS, *_CLAIM_FIELDS, "etag", "last_modified", "last_entries_found", "query"]
         fields.append("last_problem")
-        source.next_poll_at, source.claimed_until = now + timedelta(minutes=source.poll_interval_minutes), None
-        if result.max_age is not None:
-            # The site says its feed stays fresh longer than our interval: wait for it, up to a bound.
-            source.next_poll_at = max(source.next_poll_at, now + min(result.max_age, MAX_CACHE_WAIT))
-        if result.is_permanent_redirect and result.permanent_url != source.url:
-            SourceEvent.objects.create(
-                source=source, action="moved", from_value=source.url, to_value=result.permanent_url
-            )
-            source.url = result.permanent_url
+        source.next_poll_at, source.claimed_until = health.next_poll_at, None
+        if health.moved_to:
+            SourceEvent.objects.create(source=source, action="moved", from_value=source.url, to_value=health.moved_to)
+            source.url = health.moved_to
             fields.append("url")
         source_save_logged(source, fields, _fetch_log_row(source, now, _ms_since(started), result.status, outcome))
     return outcome
@@ -214,6 +223,7 @@ def _poll_stored(
 def _poll_stored_or_failed(
     source: Source,
     result: FetchResult,
+    health: PollHealth,
     parsed: ParsedFeed | MonitoringError | None,
     now: datetime,
     started: float,
@@ -225,7 +235,7 @@ def _poll_stored_or_failed(
     the batch can be, and its claims lapse so that it is polled again within ``CLAIM_LEASE``.
     """
     try:
-        return _poll_stored(source, result, parsed, now, started, context)
+        return _poll_stored(source, result, health, parsed, now, started, context)
     except SoftTimeLimitExceeded:
         raise  # the task's time is up: that ends the batch, it is no fault of this source
     except Exception as exc:  # one source's failure, whatever it is, is recorded on it and stops no other
@@ -235,10 +245,10 @@ def _poll_stored_or_failed(
         return _poll_failed(source, error, now, started)
 
 
-def _polls_not_modified(polls: list[tuple[Source, FetchResult, int]], now: datetime) -> list[PollOutcome]:
-    """Record plain 304 answers (no move, no max-age) in one transaction.
+def _polls_not_modified(polls: list[tuple[Source, FetchResult, PollHealth, int]], now: datetime) -> list[PollOutcome]:
+    """Record plain 304 answers (``PollHealth.is_plain_not_modified``) in one transaction.
 
-    Runs three queries, one more per distinct poll interval past the first, and one more per distinct
+    Runs three queries, one more per distinct next poll past the first, and one more per distinct
     changed validator pair (a site that sends a new ETag with its 304). ``bulk_update`` would build a
     CASE per row and field: slower than the fetches.
     """
@@ -247,7 +257,7 @@ def _polls_not_modified(polls: list[tuple[Source, FetchResult, int]], now: datet
     outcomes: list[PollOutcome] = []
     logs: list[FetchLog] = []
     changed: dict[tuple[str, str], list[int]] = {}
-    for source, result, duration_ms in polls:
+    for source, result, _health, duration_ms in polls:
         source.mark_polled(at=now, status=result.status, found=None)
         if (result.etag, result.last_modified) != (source.etag, source.last_modified):
             source.etag, source.last_modified = result.etag, result.last_modified
@@ -255,13 +265,13 @@ def _polls_not_modified(polls: list[tuple[Source, FetchResult, int]], now: datet
         outcome = PollOutcome(source_id=source.id, is_not_modified=True)
         outcomes.append(outcome)
         logs.append(_fetch_log_row(source, now, duration_ms, result.status, outcome))
-    by_interval: dict[int, list[int]] = {}
-    for source, _result, _duration in polls:
-        by_interval.setdefault(source.poll_interval_minutes, []).append(source.id)
+    by_next_poll: dict[datetime, list[int]] = {}
+    for source, _result, health, _duration in polls:
+        by_next_poll.setdefault(health.next_poll_at, []).append(source.id)
     with transaction.atomic():
         commit_without_flush()
         # The same values as mark_polled gives each of them; the claim ends with the next poll set.
-        for minutes, ids in by_interval.items():
+        for next_poll_at, ids in by_next_poll.items():
             Source.objects.filter(id__in=ids).update(
                 last_polled_at=now,
                 last_status=304,
@@ -269,7 +279,7 @@ def _polls_not_modified(polls: list[tuple[Source, FetchResult, int]], now: datet
                 last_error_code="",
                 last_error_params={},
                 consecutive_failures=0,
-                next_poll_at=now + timedelta(minutes=minutes),
+                next_poll_at=next_poll_at,
                 claimed_until=None,
             )
         for (etag, last_modified), ids in changed.items():
@@ -337,32 +347,17 @@ def _fetch_log_row(
     )
 
 
-MAX_BACKOFF = timedelta(hours=24)
-MAX_CACHE_WAIT = timedelta(hours=6)
-PAUSE_AFTER_FAILURES = 10
-
-
-def retry_delay(*, failures: int) -> timedelta:
-    """How long to wait after ``failures`` failed polls in a row: 1, 2, 4, 8 … minutes, at most 24 hours.
-
-    A site that was down for a moment (or a demo server still starting) is tried again soon; one that
-    stays down is asked less and less often.
-    """
-    return min(MAX_BACKOFF, timedelta(minutes=2 ** min(max(failures, 1) - 1, 16)))
-
-
 def _poll_failed(source: Source, exc: MonitoringError, now: datetime, started: float) -> PollOutcome:
     status = exc.status if isinstance(exc, FetchError) else None
     logger.warning("Polling source %s (%s) failed: %s", source.id, source.url, exc)
     source.mark_failed(at=now, status=status, error=exc.text)
-    delay = retry_delay(failures=source.consecutive_failures)
-    if isinstance(exc, FetchError) and exc.retry_after is not None:
-        delay = max(delay, min(exc.retry_after, MAX_BACKOFF))
-    source.next_poll_at, source.claimed_until = now + delay, None
+    retry_after = exc.retry_after if isinstance(exc, FetchError) else None
+    health = health_after_failure(failures=source.consecutive_failures, now=now, retry_after=retry_after)
+    source.next_poll_at, source.claimed_until = health.next_poll_at, None
     outcome = PollOutcome(source_id=source.id, error=str(exc), error_text=exc.text)
     with transaction.atomic():
         fields = [*_HEALTH_FIELDS, *_CLAIM_FIELDS]
-        if source.consecutive_failures >= PAUSE_AFTER_FAILURES:
+        if health.is_paused:
             source.pause_because(
                 Text("paused_after_failures", {"count": source.consecutive_failures, "error": exc.text.as_json()})
             )

@@ -1,8 +1,22 @@
+"""Deciding what a poll changes, without a database or a network: new entries, and the source's health."""
+
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from monitoring.feeds.decide import canonical_url, poll_plan
+from monitoring.feeds.decide import (
+    MAX_BACKOFF,
+    MAX_CACHE_WAIT,
+    PAUSE_AFTER_FAILURES,
+    PollHealth,
+    canonical_url,
+    health_after_answer,
+    health_after_failure,
+    poll_plan,
+    retry_delay,
+)
 from monitoring.feeds.parse import feed_parse
 from monitoring.feeds.terms import watch_terms_parse
 from tests.conftest import sample
@@ -82,3 +96,81 @@ def test_two_entries_of_one_feed_on_one_link_stay_two_mentions():
     twin = type(second)(**{**second.__dict__, "key": "other-key", "url": first.url})
     plan = poll_plan([first, twin], known_keys=set())
     assert [new.canonical_url for new in plan.new_entries] == [canonical_url(first.url), ""]
+
+
+# The source's health after a poll -------------------------------------------------------------------
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+FEED = "https://forum.example/feed.xml"
+INTERVAL = timedelta(minutes=15)
+
+
+def test_backoff_grows_to_at_most_a_day():
+    assert retry_delay(failures=1) == timedelta(minutes=1)
+    assert retry_delay(failures=11) == timedelta(minutes=1024)
+    assert retry_delay(failures=40) == timedelta(hours=24)
+
+
+def test_a_failure_is_tried_again_soon_then_less_often():
+    waits = [health_after_failure(failures=n, now=NOW).next_poll_at - NOW for n in range(1, 7)]
+    assert waits == [timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 32)]
+
+
+def test_a_site_that_asks_for_a_longer_wait_gets_it_up_to_the_longest_backoff():
+    asked = health_after_failure(failures=1, now=NOW, retry_after=timedelta(hours=1))
+    too_long = health_after_failure(failures=1, now=NOW, retry_after=timedelta(days=7))
+    shorter = health_after_failure(failures=5, now=NOW, retry_after=timedelta(seconds=30))
+    assert asked.next_poll_at == NOW + timedelta(hours=1)
+    assert too_long.next_poll_at == NOW + MAX_BACKOFF
+    assert shorter.next_poll_at == NOW + timedelta(minutes=16)  # the backoff, being longer
+
+
+def test_a_source_is_paused_at_the_tenth_failure_in_a_row_and_not_before():
+    assert not health_after_failure(failures=PAUSE_AFTER_FAILURES - 1, now=NOW).is_paused
+    assert health_after_failure(failures=PAUSE_AFTER_FAILURES, now=NOW).is_paused
+    assert health_after_failure(failures=PAUSE_AFTER_FAILURES + 3, now=NOW).is_paused
+    assert PAUSE_AFTER_FAILURES == 10
+
+
+def test_a_failure_neither_moves_nor_counts_as_not_modified():
+    health = health_after_failure(failures=1, now=NOW)
+    assert (health.moved_to, health.is_plain_not_modified) == ("", False)
+
+
+def test_an_answer_brings_the_next_poll_one_interval_on():
+    assert health_after_answer(url=FEED, interval=INTERVAL, now=NOW) == PollHealth(next_poll_at=NOW + INTERVAL)
+
+
+def test_a_feed_that_stays_fresh_longer_is_polled_when_it_goes_stale_up_to_a_bound():
+    fresh = health_after_answer(url=FEED, interval=INTERVAL, now=NOW, max_age=timedelta(hours=2))
+    shorter = health_after_answer(url=FEED, interval=INTERVAL, now=NOW, max_age=timedelta(minutes=5))
+    for_ever = health_after_answer(url=FEED, interval=INTERVAL, now=NOW, max_age=timedelta(days=365))
+    assert fresh.next_poll_at == NOW + timedelta(hours=2)
+    assert shorter.next_poll_at == NOW + INTERVAL
+    assert for_ever.next_poll_at == NOW + MAX_CACHE_WAIT
+
+
+def test_a_feed_that_moved_for_good_is_followed_to_its_new_address():
+    moved = health_after_answer(url=FEED, interval=INTERVAL, now=NOW, permanent_url="https://forum.example/new.xml")
+    same = health_after_answer(url=FEED, interval=INTERVAL, now=NOW, permanent_url=FEED)
+    assert moved.moved_to == "https://forum.example/new.xml"
+    assert same.moved_to == ""
+    assert moved.next_poll_at == NOW + INTERVAL
+
+
+def test_only_a_304_without_a_move_or_a_max_age_is_recorded_with_the_others():
+    def plain(**answer):
+        return health_after_answer(url=FEED, interval=INTERVAL, now=NOW, **answer).is_plain_not_modified
+
+    assert plain(is_not_modified=True)
+    assert not plain()
+    assert not plain(is_not_modified=True, max_age=timedelta(seconds=0))
+    assert not plain(is_not_modified=True, permanent_url="https://forum.example/new.xml")
+    assert not plain(is_not_modified=True, permanent_url=FEED)  # a redirect, if to where it was
+
+
+def test_health_is_a_value():
+    health = health_after_answer(url=FEED, interval=INTERVAL, now=NOW)
+    assert health == health_after_answer(url=FEED, interval=INTERVAL, now=NOW)
+    with pytest.raises(AttributeError):
+        health.is_paused = True  # type: ignore[misc]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from monitoring.models import FetchLog, Mention, Sighting, Source, SourceEvent, WatchTerms
 from monitoring.services import claims, poll
 from monitoring.services.claims import host_slot, sources_claim
-from monitoring.services.poll import fetch_logs_prune, retry_delay, source_poll, sources_poll
+from monitoring.services.poll import fetch_logs_prune, source_poll, sources_poll
 from tests.conftest import sample
 from tests.factories import SourceFactory
 from tests.feedserver import Reply
@@ -124,12 +124,6 @@ def test_a_success_after_failures_clears_the_error(alerts_source, feed_server):
     source_poll(source_id=alerts_source.id, force=True)
     alerts_source.refresh_from_db()
     assert (alerts_source.consecutive_failures, alerts_source.last_error) == (0, "")
-
-
-def test_backoff_grows_to_at_most_a_day():
-    assert retry_delay(failures=1) == timedelta(minutes=1)
-    assert retry_delay(failures=11) == timedelta(minutes=1024)
-    assert retry_delay(failures=40) == timedelta(hours=24)
 
 
 def test_after_ten_failures_in_a_row_the_source_is_paused_and_the_board_is_mailed(
