@@ -52,6 +52,7 @@ class PollOutcome:
     error: str = ""  # why the poll failed, in plain words (in the language active when it was polled)
     error_text: Text | None = None  # the same as a code and parameters, as it is stored
     problem: str = ""  # a fault in the feed that was read past, in plain words
+    is_paused: bool = False  # this poll's failure paused the source (the board is to be told: monitoring.tasks)
 
 
 @dataclass(frozen=True)
@@ -354,7 +355,7 @@ def _poll_failed(source: Source, exc: MonitoringError, now: datetime, started: f
     retry_after = exc.retry_after if isinstance(exc, FetchError) else None
     health = health_after_failure(failures=source.consecutive_failures, now=now, retry_after=retry_after)
     source.next_poll_at, source.claimed_until = health.next_poll_at, None
-    outcome = PollOutcome(source_id=source.id, error=str(exc), error_text=exc.text)
+    outcome = PollOutcome(source_id=source.id, error=str(exc), error_text=exc.text, is_paused=health.is_paused)
     with transaction.atomic():
         fields = [*_HEALTH_FIELDS, *_CLAIM_FIELDS]
         if health.is_paused:
@@ -363,17 +364,9 @@ def _poll_failed(source: Source, exc: MonitoringError, now: datetime, started: f
             )
             fields += ["is_active", "paused_reason_code", "paused_reason_params"]
             SourceEvent.objects.create(source=source, action="paused", from_value="active", to_value="paused")
-            source_id = source.id
-            transaction.on_commit(lambda: _notify_paused(source_id))
         source.save(update_fields=fields)
         _fetch_log(source, now, started, status, outcome)
     return outcome
-
-
-def _notify_paused(source_id: int) -> None:
-    from monitoring.tasks import source_paused_notify
-
-    source_paused_notify.delay(source_id)
 
 
 def fetch_logs_prune(*, now: datetime | None = None, days: int = 30) -> int:

@@ -59,6 +59,20 @@ def test_a_failing_source_is_reported_and_the_command_fails(feed_server, organis
     assert out.getvalue().startswith(f"{source.id} Gone: error: De feed bestaat niet meer (HTTP 404).")
 
 
+def test_a_source_the_command_pauses_is_reported_to_the_board(
+    feed_server, organisation, board_member, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
+):
+    source = SourceFactory(organisation=organisation, url=feed_server.serve("/down", Reply(b"", status=500)))
+    Source.objects.filter(id=source.id).update(consecutive_failures=9)
+
+    with pytest.raises(CommandError), django_capture_on_commit_callbacks(execute=True):
+        poll("--source", str(source.id), "--now")
+
+    source.refresh_from_db()
+    assert not source.is_active
+    assert [m.to for m in mailoutbox] == [[board_member.email]]
+
+
 def test_an_unknown_source_id_is_a_clear_error(organisation):
     with pytest.raises(CommandError, match="No source with id 999"):
         poll("--source", "999")

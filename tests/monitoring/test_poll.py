@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from monitoring import tasks
 from monitoring.models import FetchLog, Mention, Sighting, Source, SourceEvent, WatchTerms
 from monitoring.services import claims, poll
 from monitoring.services.claims import host_slot, sources_claim
@@ -126,21 +127,29 @@ def test_a_success_after_failures_clears_the_error(alerts_source, feed_server):
     assert (alerts_source.consecutive_failures, alerts_source.last_error) == (0, "")
 
 
-def test_after_ten_failures_in_a_row_the_source_is_paused_and_the_board_is_mailed(
-    feed_server, organisation, board_member, staff_member, mailoutbox, django_capture_on_commit_callbacks, settings
-):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    from webcare.celery import app
+def test_the_tenth_failure_in_a_row_pauses_the_source_and_says_so(feed_server, organisation, mailoutbox):
+    url = feed_server.serve("/down", Reply(b"", status=500))
+    source = SourceFactory(organisation=organisation, name="Buurtforum", url=url)
 
-    app.conf.task_always_eager = True
-    try:
-        url = feed_server.serve("/down", Reply(b"", status=500))
-        source = SourceFactory(organisation=organisation, name="Buurtforum", url=url)
-        for _ in range(10):
-            with django_capture_on_commit_callbacks(execute=True):
-                source_poll(source_id=source.id, force=True)
-    finally:
-        app.conf.task_always_eager = False
+    outcomes = [source_poll(source_id=source.id, force=True) for _ in range(10)]
+
+    assert [outcome.is_paused for outcome in outcomes] == [False] * 9 + [True]
+    source.refresh_from_db()
+    assert not source.is_active
+    assert "10" in source.paused_reason
+    assert source_poll(source_id=source.id, force=True) is None
+    assert SourceEvent.objects.filter(source=source, action="paused").count() == 1
+    assert mailoutbox == []  # the task layer tells the board (monitoring.tasks), not the service
+
+
+def test_after_ten_failures_in_a_row_the_source_is_paused_and_the_board_is_mailed(
+    feed_server, organisation, board_member, staff_member, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
+):
+    url = feed_server.serve("/down", Reply(b"", status=500))
+    source = SourceFactory(organisation=organisation, name="Buurtforum", url=url)
+    for _ in range(10):
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.sources_poll([source.id], True)
 
     source.refresh_from_db()
     assert not source.is_active
