@@ -67,6 +67,9 @@ def _language_model_load(**_: Any) -> None:
 
     Then freeze what is loaded so far out of the garbage collector's sight: the pool processes
     neither walk it again at every full collection nor copy its pages by touching them.
+
+    The only place the model is loaded ahead: a web process loads it on its first quick add (the
+    only enriching it does), rather than each of them holding it from the start.
     """
     from monitoring.feeds.enrich import language_model_load
 

@@ -64,12 +64,6 @@ def host_slot(host: str) -> Iterator[HostSlot | None]:
     yield None
 
 
-def source_claim(*, source_id: int, now: datetime, force: bool = False) -> Source | None:
-    """Take ``source_id`` for one poll (see ``sources_claim``); ``None`` when it was not taken."""
-    claimed = sources_claim(source_ids=[source_id], now=now, force=force)
-    return claimed[0] if claimed else None
-
-
 def sources_claim(*, source_ids: Sequence[int], now: datetime, force: bool = False) -> list[Source]:
     """Take the due, active ones of ``source_ids`` for one poll each; returns them in id order.
 

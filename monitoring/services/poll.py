@@ -24,7 +24,7 @@ from monitoring.feeds.fetch import FetchRequest, FetchResult, feeds_fetch
 from monitoring.feeds.parse import ParsedFeed
 from monitoring.feeds.read import error_detail, feed_read
 from monitoring.feeds.terms import WatchTerms as ParsedWatchTerms
-from monitoring.models import FetchLog, Mention, Source, SourceEvent
+from monitoring.models import FetchLog, Source, SourceEvent
 from monitoring.services import claims
 from monitoring.services.claims import HostSlot, host_slot, sources_claim
 from monitoring.services.store import (
@@ -34,7 +34,6 @@ from monitoring.services.store import (
     known_keys,
     source_save_logged,
 )
-from monitoring.signals import mentions_ingested
 from monitoring.texts import Text
 
 logger = logging.getLogger(__name__)
@@ -310,8 +309,6 @@ def _store_entries(source: Source, parsed: ParsedFeed, now: datetime, context: _
     if not plan.new_entries:
         return PollOutcome(source.id, found=len(parsed.entries), duplicates=plan.duplicates, filtered=plan.filtered)
     new_ids = entries_store(source, plan.new_entries, now, context.signals())
-    if new_ids:
-        transaction.on_commit(lambda: mentions_ingested.send(sender=Mention, mention_ids=new_ids))
     return PollOutcome(
         source_id=source.id,
         found=len(parsed.entries),

@@ -21,7 +21,6 @@ from monitoring.feeds.platforms import platform_for_url
 from monitoring.feeds.terms import watch_terms_match
 from monitoring.models import MANUAL_SOURCE_NAME, Mention, Sighting, Source
 from monitoring.services.store import mention_values, repeated_authors
-from monitoring.signals import mentions_ingested
 from webcare.links import http_url_check
 
 
@@ -97,6 +96,4 @@ def mention_quick_add(
                 mention=Mention.objects.get(organisation=organisation, canonical_url=canonical), is_new=False
             )
         Sighting.objects.create(mention=mention, source=source, external_id=canonical, url=link, seen_at=now)
-        mention_id = mention.id
-        transaction.on_commit(lambda: mentions_ingested.send(sender=Mention, mention_ids=[mention_id]))
     return QuickAdded(mention=mention, is_new=True)

@@ -58,7 +58,7 @@ def commit_without_flush() -> None:
     times ``wal_writer_delay``) before the flush, the whole transaction is lost together, never part
     of it: the source keeps its old validators and is polled again at its next turn, which fetches and
     stores the same entries once more. Nothing is lost for good and nothing is stored twice; only what
-    was announced on commit may name mentions that are gone, so receivers look mention ids up.
+    is announced on commit may name mentions that are gone, so a receiver must look mention ids up.
     The waits this saves (a disk flush per source) are most of a poll's time on a busy disk.
     Runs one query (on PostgreSQL; elsewhere none).
     """

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from monitoring.models import Source
 from monitoring.services import claims
-from monitoring.services.claims import CLAIM_LEASE, host_slot, source_claim, sources_claim
+from monitoring.services.claims import CLAIM_LEASE, host_slot, sources_claim
 from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +19,10 @@ pytestmark = pytest.mark.django_db
 def test_of_two_claims_on_one_due_source_only_one_wins(organisation):
     source = SourceFactory(organisation=organisation)
     now = timezone.now()
-    first = source_claim(source_id=source.id, now=now)
-    second = source_claim(source_id=source.id, now=now)
-    assert first is not None
-    assert second is None
+    first = sources_claim(source_ids=[source.id], now=now)
+    second = sources_claim(source_ids=[source.id], now=now)
+    assert [claimed.id for claimed in first] == [source.id]
+    assert second == []
     source.refresh_from_db()
     assert source.next_poll_at == now + CLAIM_LEASE
 
