@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
@@ -106,10 +107,14 @@ def watch_terms_for(organisation: Organisation) -> WatchTerms | None:
     return WatchTerms.objects.filter(organisation=organisation).first()
 
 
-def watch_terms_parsed(*, organisation_id: int) -> ParsedWatchTerms | None:
-    """The organisation's watch terms as polls apply them, or None before any were set. Runs one query."""
-    row = WatchTerms.objects.filter(organisation_id=organisation_id).values_list("include", "exclude").first()
-    return watch_terms_parse(*row) if row else None
+def watch_terms_parsed(*, organisation_ids: Iterable[int]) -> dict[int, ParsedWatchTerms]:
+    """The watch terms of each of the organisations, as polls apply them, by organisation id; one that
+    never set any is left out. Runs one query."""
+    rows = WatchTerms.objects.filter(organisation_id__in=list(organisation_ids))
+    return {
+        organisation_id: watch_terms_parse(include, exclude)
+        for organisation_id, include, exclude in rows.values_list("organisation_id", "include", "exclude")
+    }
 
 
 def signals_active() -> tuple[Signal, ...]:

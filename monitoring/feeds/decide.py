@@ -69,6 +69,18 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, host, parts.path or "/", urlencode(query, doseq=True), fragment))
 
 
+def terms_matched(entry: ParsedEntry, *, terms: WatchTerms | None, is_query: bool = False) -> tuple[str, ...] | None:
+    """The organisation's watch ``terms`` that ``entry`` matches, kept for highlighting; None when they
+    leave it out. A feed that is a search already (``is_query``) keeps every entry, and so does an
+    organisation without terms."""
+    if terms is None:
+        return ()
+    match = watch_terms_match(terms, title=entry.title, text=entry.snippet)
+    if not match.is_relevant and not is_query:
+        return None
+    return match.matched
+
+
 def poll_plan(
     entries: Iterable[ParsedEntry],
     *,
@@ -90,13 +102,10 @@ def poll_plan(
             duplicates += 1
             continue
         seen.add(entry.key)
-        matched: tuple[str, ...] = ()
-        if terms is not None:
-            match = watch_terms_match(terms, title=entry.title, text=entry.snippet)
-            if not match.is_relevant and not is_query:
-                filtered += 1
-                continue
-            matched = match.matched
+        matched = terms_matched(entry, terms=terms, is_query=is_query)
+        if matched is None:
+            filtered += 1
+            continue
         link = canonical_url(entry.url)
         if link in links:
             # Two different entries of one feed on one link are two things said, not one seen twice:

@@ -20,7 +20,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 CATEGORIES = ("complaint", "question", "praise")
@@ -78,6 +78,12 @@ class Enrichment:
     category: str  # one of CATEGORIES or "other"
     reasons: tuple[str, ...]  # the winning category's matches as found, quoted: '"klachten"', '"?"'
     flags: tuple[str, ...]  # from FLAGS and "repeated_author", in that order
+
+    def with_repeated_author(self) -> Enrichment:
+        """The same, flagged as said by a repeated author: what ``enrich(..., repeated_author=True)`` gives."""
+        if REPEATED_AUTHOR in self.flags:
+            return self
+        return replace(self, flags=(*self.flags, REPEATED_AUTHOR))  # the last in _FLAG_ORDER
 
 
 # A poll normalises each entry's title and text twice (watch terms, then signals): remember a feed's worth.

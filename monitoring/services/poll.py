@@ -1,15 +1,16 @@
-"""Polling: fetch, parse and store the new entries of a batch of sources; a failing source is a value
-recorded on it, never a crashed batch."""
+"""Polling: fetch, parse, enrich and store the new entries of a batch of sources; a failing source is a
+value recorded on it, never a crashed batch."""
 
 from __future__ import annotations
 
 import functools
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -18,11 +19,10 @@ from django.utils import timezone
 
 from monitoring import selectors
 from monitoring.exceptions import FetchError, MonitoringError, StoreError
-from monitoring.feeds.decide import PollHealth, health_after_answer, health_after_failure, poll_plan
+from monitoring.feeds.decide import PollHealth, PollPlan, health_after_answer, health_after_failure, poll_plan
 from monitoring.feeds.enrich import Signal
 from monitoring.feeds.fetch import FetchRequest, FetchResult, feeds_fetch
-from monitoring.feeds.parse import ParsedFeed
-from monitoring.feeds.read import error_detail, feed_read
+from monitoring.feeds.read import ReadFeed, error_detail, feed_read
 from monitoring.feeds.terms import WatchTerms as ParsedWatchTerms
 from monitoring.models import FetchLog, Source, SourceEvent
 from monitoring.services import claims
@@ -32,6 +32,7 @@ from monitoring.services.store import (
     commit_without_flush,
     entries_store,
     known_keys,
+    mention_rows,
     source_save_logged,
 )
 from monitoring.texts import Text
@@ -90,7 +91,7 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
     outcomes: list[PollOutcome] = []
     not_modified: list[tuple[Source, FetchResult, PollHealth, int]] = []  # with how long its fetch took (ms)
     busy: list[Source] = []
-    context = _PollContext()
+    context = _PollContext.read(organisation_ids={source.organisation_id for source in sources})
     held: dict[str, ExitStack] = {}
     leases: dict[str, HostSlot] = {}
     try:
@@ -111,8 +112,8 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
         ]
         waiting = {host: len(by_host[host]) for host in held}
         # closing(): should storing fail, the fetch threads stop at once, not when the generator is collected.
-        # Each answer is parsed in the thread that fetched it, while this one stores the one before.
-        read = functools.partial(_feed_read_for, by_id)
+        # Each answer is parsed and enriched in the thread that fetched it, while this one stores the one before.
+        read = functools.partial(_feed_read_for, by_id, context)
         renewed_at = claims_renewed_at = time.monotonic()
         with closing(feeds_fetch(groups, prepare=read)) as fetches:
             for fetched in fetches:
@@ -148,29 +149,42 @@ def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch
     return PollBatch(outcomes=tuple(outcomes), busy=tuple(source.id for source in busy))
 
 
+@dataclass(frozen=True)
 class _PollContext:
-    """What every source of one batch shares: the signal list and each organisation's watch terms."""
+    """What every source of one batch shares, read before its fetches begin (the fetch threads use it
+    too): the signal list and each organisation's watch terms."""
 
-    def __init__(self) -> None:
-        self._signals: tuple[Signal, ...] | None = None
-        self._terms: dict[int, ParsedWatchTerms | None] = {}
+    signals: tuple[Signal, ...] | None  # None when the list could not be built: see ``signals_error``
+    signals_error: ValueError | None
+    terms: Mapping[int, ParsedWatchTerms]  # by organisation id; none for an organisation without terms
 
-    def signals(self) -> tuple[Signal, ...]:
-        if self._signals is None:
-            self._signals = selectors.signals_active()
-        return self._signals
+    @classmethod
+    def read(cls, *, organisation_ids: Iterable[int]) -> _PollContext:
+        """Runs two queries."""
+        terms = selectors.watch_terms_parsed(organisation_ids=organisation_ids)
+        try:
+            return cls(signals=selectors.signals_active(), signals_error=None, terms=terms)
+        except ValueError as exc:
+            # A phrase the signal list refuses (see enrich.Signal): the sources with new entries fail
+            # on storing them, the others are polled as ever.
+            return cls(signals=None, signals_error=exc, terms=terms)
 
     def watch_terms(self, source: Source) -> ParsedWatchTerms | None:
-        if source.organisation_id not in self._terms:
-            self._terms[source.organisation_id] = selectors.watch_terms_parsed(organisation_id=source.organisation_id)
-        return self._terms[source.organisation_id]
+        return self.terms.get(source.organisation_id)
 
 
 def _feed_read_for(
-    sources: dict[int, Source], request: FetchRequest, result: FetchResult
-) -> ParsedFeed | MonitoringError | None:
+    sources: dict[int, Source], context: _PollContext, request: FetchRequest, result: FetchResult
+) -> ReadFeed | MonitoringError | None:
     source = sources[request.key]
-    return feed_read(result, source_url=source.url, kind=source.kind)
+    return feed_read(
+        result,
+        source_url=source.url,
+        kind=source.kind,
+        signals=context.signals,
+        terms=context.watch_terms(source),
+        is_query=source.is_query,
+    )
 
 
 def _answer_health(source: Source, result: FetchResult, now: datetime) -> PollHealth:
@@ -188,26 +202,48 @@ def _poll_stored(
     source: Source,
     result: FetchResult,
     health: PollHealth,
-    parsed: ParsedFeed | MonitoringError | None,
+    read: ReadFeed | MonitoringError | None,
     now: datetime,
     started: float,
     context: _PollContext,
 ) -> PollOutcome:
-    """Store what was fetched and parsed (``feed_read``) for ``source`` in one transaction, and carry out
-    the ``health`` decided for the answer; a parse failure is recorded."""
-    if isinstance(parsed, MonitoringError):
-        return _poll_failed(source, parsed, now, started)
+    """Store what was fetched and read (``feed_read``) for ``source``, and carry out the ``health``
+    decided for the answer; a parse failure is recorded.
+
+    What is new and the values of its mentions are worked out first (two queries that read); the
+    transaction that follows holds only the writes.
+    """
+    if isinstance(read, MonitoringError):
+        return _poll_failed(source, read, now, started)
+    outcome = PollOutcome(source_id=source.id, is_not_modified=True)
+    plan: PollPlan | None = None
+    rows: list[dict[str, Any]] = []
+    if read is not None:
+        entries = read.feed.entries
+        known = known_keys(source.id, [entry.key for entry in entries])
+        plan = poll_plan(entries, known_keys=known, terms=context.watch_terms(source), is_query=source.is_query)
+        if plan.new_entries:
+            if context.signals_error is not None:
+                raise context.signals_error.with_traceback(None)
+            rows = mention_rows(source, plan.new_entries, read.enrichments, now)
+        outcome = PollOutcome(
+            source.id,
+            found=len(entries),
+            duplicates=plan.duplicates,
+            filtered=plan.filtered,
+            problem=read.feed.problem,
+        )
 
     with transaction.atomic():
         commit_without_flush()
-        if parsed is None:
-            outcome = PollOutcome(source_id=source.id, is_not_modified=True)
-        else:
-            outcome = replace(_store_entries(source, parsed, now, context), problem=parsed.problem)
-            if parsed.query and parsed.query != source.query:
-                source.query = parsed.query
-            source.last_problem = parsed.problem
-        source.mark_polled(at=now, status=result.status, found=None if parsed is None else outcome.found)
+        if plan is not None and plan.new_entries:
+            new_ids = entries_store(source, plan.new_entries, rows, now)
+            outcome = replace(outcome, new=len(new_ids), seen_elsewhere=len(plan.new_entries) - len(new_ids))
+        if read is not None:
+            if read.feed.query and read.feed.query != source.query:
+                source.query = read.feed.query
+            source.last_problem = read.feed.problem
+        source.mark_polled(at=now, status=result.status, found=None if read is None else outcome.found)
         source.etag, source.last_modified = result.etag, result.last_modified
         fields = [*_HEALTH_FIELDS, *_CLAIM_FIELDS, "etag", "last_modified", "last_entries_found", "query"]
         fields.append("last_problem")
@@ -224,7 +260,7 @@ def _poll_stored_or_failed(
     source: Source,
     result: FetchResult,
     health: PollHealth,
-    parsed: ParsedFeed | MonitoringError | None,
+    read: ReadFeed | MonitoringError | None,
     now: datetime,
     started: float,
     context: _PollContext,
@@ -235,7 +271,7 @@ def _poll_stored_or_failed(
     the batch can be, and its claims lapse so that it is polled again within ``CLAIM_LEASE``.
     """
     try:
-        return _poll_stored(source, result, health, parsed, now, started, context)
+        return _poll_stored(source, result, health, read, now, started, context)
     except SoftTimeLimitExceeded:
         raise  # the task's time is up: that ends the batch, it is no fault of this source
     except Exception as exc:  # one source's failure, whatever it is, is recorded on it and stops no other
@@ -300,23 +336,6 @@ _HEALTH_FIELDS = [
     "last_error_at",
     "consecutive_failures",
 ]
-
-
-def _store_entries(source: Source, parsed: ParsedFeed, now: datetime, context: _PollContext) -> PollOutcome:
-    """Store what the plan says is new: a mention per new link, a sighting per entry. Runs ~5 queries."""
-    known = known_keys(source.id, [entry.key for entry in parsed.entries])
-    plan = poll_plan(parsed.entries, known_keys=known, terms=context.watch_terms(source), is_query=source.is_query)
-    if not plan.new_entries:
-        return PollOutcome(source.id, found=len(parsed.entries), duplicates=plan.duplicates, filtered=plan.filtered)
-    new_ids = entries_store(source, plan.new_entries, now, context.signals())
-    return PollOutcome(
-        source_id=source.id,
-        found=len(parsed.entries),
-        new=len(new_ids),
-        duplicates=plan.duplicates,
-        filtered=plan.filtered,
-        seen_elsewhere=len(plan.new_entries) - len(new_ids),
-    )
 
 
 def _fetch_log(source: Source, now: datetime, started: float, status: int | None, outcome: PollOutcome) -> None:

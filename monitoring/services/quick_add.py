@@ -16,6 +16,7 @@ from monitoring import selectors
 from monitoring.dates import publication_is_sane
 from monitoring.feeds.clean import html_clean
 from monitoring.feeds.decide import NewEntry, canonical_url
+from monitoring.feeds.enrich import enrich
 from monitoring.feeds.parse import ParsedEntry, link_unwrap, title_from_text
 from monitoring.feeds.platforms import platform_for_url
 from monitoring.feeds.terms import watch_terms_match
@@ -66,27 +67,31 @@ def mention_quick_add(
         kind=Source.Kind.MANUAL,
         defaults={"name": MANUAL_SOURCE_NAME, "url": "", "is_active": False},
     )
+    existing = Mention.objects.filter(organisation=organisation, canonical_url=canonical).first()
+    if existing is not None:
+        return QuickAdded(mention=existing, is_new=False)
+    entry = ParsedEntry(
+        key=canonical,
+        url=link,
+        title=title_from_text(text),
+        snippet=text,
+        content_html=html_clean("<p>" + html.escape(text) + "</p>"),
+        author=author.strip()[:200],
+        published_at=published_at or now,
+        platform=platform_for_url(link),
+        publisher="",
+    )
+    terms = selectors.watch_terms_parsed(organisation_ids=[organisation.id]).get(organisation.id)
+    matched = watch_terms_match(terms, title=entry.title, text=text).matched if terms else ()
+    repeated = bool(repeated_authors(organisation.id, {entry.author} - {""}))
+    # Worked out before the transaction, which holds only the writes.
+    enrichment = enrich(
+        title=entry.title, text=entry.snippet, signals=selectors.signals_active(), repeated_author=repeated
+    )
+    new = NewEntry(entry=entry, canonical_url=canonical, matched_terms=matched)
+    mention = Mention(**mention_values(source, new, now, enrichment))
+    mention.added_by = actor
     with transaction.atomic():
-        existing = Mention.objects.filter(organisation=organisation, canonical_url=canonical).first()
-        if existing is not None:
-            return QuickAdded(mention=existing, is_new=False)
-        entry = ParsedEntry(
-            key=canonical,
-            url=link,
-            title=title_from_text(text),
-            snippet=text,
-            content_html=html_clean("<p>" + html.escape(text) + "</p>"),
-            author=author.strip()[:200],
-            published_at=published_at or now,
-            platform=platform_for_url(link),
-            publisher="",
-        )
-        terms = selectors.watch_terms_parsed(organisation_id=organisation.id)
-        matched = watch_terms_match(terms, title=entry.title, text=text).matched if terms else ()
-        repeated = bool(repeated_authors(organisation.id, {entry.author} - {""}))
-        new = NewEntry(entry=entry, canonical_url=canonical, matched_terms=matched)
-        mention = Mention(**mention_values(source, new, now, selectors.signals_active(), repeated_author=repeated))
-        mention.added_by = actor
         try:
             with transaction.atomic():
                 mention.save()

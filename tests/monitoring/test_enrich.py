@@ -340,6 +340,17 @@ def test_flags_come_in_a_fixed_order_once_each():
     assert result.flags == ("fail", "threat", "abuse", "repeated_author")
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Alweer bedankt!", "#fail, pas maar op, idioot", "Weet iemand hoe laat het begint?", "", "Gewoon een bericht"],
+)
+def test_flagging_a_repeated_author_afterwards_gives_what_enrich_gives(text):
+    plain = enrich(title="", text=text, signals=DEFAULT_SIGNALS)
+    flagged = enrich(title="", text=text, signals=DEFAULT_SIGNALS, repeated_author=True)
+    assert plain.with_repeated_author() == flagged
+    assert flagged.with_repeated_author() == flagged
+
+
 def test_flags_count_even_when_another_category_wins():
     rules = signals(("aangifte", "complaint", 1, "threat"), ("bedankt", "praise", 3))
     result = enrich(title="", text="Bedankt voor de hulp bij mijn aangifte", signals=rules)

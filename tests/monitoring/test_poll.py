@@ -470,3 +470,21 @@ def test_a_long_batch_renews_its_lease_while_it_runs(feed_server, organisation, 
 
     assert len(batch.outcomes) == 10
     assert taken_meanwhile == []
+
+
+def test_a_signal_list_that_cannot_be_built_fails_only_the_sources_with_new_entries(feed_server, organisation):
+    from monitoring.models import SignalPhrase
+
+    SignalPhrase.objects.create(phrase="afgelast", category="complaint", weight=0)  # the admin lets 0 through
+    known = SourceFactory(organisation=organisation, url=feed_server.serve("/known.xml", Reply(status=304)))
+    fresh = SourceFactory(
+        organisation=organisation, url=feed_server.serve("/fresh.xml", Reply(sample("google_alerts.xml")))
+    )
+
+    batch = sources_poll(source_ids=[known.id, fresh.id])
+
+    errors = {outcome.source_id: outcome.error for outcome in batch.outcomes}
+    assert errors[known.id] == ""
+    assert "ging iets mis bij het bewaren" in errors[fresh.id]
+    assert "weight" in errors[fresh.id]
+    assert not Mention.objects.exists()
