@@ -6,7 +6,7 @@ address and connects to a vetted address, never to the name again, so DNS rebind
 
 One fetch, redirects included, has ``TOTAL_TIMEOUT`` from start to end: every connect, TLS handshake
 and socket read waits at most for the time that is left, so a site that sends a byte now and then
-holds a worker no longer. Bodies are unpacked here, a bounded step at a time, never by httpx.
+holds a worker no longer. Bodies are unpacked here (``unpack``), a bounded step at a time, never by httpx.
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import ipaddress
-import itertools
 import logging
 import queue
-import re
 import socket
 import ssl
 import threading
@@ -26,8 +24,7 @@ import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import timedelta
 from http.cookiejar import Cookie, CookieJar
 from typing import Any, Generic, TypeVar
 
@@ -40,6 +37,8 @@ from django.utils import translation
 from monitoring.exceptions import FetchError, RefusedAddress
 from monitoring.feeds import guard
 from monitoring.feeds.guard import IPAddress
+from monitoring.feeds.headers import max_age, retry_after
+from monitoring.feeds.unpack import ACCEPT_ENCODING, content_codings, unpack
 from monitoring.texts import Text
 
 CONNECT_TIMEOUT = 5.0
@@ -48,12 +47,6 @@ TOTAL_TIMEOUT = 30.0
 MAX_REDIRECTS = 5
 # "Moved for good" (RFC 9110 15.4.2 and 15.4.9): the source's stored address may follow these.
 PERMANENT_REDIRECTS = frozenset({301, 308})
-# The content codings we offer and unpack (RFC 9110 8.4.1). Not zstd: feeds are small text, gzip and
-# brotli serve them well, and every coding offered is one more decoder to keep bounded.
-ACCEPT_ENCODING = "gzip, deflate, br"
-# The most one unpacking step turns into at once (brotli may go over by a block). httpx unpacks a
-# whole network chunk in one go, and 2 KB of brotli can hold gigabytes.
-UNPACK_STEP = 64 * 1024
 
 logger = logging.getLogger(__name__)
 
@@ -536,119 +529,6 @@ def _too_large(url: str, limit: int, status: int) -> FetchError:
 
 def _too_slow(url: str) -> FetchError:
     return FetchError(url, Text("too_slow", {"s": int(TOTAL_TIMEOUT)}), permanent=False)
-
-
-# Content codings by their names in Content-Encoding; x-gzip is gzip (RFC 9110 8.4.1.3).
-_CODINGS = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate", "br": "br"}
-
-
-def content_codings(values: Iterable[str]) -> list[str] | None:
-    """The codings in the Content-Encoding values, in the order they were applied ("identity" left out).
-
-    None when one of them is a coding we did not offer (``ACCEPT_ENCODING``), so cannot unpack.
-    """
-    codings: list[str] = []
-    for value in values:
-        name = value.strip().lower()
-        if name in ("", "identity"):
-            continue
-        if name not in _CODINGS:
-            return None
-        codings.append(_CODINGS[name])
-    return codings
-
-
-def unpack(chunks: Iterable[bytes], codings: Sequence[str]) -> Iterator[bytes]:
-    """``chunks`` unpacked from ``codings`` (as ``content_codings`` gives them), the last applied undone first.
-
-    Every piece yielded is at most about ``UNPACK_STEP`` bytes, however much one chunk holds, so the
-    caller can stop before a bomb unfolds. Raises ``zlib.error`` or ``brotli.error`` on a broken body.
-    """
-    body: Iterable[bytes] = chunks
-    for coding in reversed(codings):
-        body = _UNPACKERS[coding](body)
-    yield from body
-
-
-def _inflate(chunks: Iterable[bytes], wbits: int) -> Iterator[bytes]:
-    decompressor = zlib.decompressobj(wbits)
-    for chunk in chunks:
-        data = chunk
-        while True:
-            piece = decompressor.decompress(data, UNPACK_STEP)
-            if piece:
-                yield piece
-            data = decompressor.unconsumed_tail
-            if decompressor.eof:
-                return  # whatever follows the end of the stream is not part of the feed
-            # A full step may leave output inside zlib although all input went in: ask again.
-            if not data and len(piece) < UNPACK_STEP:
-                break
-
-
-def _gunzip(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    return _inflate(chunks, zlib.MAX_WBITS | 16)
-
-
-def _undeflate(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    # "deflate" means zlib's wrapping (RFC 9110 8.4.1.2), but some servers send bare deflate; the two
-    # header bytes of the wrapping tell which (RFC 1950 2.2): method 8, and a multiple of 31.
-    chunks = iter(chunks)
-    head = b""
-    for chunk in chunks:
-        head += chunk
-        if len(head) >= 2:
-            break
-    is_wrapped = len(head) >= 2 and head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0
-    return _inflate(itertools.chain([head], chunks), zlib.MAX_WBITS if is_wrapped else -zlib.MAX_WBITS)
-
-
-def _unbrotli(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    decompressor = brotli.Decompressor()
-    for chunk in chunks:
-        if decompressor.is_finished():
-            return  # whatever follows the end of the stream is not part of the feed
-        piece = decompressor.process(chunk, output_buffer_limit=UNPACK_STEP)
-        if piece:
-            yield piece
-        # Brotli stopped at the limit with output still to give; it takes no new input until then.
-        while not decompressor.can_accept_more_data():
-            yield decompressor.process(b"", output_buffer_limit=UNPACK_STEP)
-
-
-_UNPACKERS: dict[str, Callable[[Iterable[bytes]], Iterator[bytes]]] = {
-    "gzip": _gunzip,
-    "deflate": _undeflate,
-    "br": _unbrotli,
-}
-
-
-_MAX_AGE = re.compile(r"(?:^|[,\s])(?:s-)?max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
-
-
-def max_age(cache_control: str) -> timedelta | None:
-    """The freshness a Cache-Control header gives (``no-cache``/``no-store``: none), or None."""
-    lowered = cache_control.lower()
-    if "no-cache" in lowered or "no-store" in lowered:
-        return None
-    match = _MAX_AGE.search(cache_control)
-    return timedelta(seconds=int(match.group(1))) if match else None
-
-
-def retry_after(value: str, *, now: datetime | None = None) -> timedelta | None:
-    """The wait a Retry-After header asks for: seconds or an HTTP date (RFC 9110 10.2.3), else None."""
-    value = value.strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return timedelta(seconds=int(value))
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(timedelta(0), when - (now or datetime.now(UTC)))
 
 
 def _status_error(url: str, status: int, wait: timedelta | None = None) -> FetchError:

@@ -9,7 +9,7 @@ import time
 import tracemalloc
 import zlib
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import brotli
 import httpcore
@@ -626,20 +626,6 @@ def test_429_says_how_long_the_site_asked_us_to_wait(feed_server, header, second
         feed_fetch(url)
     expected = None if seconds is None else timedelta(seconds=seconds)
     assert caught.value.retry_after == expected
-
-
-def test_retry_after_as_a_date_is_the_time_until_then():
-    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-    assert fetch.retry_after("Sun, 22 Nov 2026 12:05:00 GMT", now=now) == timedelta(minutes=5)
-    assert fetch.retry_after("Sun, 22 Nov 2026 11:00:00 GMT", now=now) == timedelta(0)
-
-
-@pytest.mark.parametrize(
-    ("header", "seconds"),
-    [("max-age=3600", 3600), ("public, s-maxage=60, max-age=600", 600), ("no-cache, max-age=600", None), ("", None)],
-)
-def test_cache_control_max_age_is_read(header, seconds):
-    assert fetch.max_age(header) == (None if seconds is None else timedelta(seconds=seconds))
 
 
 def test_feeds_fetch_gives_every_answer_once_and_errors_as_results(feed_server):
