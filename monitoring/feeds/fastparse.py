@@ -22,6 +22,9 @@ Known elements: Atom ``feed`` (``id``, ``title``, ``subtitle``, ``link``, ``upda
 ``category``, ``comments``, ``wfw:commentRss``, ``slash:comments``, ``enclosure``). That covers
 Google Alerts and most blog and forum feeds; platform feeds with Media RSS or YouTube elements go to
 feedparser.
+
+It borrows feedparser's private helpers (dates, sanitizing, URL joining) to give exactly its values,
+so pyproject.toml holds feedparser to the minor version this was written against (6.0).
 """
 
 from __future__ import annotations
