@@ -68,12 +68,13 @@ def source_poll(*, source_id: int, force: bool = False) -> PollOutcome | None:
 
 
 def sources_poll(*, source_ids: Sequence[int], force: bool = False) -> PollBatch:
-    """Fetch, parse and store the new entries of those of ``source_ids`` this call claims.
+    """Fetch, parse, enrich and store the new entries of those of ``source_ids`` this call claims.
 
     The feeds are fetched concurrently, a thread per host, each host holding one of its
-    ``host_slot``s while its feeds are fetched one after another; sources whose host has no free
-    slot are given back (due at once) and listed in ``busy``. The claims are leases (``CLAIM_LEASE``),
-    renewed while the batch runs; each poll's end sets the source's next poll. The network is used outside any
+    ``host_slot``s while its feeds are fetched one after another (and each answer read, ``feed_read``);
+    sources whose host has no free slot are given back (due at once) and listed in ``busy``. The
+    claims are leases (``claims.CLAIM_LEASE``), renewed while the batch runs; each poll's end sets what
+    ``feeds.decide`` decided for its source (next poll, move, pause). The network is used outside any
     transaction. Each source with entries is stored in a transaction of its own, so a failed fetch
     or parse changes no mention and one failing source never stops the others; failures are recorded
     on the source (and in its fetch log), not raised. The sources answered with 304 are recorded
