@@ -51,15 +51,6 @@ def sources_poll(self: Task, source_ids: list[int], force: bool = False) -> None
     paused_announce(batch.outcomes)
 
 
-@shared_task(name="monitoring.tasks.source_poll", acks_late=True)
-def source_poll(source_id: int, force: bool = False) -> None:
-    """Poll one source: a batch of one (kept for polls queued before batches existed)."""
-    batch = poll.sources_poll(source_ids=[source_id], force=force)
-    if batch.busy:
-        sources_poll.apply_async((list(batch.busy), force), countdown=HOST_BUSY_RETRY_SECONDS)
-    paused_announce(batch.outcomes)
-
-
 @worker_init.connect
 def _language_model_load(**_: Any) -> None:
     """Load the language model in the worker's main process, before the pool forks: each pool process

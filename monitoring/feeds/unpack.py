@@ -87,11 +87,13 @@ def _unbrotli(chunks: Iterable[bytes]) -> Iterator[bytes]:
         if decompressor.is_finished():
             return  # whatever follows the end of the stream is not part of the feed
         piece = decompressor.process(chunk, output_buffer_limit=UNPACK_STEP)
-        if piece:
-            yield piece
-        # Brotli stopped at the limit with output still to give; it takes no new input until then.
-        while not decompressor.can_accept_more_data():
-            yield decompressor.process(b"", output_buffer_limit=UNPACK_STEP)
+        # Brotli stops near the limit (its buffer grows in steps, so a piece may pass it by half) with output
+        # still to give, and ``can_accept_more_data()`` does not say so: ask for more until it gives nothing,
+        # handing it on in steps.
+        while piece:
+            for start in range(0, len(piece), UNPACK_STEP):
+                yield piece[start : start + UNPACK_STEP]
+            piece = decompressor.process(b"", output_buffer_limit=UNPACK_STEP)
 
 
 _UNPACKERS: dict[str, Callable[[Iterable[bytes]], Iterator[bytes]]] = {

@@ -24,9 +24,10 @@ from monitoring.feeds.enrich import Signal
 from monitoring.feeds.fetch import FetchRequest, FetchResult, feeds_fetch
 from monitoring.feeds.read import ReadFeed, error_detail, feed_read
 from monitoring.feeds.terms import WatchTerms as ParsedWatchTerms
-from monitoring.models import FetchLog, Source, SourceEvent
+from monitoring.models import FetchLog, Source
 from monitoring.services import claims
 from monitoring.services.claims import HostSlot, host_slot, sources_claim
+from monitoring.services.history import source_event_record
 from monitoring.services.store import (
     columns_insert,
     commit_without_flush,
@@ -250,7 +251,7 @@ def _poll_stored(
         fields.append("last_problem")
         source.next_poll_at, source.claimed_until = health.next_poll_at, None
         if health.moved_to:
-            SourceEvent.objects.create(source=source, action="moved", from_value=source.url, to_value=health.moved_to)
+            source_event_record(source, None, "moved", source.url, health.moved_to)
             source.url = health.moved_to
             fields.append("url")
         source_save_logged(source, fields, _fetch_log_row(source, now, _ms_since(started), result.status, outcome))
@@ -380,7 +381,7 @@ def _poll_failed(source: Source, exc: MonitoringError, now: datetime, started: f
                 Text("paused_after_failures", {"count": source.consecutive_failures, "error": exc.text.as_json()})
             )
             fields += ["is_active", "paused_reason_code", "paused_reason_params"]
-            SourceEvent.objects.create(source=source, action="paused", from_value="active", to_value="paused")
+            source_event_record(source, None, "paused", "active", "paused")
         source.save(update_fields=fields)
         _fetch_log(source, now, started, status, outcome)
     return outcome

@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from accounts.selectors import organisation_id_of
 from monitoring.exceptions import FetchError, ParseError, SourceRetired
 from monitoring.feeds.fetch import feed_fetch
 from monitoring.feeds.guard import url_check
 from monitoring.feeds.read import feed_parse_or_error
-from monitoring.models import Source, SourceEvent
+from monitoring.models import Source
+from monitoring.services.history import source_event_record
 from monitoring.texts import Text
 
 
@@ -57,16 +59,20 @@ def source_create(
     source.full_clean()
     with transaction.atomic():
         source.save()
-        SourceEvent.objects.create(source=source, actor=actor, action="created", to_value=url)
+        source_event_record(source, actor, "created", "", url)
     return source
 
 
 # A fetch slot is a lease: it lasts one fetch's longest time and half a minute more, and a batch that
 
 
-def _source_locked(source_id: int) -> Source:
-    """The source, locked until the end of the transaction. Raises ``Source.DoesNotExist``."""
-    return Source.objects.select_for_update().get(id=source_id)
+def _source_locked(source_id: int, actor: User | None) -> Source:
+    """The source, locked until the end of the transaction: one of ``actor``'s organisation's (any, for the
+    product's own changes). Raises ``Source.DoesNotExist``, for another organisation's too."""
+    sources = Source.objects.select_for_update()
+    if actor is not None:
+        sources = sources.filter(organisation_id=organisation_id_of(actor))
+    return sources.get(id=source_id)
 
 
 def _field_check(source: Source, name: str) -> None:
@@ -75,7 +81,7 @@ def _field_check(source: Source, name: str) -> None:
 
 
 def _event(source: Source, actor: User | None, action: str, before: str | int, after: str | int) -> None:
-    SourceEvent.objects.create(source=source, actor=actor, action=action, from_value=str(before), to_value=str(after))
+    source_event_record(source, actor, action, before, after)
 
 
 def source_rename(*, source_id: int, name: str, actor: User | None) -> Source:
@@ -85,7 +91,7 @@ def source_rename(*, source_id: int, name: str, actor: User | None) -> Source:
     if not name:
         raise ValidationError({"name": _("Give the source a name.")}, code="required")
     with transaction.atomic():
-        source = _source_locked(source_id)
+        source = _source_locked(source_id, actor)
         before = source.name
         if name == before:
             return source
@@ -102,7 +108,7 @@ def source_interval_change(*, source_id: int, minutes: int, actor: User | None) 
     Raises ``ValidationError`` (at ``poll_interval_minutes``) outside ``POLL_INTERVAL_MIN``-``MAX``.
     """
     with transaction.atomic():
-        source = _source_locked(source_id)
+        source = _source_locked(source_id, actor)
         before = source.poll_interval_minutes
         if minutes == before:
             return source
@@ -131,7 +137,7 @@ def source_address_change(*, source_id: int, url: str, actor: User | None) -> So
     except FetchError as exc:
         raise ValidationError({"url": str(exc)}, code="refused") from exc
     with transaction.atomic():
-        source = _source_locked(source_id)
+        source = _source_locked(source_id, actor)
         before = source.url
         if url == before:
             return source
@@ -155,7 +161,7 @@ def source_address_change(*, source_id: int, url: str, actor: User | None) -> So
 def source_pause(*, source_id: int, actor: User | None) -> Source:
     """Stop polling a source until it is resumed. A paused one stays as it is; raises ``SourceRetired``."""
     with transaction.atomic():
-        source = _source_locked(source_id)
+        source = _source_locked(source_id, actor)
         if source.is_retired:
             raise SourceRetired(source.id)
         if not source.is_active:
@@ -170,7 +176,7 @@ def source_resume(*, source_id: int, actor: User | None) -> Source:
     """Take a paused source (by the board or after failures) back into polling, due at once, with a
     clean failure count. An active one stays as it is; raises ``SourceRetired``."""
     with transaction.atomic():
-        source = _source_locked(source_id)
+        source = _source_locked(source_id, actor)
         if source.is_retired:
             raise SourceRetired(source.id)
         if source.is_active:
@@ -191,7 +197,7 @@ def source_resume(*, source_id: int, actor: User | None) -> Source:
 def source_retire(*, source_id: int, actor: User | None) -> Source:
     """Stop polling a source for good; its mentions stay. A retired one stays as it is."""
     with transaction.atomic():
-        source = _source_locked(source_id)
+        source = _source_locked(source_id, actor)
         if source.is_retired:
             return source
         before = "active" if source.is_active else "paused"
@@ -206,7 +212,7 @@ def source_retire(*, source_id: int, actor: User | None) -> Source:
 def source_restore(*, source_id: int, actor: User | None) -> Source:
     """Bring a retired source back into polling, due at once. One that is not retired stays as it is."""
     with transaction.atomic():
-        source = _source_locked(source_id)
+        source = _source_locked(source_id, actor)
         if not source.is_retired:
             return source
         source.retired_at = None

@@ -18,7 +18,7 @@ from inbox import presence as inbox_presence
 from inbox.triage.models import MentionEvent
 from monitoring.models import Mention, Source
 from monitoring.services.poll import source_poll
-from monitoring.tasks import source_poll as source_poll_task
+from monitoring.tasks import sources_poll as sources_poll_task
 from tests.conftest import ROOT, browser_page, sample, sign_in
 from tests.factories import MentionFactory, SourceFactory, UserFactory
 from tests.feedserver import Reply
@@ -251,7 +251,7 @@ def test_a_mention_the_worker_fetches_appears_in_the_open_inbox(
     # An entry appears in a feed and the worker fetches it while the inbox is open.
     published = timezone.now().strftime("%a, %d %b %Y %H:%M:%S +0000").encode()
     feed_server.serve("/news.xml", Reply(NEW_FEED % published, headers={"Content-Type": "application/rss+xml"}))
-    source_poll_task.delay(news.id, True)
+    sources_poll_task.delay([news.id], True)
 
     arrived = page.locator(ROW).filter(has_text="Kleedkamers bij De Dolfijnen weer koud")
     expect(arrived).to_be_visible(timeout=25_000)

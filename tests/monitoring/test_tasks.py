@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from monitoring.models import Mention, Sighting, Source
 from monitoring.services.claims import CLAIM_LEASE
-from monitoring.tasks import source_poll, sources_poll_due
+from monitoring.tasks import sources_poll, sources_poll_due
 from tests.conftest import sample
 from tests.factories import SourceFactory
 from tests.feedserver import Reply
@@ -46,10 +46,10 @@ def test_two_polls_of_one_source_at_once_fetch_it_once(celery_worker, feed_serve
     url = feed_server.serve("/slow.xml", slow)
     source = SourceFactory(organisation=organisation, url=url)
 
-    source_poll.delay(source.id)
-    source_poll.delay(source.id)
+    sources_poll.delay([source.id])
+    sources_poll.delay([source.id])
 
-    wait_for(lambda: "source_poll" in celery_worker.log() and celery_worker.log().count("succeeded") >= 2,
+    wait_for(lambda: "sources_poll" in celery_worker.log() and celery_worker.log().count("succeeded") >= 2,
              worker=celery_worker)  # fmt: skip
     assert len(feed_server.requests) == 1
     assert Mention.objects.filter(source=source).count() == 3
@@ -69,7 +69,7 @@ def test_a_worker_killed_while_storing_leaves_nothing_half_written(start_worker,
         cursor.execute("BEGIN")
         # Reads go on, writes to sightings wait: the worker gets as far as inserting mentions.
         cursor.execute("LOCK TABLE monitoring_sighting IN EXCLUSIVE MODE")
-        source_poll.delay(source.id)
+        sources_poll.delay([source.id])
         wait_for(lambda: _waiting_on_sightings(), worker=worker)
         worker.kill()
         cursor.execute("COMMIT")
