@@ -526,7 +526,7 @@ def _date(value: str) -> time.struct_time | None:
 # HTML in a field
 
 _PLAIN_TAGS = "b|i|em|strong|u|s|q|p|small|sub|sup|code|pre|blockquote|ul|ol|li|abbr|span|div|h[1-6]"
-# Markup that feedparser's resolver and sanitizer give back unchanged (tests/monitoring/test_fastparse.py
+# Markup that feedparser's resolver and sanitizer give back unchanged (tests/monitoring/test_fastparse_shortcuts.py
 # checks that claim on thousands of samples): text, HTML's named references and character codes, a few
 # plain tags without attributes, <br /> and links to absolute http(s) addresses.
 _PLAIN_HTML = re.compile(

@@ -264,7 +264,7 @@ _CHARACTER_REFERENCE = re.compile(
 
 
 def _is_plain_markup(fragment: str) -> bool:
-    """Whether ``_text`` may skip the HTML parser for ``fragment`` (tests/monitoring/test_fastparse.py
+    """Whether ``_text`` may skip the HTML parser for ``fragment`` (tests/monitoring/test_fastparse_shortcuts.py
     compares both ways on many samples)."""
     if "<" not in fragment and "&" not in fragment:
         return "\x00" not in fragment and "\r" not in fragment and not _SURROGATE.search(fragment)

@@ -1,4 +1,4 @@
-"""Repairing bytes that are not quite XML before they are parsed (feeds read through it: test_parse.py)."""
+"""Repairing bytes that are not quite XML before they are parsed (feeds read through it: test_parse_hostile.py)."""
 
 from __future__ import annotations
 

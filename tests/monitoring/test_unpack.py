@@ -1,4 +1,4 @@
-"""Unpacking bodies a bounded step at a time (the caps on a real fetch: test_fetch.py)."""
+"""Unpacking bodies a bounded step at a time (the caps on a real fetch: test_fetch_limits.py)."""
 
 from __future__ import annotations
 
