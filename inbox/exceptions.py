@@ -67,3 +67,7 @@ class TriageRefused(InboxError):
 class NothingToUndo(InboxError):
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or _("There is nothing of yours to undo."))
+
+
+class TeamRefused(InboxError):
+    """A change to who answers for the organisation that does not fit, or that the person may not make."""

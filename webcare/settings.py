@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.organisation",
+                "inbox.team.context_processors.responsible",
             ],
             "libraries": {"kept": "webcare.kept"},
         },

@@ -8,3 +8,8 @@ class TeamConfig(AppConfig):
     name = "inbox.team"
     label = "team"
     verbose_name = _("Team")
+
+    def ready(self) -> None:
+        from inbox.team import subscribers
+
+        subscribers.connect()

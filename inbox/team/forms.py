@@ -18,3 +18,26 @@ class RosterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("owner", "deputy"):
             cast(forms.ChoiceField, self.fields[name]).choices = [("", _("Nobody yet")), *people]
+
+
+class AbsenceForm(forms.Form):
+    person = forms.TypedChoiceField(coerce=int, label=_("Who"))
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Up to and including"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(
+        required=False,
+        max_length=200,
+        label=_("Note"),
+        help_text=_("Seen by the team. Say who takes over if you like; not why you are away."),
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["person"]).choices = people
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The last day comes on or after the first."))
+        return data

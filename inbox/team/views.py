@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Organisation
 from accounts.selectors import organisation_or_404
+from inbox.exceptions import InboxError
 from inbox.http import AppRequest
 from inbox.playbook.views import playbook_step, roster_choices
-from inbox.team import services
-from inbox.team.forms import RosterForm
+from inbox.team import selectors, services
+from inbox.team.forms import AbsenceForm, RosterForm
 
 
 @require_safe
@@ -26,12 +30,21 @@ def team(request: AppRequest) -> HttpResponse:
 
 
 def _team_page(
-    request: AppRequest, organisation: Organisation, *, roster_form: RosterForm | None = None
+    request: AppRequest,
+    organisation: Organisation,
+    *,
+    roster_form: RosterForm | None = None,
+    absence_form: AbsenceForm | None = None,
 ) -> HttpResponse:
-    """The team page; a refused ``roster_form`` comes back in its place with what was typed."""
+    """The team page; a refused ``roster_form`` or ``absence_form`` comes back in its place with what was
+    typed."""
+    absentees = _absentees(request, organisation)
     context: dict[str, Any] = {
         "organisation": organisation,
         "may_appoint": request.user.has_perm("accounts.appoint_roster"),
+        "absences": selectors.absences_current(organisation, timezone.localdate()),
+        "absence_form": absence_form or (AbsenceForm(prefix="absence", people=absentees) if absentees else None),
+        "may_remove_absence_of": {person_id for person_id, _name in absentees},
         "roster_form": roster_form
         or RosterForm(
             prefix="roster",
@@ -69,3 +82,52 @@ def team_roster(request: AppRequest) -> HttpResponse:
         page=_team_page,
         back="inbox:team",
     )
+
+
+def _absentees(request: AppRequest, organisation: Organisation) -> list[tuple[int, str]]:
+    """Whose absence the reader may record: anybody's for the board, their own for the owner and the deputy."""
+    if request.user.has_perm("accounts.appoint_roster"):
+        return roster_choices(organisation)
+    if request.user.id in (organisation.webcare_owner_id, organisation.webcare_deputy_id):
+        return [(request.user.id, str(request.user))]
+    return []
+
+
+@require_POST
+@permission_required("monitoring.view_mention", raise_exception=True)
+def team_absence_add(request: AppRequest) -> HttpResponse:
+    organisation = organisation_or_404(request.user)
+    absentees = _absentees(request, organisation)
+    if not absentees:
+        raise PermissionDenied
+    form = AbsenceForm(request.POST, prefix="absence", people=absentees)
+    return playbook_step(
+        request,
+        organisation,
+        form,
+        lambda org, data: services.absence_record(
+            actor=request.user,
+            organisation=org,
+            person_id=data["person"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            note=data["note"],
+        ),
+        _("The absence is recorded."),
+        shown_as={"absence_form": form},
+        page=_team_page,
+        back="inbox:team",
+    )
+
+
+@require_POST
+@permission_required("monitoring.view_mention", raise_exception=True)
+def team_absence_remove(request: AppRequest, absence_id: int) -> HttpResponse:
+    organisation = organisation_or_404(request.user)
+    try:
+        services.absence_remove(actor=request.user, organisation=organisation, absence_id=absence_id)
+    except InboxError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The absence is taken back."))
+    return redirect("inbox:team")

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import Organisation, User
 from inbox.cases import learning, replies
 from inbox.cases import services as case_services
 from inbox.playbook import services as playbook_services
 from inbox.playbook.models import HouseRule
+from inbox.team import services as team_services
 from inbox.triage import services as triage_services
 from monitoring.models import Source
 from tests.factories import MentionFactory, OrganisationFactory, SourceFactory, UserFactory
@@ -92,6 +94,10 @@ ACCESS: dict[str, dict[str, Row]] = {
     "inbox:playbook": {"GET": READ, "POST": NOT_ALLOWED},
     "inbox:team": {"GET": READ, "POST": NOT_ALLOWED},
     "inbox:team-roster": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
+    # The board records anybody's absence, the owner and the deputy their own (nobody here is either).
+    "inbox:team-absence-add": {"GET": NOT_ALLOWED, "POST": BOARD_FORM_SHOWN_AGAIN},
+    # Taking back another's absence is refused with a message on the team page.
+    "inbox:team-absence-remove": {"GET": NOT_ALLOWED, "POST": (LOGIN, 403, 302, 302, 302)},
     "inbox:playbook-template": {"GET": NOT_ALLOWED, "POST": BOARD_FORM_SHOWN_AGAIN},
     "inbox:playbook-add": {"GET": NOT_ALLOWED, "POST": BOARD_FORM_SHOWN_AGAIN},
     "inbox:playbook-remove": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
@@ -147,6 +153,7 @@ PARAMETERS = {
     "request_id": "removal",
     "source_id": "source",
     "item_id": "house_rule",
+    "absence_id": "absence",
     "user_id": "person",
     "object_id": "mention",
     "content_type_id": "mention_type",
@@ -283,6 +290,16 @@ def world_build(feed_server: FeedServer, *, outsider: bool = False) -> World:
     # A note that names the manager: a notification for one of this organisation's people.
     case_services.case_note_add(actor=staff, case_id=case.id, text=f"{mark}Kijk mee, @{login}max-manager")
     removal = learning.removal_request_add(actor=staff, case_id=case.id, reason="threat", platform="Facebook")
+    board = users["board"]
+    assert board is not None
+    absence = team_services.absence_record(
+        actor=board,
+        organisation=organisation,
+        person_id=staff.id,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+        note=f"{mark}Bruiloft",
+    )
     house_rule = HouseRule.objects.filter(organisation=organisation).first()
     assert house_rule is not None, "the seeded playbook has house rules"
     objects = {
@@ -293,6 +310,7 @@ def world_build(feed_server: FeedServer, *, outsider: bool = False) -> World:
         "removal": removal.id,
         "source": source.id,
         "house_rule": house_rule.id,
+        "absence": absence.id,
         "mention_type": ContentType.objects.get_for_model(Mention).id,
         # Somebody of the team the board's forms change (and deactivate), not one of the people signed in.
         "person": UserFactory(username=f"{login}pim-person", role="staff", organisation=organisation).id,

@@ -203,6 +203,7 @@ ENDPOINTS = [
         "inbox:removal-outcome", lambda w: {"request_id": w.ids["removal"]}, _fields_of(cases_forms.RemovalOutcomeForm)
     ),
     Endpoint("inbox:team-roster", NONE, _fields_of(team_forms.RosterForm, "roster"), role="board"),
+    Endpoint("inbox:team-absence-add", NONE, _fields_of(team_forms.AbsenceForm, "absence"), role="board"),
     Endpoint("inbox:playbook-template", NONE, _fields_of(playbook_forms.ReplyTemplateForm, "template"), role="board"),
     *[
         Endpoint("inbox:playbook-add", lambda w, k=kind: {"kind": k}, _fields_of(form, kind), role="board")
