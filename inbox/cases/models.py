@@ -193,6 +193,7 @@ CASE_ACTIONS = {
     "set_tags": _("changed the tags"),
     "set_assignee": _("assigned the case"),
     "set_scenario": _("linked a scenario"),
+    "routed": _("assigned to whoever handles complaints today"),
 }
 
 
@@ -341,4 +342,10 @@ _CASE_VALUE_CHOICES: dict[str, Any] = {
     "improvement_state": ImprovementAction.State.choices,
     "removal_requested": RemovalRequest.Reason.choices,
     "removal_outcome": RemovalRequest.Outcome.choices,
+    "routed": [
+        ("owner", _("the webcare owner")),
+        ("deputy", _("the deputy, for the owner")),
+        ("board", _("a board member, for the owner and the deputy")),
+        ("manager", _("a manager, for the owner and the deputy")),
+    ],
 }

@@ -26,24 +26,33 @@ class Responsible:
     owner_away_until: date | None = None  # the last day of the owner's absence, when that is why
 
 
-def responsible_on(organisation: Organisation, day: date) -> Responsible | None:
+def responsible_on(organisation: Organisation, day: date, *, handles_cases: bool = False) -> Responsible | None:
     """Who answers for ``organisation`` on ``day``: the first of owner, deputy, board members and managers
     (each active, in alphabetical order within a role) who is not away that day; None when there is nobody.
-    Runs two queries."""
+    ``handles_cases``: only staff and managers. Runs two queries."""
     away: dict[int, date] = {}
     for person_id, ends_on in Absence.objects.filter(
         organisation=organisation, starts_on__lte=day, ends_on__gte=day
     ).values_list("person_id", "ends_on"):
         away[person_id] = max(ends_on, away.get(person_id, ends_on))
     chain = _chain(organisation)
-    owner = next((person for person, because in chain if because == "owner"), None)
-    for person, because in chain:
-        if person.id in away:
+    owner = next((person for person, because, _roles in chain if because == "owner"), None)
+    for person, because, roles in chain:
+        if person.id in away or (handles_cases and not roles & {Role.STAFF, Role.MANAGER}):
             continue
         if owner is not None and person.id != owner.id:
             return Responsible(person.id, str(person), because, str(owner), away.get(owner.id))
         return Responsible(person.id, str(person), because)
     return None
+
+
+def complaint_handler_on(organisation: Organisation, day: date) -> Responsible | None:
+    """Who a new complaint goes to on ``day``: like ``responsible_on``, but only people who handle cases (staff
+    and managers: the board reads). None when the organisation has appointed no webcare owner (then whoever
+    opens a case handles it) or nobody who handles cases is there. Runs two queries."""
+    if organisation.webcare_owner_id is None:
+        return None
+    return responsible_on(organisation, day, handles_cases=True)
 
 
 def responsible_now(organisation: Organisation) -> Responsible | None:
@@ -69,7 +78,7 @@ def absences_current(organisation: Organisation, day: date) -> list[Absence]:
     )
 
 
-def _chain(organisation: Organisation) -> list[tuple[User, str]]:
+def _chain(organisation: Organisation) -> list[tuple[User, str, set[str]]]:
     """The people who may answer for the organisation, in the order they are asked. Runs one query."""
     appointed = {organisation.webcare_owner_id: "owner", organisation.webcare_deputy_id: "deputy"}
     appointed.pop(None, None)
@@ -80,7 +89,7 @@ def _chain(organisation: Organisation) -> list[tuple[User, str]]:
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
-    ranked: list[tuple[int, User, str]] = []
+    ranked: list[tuple[int, User, str, set[str]]] = []
     for person in people:
         roles = {group.name for group in person.groups.all()}
         if person.id in appointed:
@@ -90,6 +99,6 @@ def _chain(organisation: Organisation) -> list[tuple[User, str]]:
             because, rank = "board", 2
         else:
             because, rank = "manager", 3
-        ranked.append((rank, person, because))
+        ranked.append((rank, person, because, roles))
     ranked.sort(key=lambda entry: entry[0])  # stable: alphabetical within a rank
-    return [(person, because) for _rank, person, because in ranked]
+    return [(person, because, roles) for _rank, person, because, roles in ranked]

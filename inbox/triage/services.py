@@ -23,6 +23,7 @@ from inbox.cases.forms import NOTE_MAX_LENGTH
 from inbox.cases.models import Case, CaseMention
 from inbox.cases.services import case_due_times, case_event_record
 from inbox.exceptions import MentionChanged, MentionNotFound, NothingToUndo, TriageRefused
+from inbox.team.selectors import complaint_handler_on
 from inbox.triage.models import MentionEvent
 from monitoring.models import Mention
 from monitoring.selectors import mentions_visible_to
@@ -99,15 +100,21 @@ def mention_note_add(*, actor: User, mention_id: int, text: str) -> MentionEvent
 
 
 def case_open(*, actor: User, mention_id: int, title: str = "", version: int | None = None) -> Case:
-    """Open a complaint case from a mention; the mention's assignee (else the actor) handles it."""
+    """Open a complaint case from a mention. Whoever took the mention handles it; else, where the organisation
+    appointed a webcare owner, whoever handles complaints today (the owner, or who stands in: ``team``); else
+    the one who opens it. Routing is written in the case's history with its reason."""
     with transaction.atomic():
         mention = _locked(actor, mention_id, version)
         _refuse_if_in_case(mention)
         first_response_due, resolution_due = case_due_times(mention.published_at)
+        routed = None
+        if mention.assignee is None:
+            routed = complaint_handler_on(mention.organisation, timezone.localdate())
+        assignee = mention.assignee or (User.objects.get(id=routed.person_id) if routed else actor)
         case = Case.objects.create(
             organisation_id=mention.organisation_id,
             title=(title.strip() or str(mention))[:300],
-            assignee=mention.assignee or actor,
+            assignee=assignee,
             created_by=actor,
             complainant_name=mention.author,
             complainant_platform=mention.platform,
@@ -118,6 +125,9 @@ def case_open(*, actor: User, mention_id: int, title: str = "", version: int | N
         )
         CaseMention.objects.create(case=case, mention=mention, added_by=actor)
         case_event_record(case, actor, "opened", "", str(mention))
+        if routed is not None:
+            # Who stands in, and for whom: "assigned to Sanne (the owner, Piet, is away)".
+            case_event_record(case, None, "routed", routed.because, routed.name, note=routed.instead_of)
         _change(actor, mention, Action.CASE_OPEN, _IN_CASE, batch=uuid.uuid4(), label=str(case))
     return case
 

@@ -168,3 +168,70 @@ def test_the_note_stays_out_of_the_history(client_for, organisation, team):
     rows = list(PlaybookEvent.objects.filter(action="absence_added").values_list("from_value", "to_value"))
     assert len(rows) == 1
     assert "knie" not in " ".join(rows[0])
+
+
+# Routing a new complaint -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def complaint(source):
+    from tests.factories import MentionFactory
+
+    return MentionFactory(source=source, title="Weer geen badmeester #fail", category="complaint")
+
+
+def routed(case) -> list[tuple[str, str, str]]:
+    from inbox.cases.models import CaseEvent
+
+    return list(CaseEvent.objects.filter(case=case, action="routed").values_list("from_value", "to_value", "note"))
+
+
+def test_a_new_complaint_goes_to_the_owner_when_one_is_appointed(organisation, team, complaint, staff_member):
+    from inbox.triage.services import case_open
+
+    case = case_open(actor=staff_member, mention_id=complaint.id)
+    assert case.assignee == team["owner"]
+    assert routed(case) == [("owner", "Piet", "")]
+
+
+def test_with_the_owner_away_the_deputy_gets_it_and_the_history_says_why(
+    organisation, team, complaint, staff_member, client_for
+):
+    from inbox.triage.services import case_open
+
+    today = timezone.localdate()
+    away(organisation, team["owner"], today, today + timedelta(days=2))
+    case = case_open(actor=staff_member, mention_id=complaint.id)
+    assert case.assignee == team["deputy"]
+    assert routed(case) == [("deputy", "Sanne", "Piet")]
+    page = client_for(team["manager"]).get(reverse("inbox:case-detail", args=[case.id])).text
+    assert "toegewezen aan wie vandaag klachten behandelt" in page
+    assert "de plaatsvervanger, voor de eigenaar" in page
+
+
+def test_the_board_never_gets_a_case_the_next_manager_does(organisation, team, complaint, staff_member):
+    from inbox.triage.services import case_open
+
+    today = timezone.localdate()
+    for role in ("owner", "deputy"):
+        away(organisation, team[role], today, today)
+    case = case_open(actor=staff_member, mention_id=complaint.id)
+    assert case.assignee == team["manager"]
+    assert routed(case) == [("manager", str(team["manager"]), "Piet")]
+
+
+def test_whoever_took_the_mention_first_keeps_it(organisation, team, complaint, staff_member):
+    from inbox.triage.services import case_open, mention_assign
+
+    mention_assign(actor=staff_member, mention_id=complaint.id, assignee_id=staff_member.id)
+    case = case_open(actor=team["manager"], mention_id=complaint.id)
+    assert case.assignee == staff_member
+    assert routed(case) == []
+
+
+def test_without_an_owner_the_one_who_opens_it_handles_it(organisation, complaint, staff_member, manager):
+    from inbox.triage.services import case_open
+
+    case = case_open(actor=staff_member, mention_id=complaint.id)
+    assert case.assignee == staff_member
+    assert routed(case) == []

@@ -56,3 +56,10 @@ def test_a_refused_appointment_comes_back_with_what_was_typed(client_for, board_
 
 def test_the_playbook_links_to_the_team_page(client_for, staff_member, organisation):
     assert PAGE in client_for(staff_member).get(reverse("inbox:playbook")).text
+
+
+def test_the_team_page_says_where_a_new_complaint_goes(client_for, staff_member, board_member, organisation):
+    assert "behandelt wie een zaak opent haar zelf" in client_for(staff_member).get(PAGE).text
+    organisation.webcare_owner = staff_member
+    organisation.save()
+    assert "Een nieuwe klacht gaat naar de webcare-eigenaar" in client_for(staff_member).get(PAGE).text
