@@ -209,7 +209,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("WEBCARE_POLL_TICK_SECONDS", 30, minimum=5),
     },
     "prune-fetch-logs": {"task": "monitoring.tasks.fetch_logs_prune", "schedule": 6 * 60 * 60},
+    # Absences that start or end on their own: the cases follow within the hour.
+    "settle-handovers": {"task": "inbox.cases.tasks.handovers_settle", "schedule": 60 * 60},
 }
+
+# A case handed over while its handler was away goes back to them when they return, if nobody changed it
+# meanwhile. Off: it stays with whoever stood in.
+WEBCARE_HAND_BACK = env.bool("WEBCARE_HAND_BACK", True)
 
 # Auth ----------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

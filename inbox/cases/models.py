@@ -194,6 +194,8 @@ CASE_ACTIONS = {
     "set_assignee": _("assigned the case"),
     "set_scenario": _("linked a scenario"),
     "routed": _("assigned to whoever handles complaints today"),
+    "handed_over": _("handed over while its handler is away"),
+    "handed_back": _("handed back: its handler returned"),
 }
 
 
@@ -349,3 +351,21 @@ _CASE_VALUE_CHOICES: dict[str, Any] = {
         ("manager", _("a manager, for the owner and the deputy")),
     ],
 }
+
+
+class Handover(models.Model):
+    """A case handed to whoever stands in while its handler is away; handed back when they return, if nobody
+    changed it meanwhile (``version``: the case's version right after the handover)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="handovers")
+    from_person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    to_person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField()
+    handed_at = models.DateTimeField(default=timezone.now)
+    settled_at = models.DateTimeField(null=True, blank=True)  # handed back, or kept by the stand-in
+
+    class Meta:
+        indexes = [models.Index(fields=["from_person", "settled_at"], name="handover_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_person_id} → {self.to_person_id}"

@@ -19,10 +19,10 @@ from inbox.cases.services import (
     RECORDED_CHANNELS,
     CaseStatus,
     _case_category,
-    _save,
     _transition,
     case_event_record,
     case_locked,
+    case_save,
     web_address,
 )
 from inbox.exceptions import CaseRefused
@@ -188,7 +188,7 @@ def _responded(reply: Reply, actor: User) -> None:
         _transition(case, actor, CaseStatus.PRIVATE)
         fields += ["status", "moved_private_at"]
     if fields:
-        _save(case, fields)
+        case_save(case, fields)
 
 
 def _needs_second_eyes(case: Case) -> bool:

@@ -75,7 +75,7 @@ def case_update(*, actor: User, case_id: int, version: int | None, **values: Any
             setattr(case, name, values[name])
         if changed:
             case.full_clean(exclude=["organisation", "created_by", "assignee", "scenario"])
-            _save(case, changed)
+            case_save(case, changed)
     return case
 
 
@@ -84,7 +84,7 @@ def case_move_private(*, actor: User, case_id: int, version: int | None) -> Case
     with transaction.atomic():
         case = case_locked(actor, case_id, version)
         _transition(case, actor, CaseStatus.PRIVATE)
-        _save(case, ["status", "moved_private_at", "resolved_at", "closed_at"])
+        case_save(case, ["status", "moved_private_at", "resolved_at", "closed_at"])
     return case
 
 
@@ -123,7 +123,7 @@ def case_resolve(
             fields += ["status", "resolved_at"]
             case_event_record(case, actor, "resolved", "", kind, note=case.resolution_agreed)
             case_event_record(case, actor, "satisfaction", "", satisfaction or SATISFACTION_NOT_ASKED)
-        _save(case, fields)
+        case_save(case, fields)
     return case
 
 
@@ -148,7 +148,7 @@ def case_close(
         _transition(case, actor, CaseStatus.CLOSED)
         # The outcome as the history shows it: the public link, or the reason there is none.
         case_event_record(case, actor, "closed", "", followup_url, note=skipped_because)
-        _save(case, ["status", "closed_at", "public_followup_url", "public_followup_skipped_because"])
+        case_save(case, ["status", "closed_at", "public_followup_url", "public_followup_skipped_because"])
     return case
 
 
@@ -160,7 +160,7 @@ def case_reopen(*, actor: User, case_id: int, version: int | None) -> Case:
             raise CaseRefused(_("Only a resolved or closed case can be reopened."))
         case_event_record(case, actor, "reopened", case.status, "")
         _transition(case, actor, CaseStatus.PRIVATE)
-        _save(case, ["status", "moved_private_at", "resolved_at", "closed_at"])
+        case_save(case, ["status", "moved_private_at", "resolved_at", "closed_at"])
     return case
 
 
@@ -242,7 +242,7 @@ def _shown(name: str, value: Any) -> object:
     return value
 
 
-def _save(case: Case, fields: list[str]) -> None:
+def case_save(case: Case, fields: list[str]) -> None:
     case.version += 1
     case.save(update_fields=[*dict.fromkeys(fields), "version"])
 

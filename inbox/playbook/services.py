@@ -104,9 +104,19 @@ def playbook_item_remove(*, actor: User, organisation: Organisation, kind: str, 
         playbook_event_record(organisation, actor, f"{kind}_removed", str(item), "")
 
 
-def playbook_event_record(organisation: Organisation, actor: User, action: str, before: str, after: str) -> None:
-    """The playbook's history row for a change, published as the domain event ``playbook.<action>``."""
+def playbook_event_record(
+    organisation: Organisation,
+    actor: User,
+    action: str,
+    before: str,
+    after: str,
+    *,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """The playbook's history row for a change, published as the domain event ``playbook.<action>`` with
+    ``data`` for its subscribers."""
     PlaybookEvent.record(
+        data=data,
         actor=actor,
         action=action,
         about=f"organisation:{organisation.id}",

@@ -80,7 +80,12 @@ def absence_record(
         )
         # The history says who and when; the note may say why, which is nobody else's business.
         playbook_event_record(
-            organisation, actor, "absence_added", "", f"{person.id}:{starts_on.isoformat()}/{ends_on.isoformat()}"
+            organisation,
+            actor,
+            "absence_added",
+            "",
+            f"{person.id}:{starts_on.isoformat()}/{ends_on.isoformat()}",
+            data={"person_id": person.id, "starts_on": starts_on, "ends_on": ends_on},
         )
         responsible_forget(organisation.id)
     return absence
@@ -100,7 +105,7 @@ def absence_remove(*, actor: User, organisation: Organisation, absence_id: int) 
         _may_change_absence_of(actor, organisation, absence.person)
         period = f"{absence.person_id}:{absence.starts_on.isoformat()}/{absence.ends_on.isoformat()}"
         absence.delete()
-        playbook_event_record(organisation, actor, "absence_removed", period, "")
+        playbook_event_record(organisation, actor, "absence_removed", period, "", data={"person_id": absence.person_id})
         responsible_forget(organisation.id)
 
 

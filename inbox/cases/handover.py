@@ -1,0 +1,103 @@
+"""Cases follow their handler's absence: handed to whoever stands in while they are away, and handed back when
+they return, unless somebody changed the case meanwhile (then the one who has it now keeps it).
+
+Started when an absence that covers today is recorded or taken back (``inbox.cases.apps`` subscribes to
+those changes), and every hour for absences that start or end on their own (``handovers_settle``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organisation, User
+from inbox.cases.models import Case, Handover
+from inbox.cases.services import case_event_record, case_save
+from inbox.team.models import Absence
+from inbox.team.selectors import complaint_handler_on
+from webcare.events import DomainEvent
+
+
+def cases_hand_over(*, organisation: Organisation, person_id: int, day: date) -> int:
+    """Hand ``person_id``'s open cases to whoever handles complaints on ``day``; one history entry each.
+    Returns how many were handed over."""
+    with transaction.atomic():
+        handler = complaint_handler_on(organisation, day)
+        if handler is None or handler.person_id == person_id:
+            return 0
+        person = User.objects.get(id=person_id)
+        cases = list(
+            Case.objects.select_for_update(of=("self",))
+            .filter(organisation=organisation, assignee_id=person_id)
+            .exclude(status=Case.Status.CLOSED)
+        )
+        for case in cases:
+            case.assignee_id = handler.person_id
+            case_save(case, ["assignee"])
+            case_event_record(case, None, "handed_over", str(person), handler.name)
+            Handover.objects.create(
+                case=case, from_person_id=person_id, to_person_id=handler.person_id, version=case.version
+            )
+    return len(cases)
+
+
+def cases_hand_back(*, organisation: Organisation, person_id: int) -> int:
+    """``person_id`` is back: each case handed over in their absence goes back to them if nobody changed it
+    since (``WEBCARE_HAND_BACK``, on by default); the others stay where they are. Returns how many went back."""
+    back = 0
+    with transaction.atomic():
+        handovers = list(
+            Handover.objects.select_for_update(of=("self",))
+            .select_related("case", "from_person")
+            .filter(from_person_id=person_id, settled_at__isnull=True, case__organisation=organisation)
+        )
+        for handover in handovers:
+            case = Case.objects.select_for_update(of=("self",)).get(id=handover.case_id)
+            untouched = case.version == handover.version and case.assignee_id == handover.to_person_id
+            if settings.WEBCARE_HAND_BACK and untouched and case.status != Case.Status.CLOSED:
+                standing_in = str(case.assignee)
+                case.assignee_id = person_id
+                case_save(case, ["assignee"])
+                case_event_record(case, None, "handed_back", standing_in, str(handover.from_person))
+                back += 1
+            handover.settled_at = timezone.now()
+            handover.save(update_fields=["settled_at"])
+    return back
+
+
+def handovers_settle(*, day: date | None = None) -> tuple[int, int]:
+    """Once an hour: hand over the cases of everybody away ``day`` (today), and hand back those of everybody
+    who is not away any more. Returns (handed over, handed back)."""
+    day = day or timezone.localdate()
+    over = back = 0
+    away = Absence.objects.filter(starts_on__lte=day, ends_on__gte=day).values_list("organisation_id", "person_id")
+    away_now = set(away)
+    organisations = {organisation.id: organisation for organisation in Organisation.objects.all()}
+    for organisation_id, person_id in sorted(away_now):
+        over += cases_hand_over(organisation=organisations[organisation_id], person_id=person_id, day=day)
+    returning = (
+        Handover.objects.filter(settled_at__isnull=True)
+        .values_list("case__organisation_id", "from_person_id")
+        .distinct()
+    )
+    for organisation_id, person_id in sorted(set(returning) - away_now):
+        back += cases_hand_back(organisation=organisations[organisation_id], person_id=person_id)
+    return over, back
+
+
+def absence_changed(event: DomainEvent) -> None:
+    """An absence was recorded or taken back: settle today's handovers of that person at once."""
+    person_id = event.data.get("person_id")
+    if event.organisation_id is None or person_id is None:
+        return
+    organisation = Organisation.objects.filter(id=event.organisation_id).first()
+    if organisation is None:
+        return
+    today = timezone.localdate()
+    if Absence.objects.filter(person_id=person_id, starts_on__lte=today, ends_on__gte=today).exists():
+        cases_hand_over(organisation=organisation, person_id=person_id, day=today)
+    else:
+        cases_hand_back(organisation=organisation, person_id=person_id)
