@@ -12,10 +12,13 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from inbox.cases.models import Case, Handover
 from inbox.cases.services import case_event_record, case_save
+from inbox.notifications.models import Notification
+from inbox.notifications.services import notify
 from inbox.team.models import Absence
 from inbox.team.selectors import complaint_handler_on
 from webcare.events import DomainEvent
@@ -38,8 +41,14 @@ def cases_hand_over(*, organisation: Organisation, person_id: int, day: date) ->
             case.assignee_id = handler.person_id
             case_save(case, ["assignee"])
             case_event_record(case, None, "handed_over", str(person), handler.name)
-            Handover.objects.create(
+            handover = Handover.objects.create(
                 case=case, from_person_id=person_id, to_person_id=handler.person_id, version=case.version
+            )
+            _tell(
+                handler.person_id,
+                case,
+                _("You stand in for %(name)s on %(case)s") % {"name": person, "case": case},
+                key=f"handover:{handover.id}",
             )
     return len(cases)
 
@@ -62,6 +71,12 @@ def cases_hand_back(*, organisation: Organisation, person_id: int) -> int:
                 case.assignee_id = person_id
                 case_save(case, ["assignee"])
                 case_event_record(case, None, "handed_back", standing_in, str(handover.from_person))
+                _tell(
+                    person_id,
+                    case,
+                    _("Welcome back: %(case)s is yours again") % {"case": case},
+                    key=f"handed_back:{handover.id}",
+                )
                 back += 1
             handover.settled_at = timezone.now()
             handover.save(update_fields=["settled_at"])
@@ -101,3 +116,9 @@ def absence_changed(event: DomainEvent) -> None:
         cases_hand_over(organisation=organisation, person_id=person_id, day=today)
     else:
         cases_hand_back(organisation=organisation, person_id=person_id)
+
+
+def _tell(person_id: int, case: Case, text: str, *, key: str) -> None:
+    """Whoever a case moves to hears of it in the app."""
+    recipient = User.objects.get(id=person_id)
+    notify(recipient, None, kind=Notification.Kind.ASSIGNED, url=case.get_absolute_url(), text=text, dedupe_key=key)

@@ -20,6 +20,7 @@ class Notification(models.Model):
         APPROVAL_ASKED = "approval_asked", _("Asked to approve a reply")
         APPROVED = "approved", _("Reply approved")
         REPLY_COMMENT = "reply_comment", _("Comment on a reply")
+        ASSIGNED = "assigned", _("A case given to you")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(

@@ -14,7 +14,7 @@ from inbox.notifications.models import Notification
 _MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
 
 
-def notify(recipient: User, actor: User, *, kind: str, url: str, text: str, dedupe_key: str = "") -> None:
+def notify(recipient: User, actor: User | None, *, kind: str, url: str, text: str, dedupe_key: str = "") -> None:
     """Tell ``recipient`` ``text``, pointing at the page ``url``. A ``dedupe_key`` is told to each person once."""
     _page_check(url)
     Notification.objects.bulk_create(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from inbox.cases import services as case_services
 from inbox.cases.handover import handovers_settle
 from inbox.cases.models import Case, CaseEvent, Handover
+from inbox.notifications.models import Notification
 from inbox.team import services as team_services
 from inbox.team.models import Absence
 from inbox.triage.services import case_open
@@ -57,6 +58,8 @@ def test_an_absence_from_today_hands_the_open_cases_to_the_deputy_at_once(team, 
     assert assignees(pieten_cases) == ["sanne", "sanne", "piet"]  # the closed one stays
     assert moves(pieten_cases[0]) == [("handed_over", "Piet", "Sanne")]
     assert Handover.objects.count() == 2
+    told = Notification.objects.filter(recipient=team["deputy"], kind="assigned")
+    assert sorted(told.values_list("url", flat=True)) == sorted(case.get_absolute_url() for case in pieten_cases[:2])
 
 
 def test_an_absence_later_waits_for_its_day(team, pieten_cases):
@@ -76,6 +79,8 @@ def test_back_again_the_untouched_case_returns_and_the_changed_one_stays(team, p
     assert handovers_settle(day=today + timedelta(days=1)) == (0, 1)
     assert assignees(pieten_cases)[:2] == ["piet", "sanne"]
     assert moves(pieten_cases[0])[-1] == ("handed_back", "Sanne", "Piet")
+    welcomed = Notification.objects.filter(recipient=team["owner"], kind="assigned")
+    assert list(welcomed.values_list("url", flat=True)) == [pieten_cases[0].get_absolute_url()]
     assert not Handover.objects.filter(settled_at__isnull=True).exists()
 
 

@@ -192,6 +192,10 @@ def test_a_new_complaint_goes_to_the_owner_when_one_is_appointed(organisation, t
     case = case_open(actor=staff_member, mention_id=complaint.id)
     assert case.assignee == team["owner"]
     assert routed(case) == [("owner", "Piet", "")]
+    from inbox.notifications.models import Notification
+
+    told = Notification.objects.get(recipient=team["owner"])
+    assert (told.kind, told.url, told.actor) == ("assigned", case.get_absolute_url(), staff_member)
 
 
 def test_with_the_owner_away_the_deputy_gets_it_and_the_history_says_why(
@@ -218,6 +222,14 @@ def test_the_board_never_gets_a_case_the_next_manager_does(organisation, team, c
     case = case_open(actor=staff_member, mention_id=complaint.id)
     assert case.assignee == team["manager"]
     assert routed(case) == [("manager", str(team["manager"]), "Piet")]
+
+
+def test_who_opens_a_complaint_that_comes_to_them_is_not_told_of_it(organisation, team, complaint):
+    from inbox.notifications.models import Notification
+    from inbox.triage.services import case_open
+
+    case_open(actor=team["owner"], mention_id=complaint.id)
+    assert not Notification.objects.exists()
 
 
 def test_whoever_took_the_mention_first_keeps_it(organisation, team, complaint, staff_member):
