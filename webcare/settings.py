@@ -210,7 +210,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "prune-fetch-logs": {"task": "monitoring.tasks.fetch_logs_prune", "schedule": 6 * 60 * 60},
     # Absences that start or end on their own: the cases follow within the hour.
-    "settle-handovers": {"task": "inbox.cases.tasks.handovers_settle", "schedule": 60 * 60},
+    "settle-handovers": {"task": "inbox.tasks.handovers_settle", "schedule": 60 * 60},
 }
 
 # A case handed over while its handler was away goes back to them when they return, if nobody changed it

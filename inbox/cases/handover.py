@@ -2,7 +2,8 @@
 they return, unless somebody changed the case meanwhile (then the one who has it now keeps it).
 
 Started when an absence that covers today is recorded or taken back (``inbox.cases.apps`` subscribes to
-those changes), and every hour for absences that start or end on their own (``handovers_settle``).
+those changes), and every hour for absences that start or end on their own (``handovers_settle``, run
+together with the mentions' by ``inbox.triage.handover``).
 """
 
 from __future__ import annotations

@@ -8,3 +8,11 @@ class TriageConfig(AppConfig):
     name = "inbox.triage"
     label = "triage"
     verbose_name = _("Triage")
+
+    def ready(self) -> None:
+        from inbox.triage import handover
+        from webcare.events import NOW, subscribe
+
+        # In the absence's own transaction: the mentions move with it, or none does.
+        for name in ("playbook.absence_added", "playbook.absence_removed"):
+            subscribe(name, when=NOW)(handover.absence_changed)

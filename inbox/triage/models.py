@@ -26,6 +26,8 @@ class MentionEvent(AuditRow):
         CASE_OPEN = "case_open", _("opened a case")
         CASE_ATTACH = "case_attach", _("added to a case")
         UNDO = "undo", _("undid")
+        HANDED_OVER = "handed_over", _("handed over while its handler is away")
+        HANDED_BACK = "handed_back", _("handed back: its handler returned")
 
     mention = models.ForeignKey(Mention, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(max_length=50, choices=Action.choices)

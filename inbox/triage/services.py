@@ -66,7 +66,9 @@ def mention_restore(*, actor: User, mention_id: int, version: int | None = None)
     with transaction.atomic():
         mention = _locked(actor, mention_id, version)
         if mention.status == Status.IGNORED:
-            _change(actor, mention, Action.RESTORE, {"status": Status.TRIAGED, "ignore_reason": ""}, batch=uuid.uuid4())
+            mention_change(
+                actor, mention, Action.RESTORE, {"status": Status.TRIAGED, "ignore_reason": ""}, batch=uuid.uuid4()
+            )
     return mention
 
 
@@ -139,7 +141,7 @@ def case_open(*, actor: User, mention_id: int, title: str = "", version: int | N
                     text=_("%(name)s opened a complaint for you: %(case)s") % {"name": actor, "case": case},
                     dedupe_key=f"assigned:{case.id}:{assignee.id}",
                 )
-        _change(actor, mention, Action.CASE_OPEN, _IN_CASE, batch=uuid.uuid4(), label=str(case))
+        mention_change(actor, mention, Action.CASE_OPEN, _IN_CASE, batch=uuid.uuid4(), label=str(case))
     return case
 
 
@@ -158,7 +160,7 @@ def case_attach(*, actor: User, mention_id: int, case_id: int, version: int | No
             case.reported_at = mention.published_at
             case.first_response_due_at, case.resolution_due_at = case_due_times(mention.published_at)
             case.save(update_fields=["reported_at", "first_response_due_at", "resolution_due_at"])
-        _change(actor, mention, Action.CASE_ATTACH, _IN_CASE, batch=uuid.uuid4(), label=str(case))
+        mention_change(actor, mention, Action.CASE_ATTACH, _IN_CASE, batch=uuid.uuid4(), label=str(case))
     return case
 
 
@@ -238,7 +240,7 @@ def batch_undo(*, actor: User) -> UndoOutcome:
                 kept += 1
                 continue
             values = {name: value for name, value in event.before.items()}
-            _change(actor, mention, Action.UNDO, values, batch=batch, label=event.action)
+            mention_change(actor, mention, Action.UNDO, values, batch=batch, label=event.action)
             restored += 1
     return UndoOutcome(action=last.action, restored=restored, kept=kept)
 
@@ -281,7 +283,7 @@ def _categorise(actor: User, mention: Mention, category: str, *, batch: uuid.UUI
     values: dict[str, Any] = {"category": category}
     if mention.status == Status.NEW:
         values["status"] = Status.TRIAGED
-    return _change(actor, mention, Action.CATEGORISE, values, batch=batch, label=category)
+    return mention_change(actor, mention, Action.CATEGORISE, values, batch=batch, label=category)
 
 
 def _ignore(actor: User, mention: Mention, reason: str, *, batch: uuid.UUID) -> MentionEvent | None:
@@ -290,18 +292,18 @@ def _ignore(actor: User, mention: Mention, reason: str, *, batch: uuid.UUID) -> 
     if mention.status == Status.IN_CASE:
         raise TriageRefused(_("This mention is part of a case: handle it there."), mention_id=mention.id)
     values = {"status": Status.IGNORED, "ignore_reason": reason}
-    return _change(actor, mention, Action.IGNORE, values, batch=batch, label=reason)
+    return mention_change(actor, mention, Action.IGNORE, values, batch=batch, label=reason)
 
 
 def _assign(actor: User, mention: Mention, assignee: User | None, *, batch: uuid.UUID) -> MentionEvent | None:
     values: dict[str, Any] = {"assignee_id": assignee.id if assignee else None}
     if mention.status == Status.NEW:
         values["status"] = Status.TRIAGED
-    return _change(actor, mention, Action.ASSIGN, values, batch=batch, label=str(assignee) if assignee else "")
+    return mention_change(actor, mention, Action.ASSIGN, values, batch=batch, label=str(assignee) if assignee else "")
 
 
-def _change(
-    actor: User, mention: Mention, action: str, values: dict[str, Any], *, batch: uuid.UUID, label: str = ""
+def mention_change(
+    actor: User | None, mention: Mention, action: str, values: dict[str, Any], *, batch: uuid.UUID, label: str = ""
 ) -> MentionEvent | None:
     """Set ``values`` on the locked ``mention`` and write the audit row; None when nothing changes."""
     before = {name: getattr(mention, name) for name in values}
@@ -329,7 +331,12 @@ _IN_CASE: dict[str, Any] = {"status": Status.IN_CASE, "ignore_reason": ""}
 
 
 # Which earlier value the history shows beside the new one.
-_SHOWN: dict[str, str] = {Action.CATEGORISE: "category", Action.ASSIGN: "assignee"}
+_SHOWN: dict[str, str] = {
+    Action.CATEGORISE: "category",
+    Action.ASSIGN: "assignee",
+    Action.HANDED_OVER: "assignee",
+    Action.HANDED_BACK: "assignee",
+}
 
 
 def _mention_event(

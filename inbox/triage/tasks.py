@@ -11,3 +11,11 @@ from inbox.triage import facets
 def facets_refresh(user_id: int, query: str) -> None:
     """Count the inbox again for a selection whose kept counts went out of date (see ``inbox.triage.facets``)."""
     facets.facets_refresh(user_id=user_id, query=query)
+
+
+@shared_task(name="inbox.tasks.handovers_settle", ignore_result=True)
+def handovers_settle() -> None:
+    """Hand over the cases and mentions of whoever is away today, and hand back those of whoever returned."""
+    from inbox.triage import handover
+
+    handover.handovers_settle()
