@@ -1,9 +1,8 @@
 """Cases follow their handler's absence: handed to whoever stands in while they are away, and handed back when
 they return, unless somebody changed the case meanwhile (then the one who has it now keeps it).
 
-Started when an absence that covers today is recorded or taken back (``inbox.cases.apps`` subscribes to
-those changes), and every hour for absences that start or end on their own (``handovers_settle``, run
-together with the mentions' by ``inbox.triage.handover``).
+Started when an absence that covers today is recorded or taken back, and every hour for absences that start or
+end on their own: ``inbox.triage.handover`` does both, for the cases and the mentions alike.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from inbox.notifications.models import Notification
 from inbox.notifications.services import notify
 from inbox.team.models import Absence
 from inbox.team.selectors import complaint_handler_on
-from webcare.events import DomainEvent
 
 
 def cases_hand_over(*, organisation: Organisation, person_id: int, day: date) -> int:
@@ -102,21 +100,6 @@ def handovers_settle(*, day: date | None = None) -> tuple[int, int]:
     for organisation_id, person_id in sorted(set(returning) - away_now):
         back += cases_hand_back(organisation=organisations[organisation_id], person_id=person_id)
     return over, back
-
-
-def absence_changed(event: DomainEvent) -> None:
-    """An absence was recorded or taken back: settle today's handovers of that person at once."""
-    person_id = event.data.get("person_id")
-    if event.organisation_id is None or person_id is None:
-        return
-    organisation = Organisation.objects.filter(id=event.organisation_id).first()
-    if organisation is None:
-        return
-    today = timezone.localdate()
-    if Absence.objects.filter(person_id=person_id, starts_on__lte=today, ends_on__gte=today).exists():
-        cases_hand_over(organisation=organisation, person_id=person_id, day=today)
-    else:
-        cases_hand_back(organisation=organisation, person_id=person_id)
 
 
 def _tell(person_id: int, case: Case, text: str, *, key: str) -> None:

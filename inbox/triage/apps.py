@@ -13,6 +13,6 @@ class TriageConfig(AppConfig):
         from inbox.triage import handover
         from webcare.events import NOW, subscribe
 
-        # In the absence's own transaction: the mentions move with it, or none does.
+        # In the absence's own transaction: the cases and mentions move with it, or none does.
         for name in ("playbook.absence_added", "playbook.absence_removed"):
             subscribe(name, when=NOW)(handover.absence_changed)

@@ -90,7 +90,7 @@ def handovers_settle(*, day: date | None = None) -> tuple[int, int]:
 
 
 def absence_changed(event: DomainEvent) -> None:
-    """An absence was recorded or taken back: settle that person's mentions at once."""
+    """An absence was recorded or taken back: settle that person's cases and mentions at once."""
     person_id = event.data.get("person_id")
     if event.organisation_id is None or person_id is None:
         return
@@ -99,6 +99,8 @@ def absence_changed(event: DomainEvent) -> None:
         return
     today = timezone.localdate()
     if Absence.objects.filter(person_id=person_id, starts_on__lte=today, ends_on__gte=today).exists():
+        case_handover.cases_hand_over(organisation=organisation, person_id=person_id, day=today)
         mentions_hand_over(organisation=organisation, person_id=person_id, day=today)
     else:
+        case_handover.cases_hand_back(organisation=organisation, person_id=person_id)
         mentions_hand_back(organisation=organisation, person_id=person_id)
