@@ -21,6 +21,11 @@ class Notification(models.Model):
         APPROVED = "approved", _("Reply approved")
         REPLY_COMMENT = "reply_comment", _("Comment on a reply")
         ASSIGNED = "assigned", _("A case given to you")
+        NEW_COMPLAINT = "new_complaint", _("A new complaint while you are responsible")
+        AT_RISK = "at_risk", _("A case close to its target")
+        BREACHED = "breached", _("A case past its target")
+        SOURCE_PAUSED = "source_paused", _("A source paused")
+        UNUSUAL_VOLUME = "unusual_volume", _("Unusually many mentions")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(
