@@ -8,6 +8,7 @@ from inbox.activity import views as activity
 from inbox.cases import views as cases
 from inbox.notifications import views as notifications
 from inbox.playbook import views as playbook
+from inbox.targets import views as targets
 from inbox.team import views as team
 from inbox.triage import views as triage
 
@@ -53,6 +54,19 @@ urlpatterns = [
     path("team/roster/", team.team_roster, name="team-roster"),
     path("team/absences/", team.team_absence_add, name="team-absence-add"),
     path("team/absences/<int:absence_id>/remove/", team.team_absence_remove, name="team-absence-remove"),
+    path("targets/", targets.targets, name="targets"),
+    path("targets/settings/", targets.targets_update, name="targets-update"),
+    path("targets/hours/", targets.targets_block_add, name="targets-block-add"),
+    path("targets/hours/<int:block_id>/remove/", targets.targets_block_remove, name="targets-block-remove"),
+    path("targets/holidays/", targets.targets_holidays, name="targets-holidays"),
+    path("targets/closed/", targets.targets_closed_add, name="targets-closed-add"),
+    path("targets/closed/<int:closed_day_id>/remove/", targets.targets_closed_remove, name="targets-closed-remove"),
+    path("targets/overrides/", targets.targets_override_add, name="targets-override-add"),
+    path(
+        "targets/overrides/<int:override_id>/remove/",
+        targets.targets_override_remove,
+        name="targets-override-remove",
+    ),
     path("activity/", activity.activity, name="activity"),
     path("notifications/", notifications.notification_list, name="notification-list"),
     path("notifications/read/", notifications.notification_read, name="notification-read"),

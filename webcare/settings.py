@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "inbox.notifications",
     "inbox.playbook",
     "inbox.team",
+    "inbox.targets",
     "inbox.cases",
     "inbox.triage",
     "inbox.activity",
