@@ -128,6 +128,16 @@ def due(
     )
 
 
+def first_response_due(
+    plan: Plan, published_at: datetime, *, category: str = "", priority: str = "", flags: Iterable[str] = ()
+) -> tuple[datetime, datetime]:
+    """When the first response to a complaint published at ``published_at`` is due, and when it becomes at risk:
+    what an open complaint in the inbox shows, without the resolution."""
+    target = first_response_target(plan, published_at, category=category, priority=priority, flags=flags)
+    first = add(plan.schedule, published_at, target)
+    return first, at_risk_from(plan.schedule, published_at, first)
+
+
 def paused_time(plan: Plan, since: datetime, until: datetime) -> timedelta:
     """The counted time between ``since`` and ``until``: what a wait on the complainant adds to the due times."""
     return between(plan.schedule, since, until)

@@ -86,6 +86,11 @@ ACCESS: dict[str, dict[str, Row]] = {
     "inbox:case-resolve": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM_SHOWN_AGAIN},
     "inbox:case-close": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM_SHOWN_AGAIN},
     "inbox:case-reopen": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    # Waiting on the complainant, and the clock running again (refused with a message when it does not wait).
+    "inbox:case-wait": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:case-resume": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    # What is due soonest: open cases and complaints.
+    "inbox:due": {"GET": READ, "POST": NOT_ALLOWED},
     "inbox:case-note": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
     "inbox:reply-add": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM_SHOWN_AGAIN},
     "inbox:improvement-add": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM_SHOWN_AGAIN},
@@ -195,6 +200,8 @@ FORMS: dict[str, dict[str, str]] = {
     "inbox:case-resolve": {"kind": "apology", "version": "0"},
     "inbox:case-close": {"skipped_because": "Klaar", "version": "0"},
     "inbox:case-reopen": {"version": "0"},
+    "inbox:case-wait": {"version": "0"},
+    "inbox:case-resume": {"version": "0"},
     "inbox:case-note": {"text": "Even bellen"},
     "inbox:reply-add": {"channel": "email", "text": "Gemaild", "submission_key": str(uuid.uuid4())},
     "inbox:improvement-add": {"description": "Rooster online", "owner": STAFF_ID},

@@ -189,6 +189,8 @@ ENDPOINTS = [
     Endpoint("inbox:case-resolve", CASE, _fields_of(cases_forms.CaseResolveForm)),
     Endpoint("inbox:case-close", CASE, _fields_of(cases_forms.CaseCloseForm)),
     Endpoint("inbox:case-reopen", CASE, _fields_of(cases_forms.VersionForm)),
+    Endpoint("inbox:case-wait", CASE, _fields_of(cases_forms.VersionForm)),
+    Endpoint("inbox:case-resume", CASE, _fields_of(cases_forms.VersionForm)),
     Endpoint("inbox:case-note", CASE, _fields_of(cases_forms.NoteForm)),
     Endpoint("inbox:reply-add", CASE, _fields_of(cases_forms.ReplyForm)),
     Endpoint("inbox:reply-posted", REPLY, _fields_of(cases_forms.ReplyPostedForm)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -29,3 +30,9 @@ def moment(value: datetime | None) -> str:
 def choice_label(value: str, kind: str) -> str:
     """The label of an override's category, priority or flag."""
     return _choice_label(kind, value)
+
+
+@register.filter
+def next_target(case: Any, now: datetime) -> Any:
+    """The target of a case that runs at ``now`` (its ``next_target``): the first response, then the resolution."""
+    return case.next_target(now)
