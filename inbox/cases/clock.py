@@ -59,22 +59,18 @@ def case_resume(*, actor: User, case_id: int, version: int | None) -> Case:
     return case
 
 
-def cases_due_refresh(*, organisation_id: int) -> int:
-    """Work out again the due times of the organisation's cases whose targets still run (after its opening hours
-    or targets changed), a batch at a time, each batch locked and saved in one go. Returns how many changed."""
+def cases_due_refresh(*, organisation_id: int, after: int = 0) -> tuple[int, int | None]:
+    """Work out again the due times of one batch of the organisation's cases whose targets still run (after its
+    opening hours or targets changed): those with an id after ``after``, locked and saved in one go. Returns how
+    many changed, and the id to go on after (None: that was the last batch)."""
     plan = plan_of(organisation_id)
-    running = Case.objects.filter(organisation_id=organisation_id, status__in=RUNNING).order_by("id")
-    changed, after = 0, 0
-    while True:
-        with transaction.atomic():
-            batch = list(running.filter(id__gt=after).select_for_update(of=("self",))[:REFRESH_BATCH])
-            if not batch:
-                return changed
-            signals = case_signals(case.id for case in batch)
-            moved = [case for case in batch if case_due_set(case, plan=plan, signals=signals.get(case.id, ("", ())))]
-            Case.objects.bulk_update(moved, DUE_FIELDS)
-        changed += len(moved)
-        after = batch[-1].id
+    running = Case.objects.filter(organisation_id=organisation_id, status__in=RUNNING, id__gt=after).order_by("id")
+    with transaction.atomic():
+        batch = list(running.select_for_update(of=("self",))[:REFRESH_BATCH])
+        signals = case_signals(case.id for case in batch)
+        moved = [case for case in batch if case_due_set(case, plan=plan, signals=signals.get(case.id, ("", ())))]
+        Case.objects.bulk_update(moved, DUE_FIELDS)
+    return len(moved), batch[-1].id if len(batch) == REFRESH_BATCH else None
 
 
 def cases_targets_alert(*, now: datetime | None = None) -> int:
@@ -96,13 +92,22 @@ def cases_targets_alert(*, now: datetime | None = None) -> int:
         .select_related("assignee", "organisation__webcare_owner", "organisation__webcare_deputy")
         .order_by("id")
     )
-    told = 0
-    for case in cases:
-        for target in case.targets(now):
-            if target.state in (None, State.ON_TRACK):
-                continue
-            told += _alert(case, target, now)
-    return told
+    alerts = [
+        _Alert(case, target, now)
+        for case in cases
+        for target in case.targets(now)
+        if target.state in (State.AT_RISK, State.BREACHED)
+    ]
+    # Who was told already, for all of them at once: a run every five minutes mostly finds nothing new.
+    keys = {alert.key for alert in alerts}
+    told = set(Notification.objects.filter(dedupe_key__in=keys).values_list("recipient_id", "dedupe_key"))
+    made = 0
+    for alert in alerts:
+        for person in alert.people():
+            if (person.id, alert.key) not in told:
+                alert.tell(person)
+                made += 1
+    return made
 
 
 # What the people responsible are told, per target and whether it is breached (a function: in their language).
@@ -114,24 +119,28 @@ _ALERTS = {
 }
 
 
-def _alert(case: Case, target: TargetShown, now: datetime) -> int:
-    is_breached = target.state == State.BREACHED
-    recipients = [case.assignee]
-    if is_breached:
-        recipients += [case.organisation.webcare_owner, case.organisation.webcare_deputy]
-    people = {person.id: person for person in recipients if person is not None and person.is_active}
-    kind = Notification.Kind.BREACHED if is_breached else Notification.Kind.AT_RISK
-    state = "breached" if is_breached else "at_risk"
-    key = f"case:{case.id}:{state}:{target.name}:{target.due_at.isoformat()}"
-    told = set(Notification.objects.filter(recipient__in=people, dedupe_key=key).values_list("recipient", flat=True))
-    zone = plan_of(case.organisation_id).schedule.zone
-    made = 0
-    for person in people.values():
-        if person.id in told:
-            continue
+class _Alert:
+    """One target of one case that is at risk or breached, and who hears of it."""
+
+    def __init__(self, case: Case, target: TargetShown, now: datetime) -> None:
+        self.case, self.target, self.now = case, target, now
+        self.is_breached = target.state == State.BREACHED
+        state = "breached" if self.is_breached else "at_risk"
+        # Once per target and due time: a due time that moves on (a wait, new targets) may be told again.
+        self.key = f"case:{case.id}:{state}:{target.name}:{target.due_at.isoformat()}"
+
+    def people(self) -> list[User]:
+        """At risk: whoever handles the case; breached: the webcare owner and the deputy too. Active people only."""
+        found = [self.case.assignee]
+        if self.is_breached:
+            found += [self.case.organisation.webcare_owner, self.case.organisation.webcare_deputy]
+        return list({person.id: person for person in found if person is not None and person.is_active}.values())
+
+    def tell(self, person: User) -> None:
+        """A notification in ``person``'s language, with the due time in the organisation's time zone."""
+        zone = plan_of(self.case.organisation_id).schedule.zone
         with translation.override(person.language or settings.LANGUAGE_CODE), timezone.override(zone):
-            values = {"case": case, "due": moment_phrase(target.due_at, now)}
-            text = _ALERTS[(target.name, is_breached)]() % values
-        notify(person, None, kind=kind, url=case.get_absolute_url(), text=text, dedupe_key=key)
-        made += 1
-    return made
+            values = {"case": self.case, "due": moment_phrase(self.target.due_at, self.now)}
+            text = _ALERTS[(self.target.name, self.is_breached)]() % values
+        kind = Notification.Kind.BREACHED if self.is_breached else Notification.Kind.AT_RISK
+        notify(person, None, kind=kind, url=self.case.get_absolute_url(), text=text, dedupe_key=self.key)

@@ -8,10 +8,13 @@ from celery import shared_task
 from inbox.cases import clock
 
 
-@shared_task(name="inbox.tasks.cases_due_refresh", ignore_result=True, acks_late=True)
-def cases_due_refresh(organisation_id: int) -> None:
-    """Work out the due times of the organisation's running cases again: its opening hours or targets changed."""
-    clock.cases_due_refresh(organisation_id=organisation_id)
+@shared_task(name="inbox.tasks.cases_due_refresh", ignore_result=True)
+def cases_due_refresh(organisation_id: int, after: int = 0) -> None:
+    """Work out the due times of the organisation's running cases again, its opening hours or targets having
+    changed: one batch, then the next as a task of its own, so that no task runs long however many cases."""
+    _changed, going_on = clock.cases_due_refresh(organisation_id=organisation_id, after=after)
+    if going_on is not None:
+        cases_due_refresh.delay(organisation_id, going_on)
 
 
 @shared_task(name="inbox.tasks.cases_targets_alert", ignore_result=True)

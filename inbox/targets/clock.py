@@ -82,6 +82,11 @@ class Schedule:
     def tzinfo(self) -> ZoneInfo:
         return ZoneInfo(self.zone)
 
+    @functools.cached_property
+    def _days(self) -> dict[date, tuple[tuple[datetime, datetime], ...]]:
+        """Each day's open intervals once worked out (``day_intervals``); started over when large."""
+        return {}
+
 
 class State(enum.StrEnum):
     ON_TRACK = "on_track"
@@ -133,17 +138,26 @@ def _moment(schedule: Schedule, day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=schedule.tzinfo).astimezone(UTC)
 
 
-def day_intervals(schedule: Schedule, day: date) -> list[tuple[datetime, datetime]]:
+def day_intervals(schedule: Schedule, day: date) -> tuple[tuple[datetime, datetime], ...]:
     """The open intervals of the blocks that start on ``day`` (none on a closed day), in UTC, by start."""
+    kept = schedule._days
+    if day not in kept:
+        if len(kept) > 20_000:
+            kept.clear()
+        kept[day] = _day_intervals(schedule, day)
+    return kept[day]
+
+
+def _day_intervals(schedule: Schedule, day: date) -> tuple[tuple[datetime, datetime], ...]:
     if is_closed(schedule, day):
-        return []
+        return ()
     found = []
     for block in schedule._by_weekday[day.weekday()]:
         start = _moment(schedule, day, block.starts)
         end = _moment(schedule, day + DAY if block.crosses_midnight else day, block.ends)
         if end > start:
             found.append((start, end))
-    return found
+    return tuple(found)
 
 
 def open_intervals(schedule: Schedule, start: datetime) -> Iterator[tuple[datetime, datetime]]:

@@ -75,7 +75,7 @@ class TargetsForm(forms.Form):
             "day with opening hours that is not a public holiday or a closed day."
         ),
     )
-    counts = forms.ChoiceField(label=_("The targets count"), choices=COUNTS, widget=forms.RadioSelect)
+    counts = forms.ChoiceField(label=_("The targets count"), choices=COUNTS)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=_zones)
 
 

@@ -23,7 +23,8 @@ PLAN_SECONDS = 24 * 60 * 60
 
 
 def plan_key(organisation_id: int) -> str:
-    return f"targets:plan:{organisation_id}"
+    # The version changes with the shape of ``Plan``: a worker of a new release never reads an old pickle.
+    return f"targets:plan:v1:{organisation_id}"
 
 
 def plan_of(organisation_id: int) -> rules.Plan:

@@ -226,7 +226,11 @@ def test_changing_the_targets_works_out_the_running_cases_again_once_committed(
     assert fresh(done).first_response_due_at == done_due  # a resolved case keeps its own
 
 
-def test_working_out_again_goes_in_batches(source, staff_member, board_member, organisation, monkeypatch):
+def test_working_out_again_goes_in_batches_each_a_task_of_its_own(
+    source, staff_member, board_member, organisation, monkeypatch, eager_tasks
+):
+    from inbox.cases.tasks import cases_due_refresh
+
     monkeypatch.setattr(case_clock, "REFRESH_BATCH", 2)
     cases = [opened(staff_member, complaint(source, f"2026-03-09 10:0{n}")) for n in range(5)]
     target_services.target_override_add(
@@ -237,9 +241,10 @@ def test_working_out_again_goes_in_batches(source, staff_member, board_member, o
         first_response_minutes=20,
         resolution_days=None,
     )
-    assert case_clock.cases_due_refresh(organisation_id=organisation.id) == 5
+    assert case_clock.cases_due_refresh(organisation_id=organisation.id) == (2, cases[1].id)
+    cases_due_refresh.delay(organisation.id)  # the rest, a batch at a time
     assert [fresh(case).first_response_due_at for case in cases] == [at(f"2026-03-09 10:2{n}") for n in range(5)]
-    assert case_clock.cases_due_refresh(organisation_id=organisation.id) == 0
+    assert case_clock.cases_due_refresh(organisation_id=organisation.id) == (0, cases[1].id)
 
 
 # Telling the people responsible -------------------------------------------------------------------------

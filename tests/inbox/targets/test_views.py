@@ -194,3 +194,11 @@ def test_without_opening_hours_the_page_warns(client_for, board_member, organisa
     targets_defaults_set(organisation=organisation, blocks=[])
     page = client_for(board_member).get(PAGE)
     assert "There are no opening hours" in page.text
+
+
+def test_the_activity_page_says_who_changed_the_targets(client_for, board_member):
+    client = client_for(board_member)
+    client.post(reverse("inbox:targets-closed-add"), {"closed-day": "2026-07-20", "closed-label": "Zomerstop"})
+    page = client.get(reverse("inbox:activity"))
+    assert "Added a closed day" in page.text
+    assert PAGE in page.text
