@@ -22,7 +22,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     # Staff triage, reply and resolve.
     Role.STAFF: _STAFF,
     # A manager can do all that staff can, reviews response times and reads who changed what.
-    Role.MANAGER: (*_STAFF, "accounts.view_reports", "accounts.view_activity"),
+    # Managers and the board set the opening hours and the response-time targets.
+    Role.MANAGER: (*_STAFF, "accounts.view_reports", "accounts.view_activity", "targets.change_targets"),
     # The board manages users and sources, appoints the webcare owner and deputy, keeps the playbook (house
     # rules, flagged phrases, four-eyes rules, scenarios, templates), reads who changed what and can read the inbox.
     Role.BOARD: (
@@ -36,5 +37,6 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "accounts.appoint_roster",
         "accounts.manage_playbook",
         "accounts.view_activity",
+        "targets.change_targets",
     ),
 }

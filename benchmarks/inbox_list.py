@@ -446,7 +446,10 @@ def cases_seed(*, organisation: Any, staff: Any, assignees: list[int], count: in
     import random
 
     from inbox.cases.models import Case
-    from inbox.cases.services import case_due_times
+    from inbox.targets import rules
+    from inbox.targets.selectors import plan_of
+
+    plan = plan_of(organisation.id)  # the organisation's opening hours and targets (the defaults here)
 
     rng = random.Random(42)
     step = min(timedelta(hours=8), SPAN / count)
@@ -458,7 +461,7 @@ def cases_seed(*, organisation: Any, staff: Any, assignees: list[int], count: in
         created_at = NOW - step * n
         age = NOW - created_at
         reported_at = created_at - timedelta(minutes=rng.randint(10, 360))
-        first_response_due_at, resolution_due_at = case_due_times(reported_at)
+        due = rules.due(plan, reported_at)
         pick = rng.random()
         if age < day:
             status = "open" if pick < 0.6 else "acknowledged" if pick < 0.85 else "private"
@@ -485,8 +488,10 @@ def cases_seed(*, organisation: Any, staff: Any, assignees: list[int], count: in
             created_at=created_at,
             reported_at=reported_at,
             first_seen_at=min(reported_at + timedelta(minutes=rng.randint(5, 60)), created_at),
-            first_response_due_at=first_response_due_at,
-            resolution_due_at=resolution_due_at,
+            first_response_due_at=due.first_response_at,
+            resolution_due_at=due.resolution_at,
+            first_response_risk_at=due.first_response_risk_at,
+            resolution_risk_at=due.resolution_risk_at,
             first_response_at=None if status == "open" else min(responded_at, NOW),
             moved_private_at=min(responded_at + timedelta(minutes=30), NOW) if status in private_or_later else None,
             resolved_at=resolved_at if is_done else None,
@@ -505,7 +510,7 @@ def cases_seed(*, organisation: Any, staff: Any, assignees: list[int], count: in
 RAW_COLUMNS = """
     m.id, m.title, m.snippet, m.url, m.author, m.publisher, m.language, m.platform, m.published_at, m.status,
     m.category, m.suggested_category, m.ignore_reason, m.signal_reasons, m.flags, m.matched_terms,
-    s.name, u.username, u.first_name, u.last_name, cm.case_id
+    s.name, u.username, u.first_name, u.last_name, cm.case_id, m.fetched_at
 """
 RAW_FROM = """
 FROM monitoring_mention m
@@ -555,7 +560,7 @@ def raw_mention(row: tuple[Any, ...]) -> Any:
     from inbox.triage.selectors import MentionRow
 
     # The JSON lists (signal_reasons, flags, matched_terms) come as text, as in the list's own query.
-    return MentionRow.from_values(row[:21], row[21] if len(row) > 21 else None)
+    return MentionRow.from_values(row[:22], row[22] if len(row) > 22 else None)
 
 
 def _json(value: Any) -> Any:

@@ -71,3 +71,12 @@ class NothingToUndo(InboxError):
 
 class TeamRefused(InboxError):
     """A change to who answers for the organisation that does not fit, or that the person may not make."""
+
+
+class TargetsRefused(InboxError):
+    """A change to the opening hours or targets that does not fit (overlapping hours), or that the person may not
+    make."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.field = field  # the form field the message belongs at; None: the form as a whole
+        super().__init__(message)

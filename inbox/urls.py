@@ -8,6 +8,7 @@ from inbox.activity import views as activity
 from inbox.cases import views as cases
 from inbox.notifications import views as notifications
 from inbox.playbook import views as playbook
+from inbox.targets import views as targets
 from inbox.team import views as team
 from inbox.triage import views as triage
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("m/<int:mention_id>/note/", triage.mention_note, name="mention-note"),
     path("m/<int:mention_id>/case/", triage.mention_case, name="mention-case"),
     path("m/<int:mention_id>/presence/", triage.mention_presence, name="mention-presence"),
+    path("due/", triage.due_list, name="due"),
     path("cases/", cases.case_list, name="case-list"),
     path("cases/improvements/", cases.improvement_list, name="improvement-list"),
     path("cases/improvements/<int:improvement_id>/", cases.improvement_update, name="improvement-update"),
@@ -37,6 +39,8 @@ urlpatterns = [
     path("cases/<int:case_id>/resolve/", cases.case_resolve, name="case-resolve"),
     path("cases/<int:case_id>/close/", cases.case_close, name="case-close"),
     path("cases/<int:case_id>/reopen/", cases.case_reopen, name="case-reopen"),
+    path("cases/<int:case_id>/waiting/", cases.case_wait, name="case-wait"),
+    path("cases/<int:case_id>/resume/", cases.case_resume, name="case-resume"),
     path("cases/<int:case_id>/note/", cases.case_note, name="case-note"),
     path("cases/<int:case_id>/replies/", cases.reply_add, name="reply-add"),
     path("cases/<int:case_id>/improvements/", cases.improvement_add, name="improvement-add"),
@@ -53,6 +57,19 @@ urlpatterns = [
     path("team/roster/", team.team_roster, name="team-roster"),
     path("team/absences/", team.team_absence_add, name="team-absence-add"),
     path("team/absences/<int:absence_id>/remove/", team.team_absence_remove, name="team-absence-remove"),
+    path("targets/", targets.targets, name="targets"),
+    path("targets/settings/", targets.targets_update, name="targets-update"),
+    path("targets/hours/", targets.targets_block_add, name="targets-block-add"),
+    path("targets/hours/<int:block_id>/remove/", targets.targets_block_remove, name="targets-block-remove"),
+    path("targets/holidays/", targets.targets_holidays, name="targets-holidays"),
+    path("targets/closed/", targets.targets_closed_add, name="targets-closed-add"),
+    path("targets/closed/<int:closed_day_id>/remove/", targets.targets_closed_remove, name="targets-closed-remove"),
+    path("targets/overrides/", targets.targets_override_add, name="targets-override-add"),
+    path(
+        "targets/overrides/<int:override_id>/remove/",
+        targets.targets_override_remove,
+        name="targets-override-remove",
+    ),
     path("activity/", activity.activity, name="activity"),
     path("notifications/", notifications.notification_list, name="notification-list"),
     path("notifications/read/", notifications.notification_read, name="notification-read"),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "inbox.notifications",
     "inbox.playbook",
     "inbox.team",
+    "inbox.targets",
     "inbox.cases",
     "inbox.triage",
     "inbox.activity",
@@ -211,6 +212,8 @@ CELERY_BEAT_SCHEDULE = {
     "prune-fetch-logs": {"task": "monitoring.tasks.fetch_logs_prune", "schedule": 6 * 60 * 60},
     # Absences that start or end on their own: the cases follow within the hour.
     "settle-handovers": {"task": "inbox.tasks.handovers_settle", "schedule": 60 * 60},
+    # Cases that just became at risk or breached: whoever handles them hears of it within five minutes.
+    "alert-case-targets": {"task": "inbox.tasks.cases_targets_alert", "schedule": 5 * 60},
 }
 
 # A case handed over while its handler was away goes back to them when they return, if nobody changed it
@@ -341,10 +344,6 @@ WEBCARE_FETCH_MAX_BYTES = env.int("WEBCARE_FETCH_MAX_BYTES", 10 * 1024 * 1024, m
 # How many fetches may run at once against one host, across all workers.
 WEBCARE_FETCH_PER_HOST = env.int("WEBCARE_FETCH_PER_HOST", 2, minimum=1)
 WEBCARE_POLL_INTERVAL_MINUTES = env.int("WEBCARE_POLL_INTERVAL_MINUTES", 15, minimum=1)
-# Response-time targets of a new case, counted from when the complaint was said in public.
-# (Per organisation and in office hours later; these are the defaults.)
-WEBCARE_FIRST_RESPONSE_TARGET = timedelta(hours=1)
-WEBCARE_RESOLUTION_TARGET = timedelta(days=2)
 # Counts in the inbox's filters pane that took less than this (in milliseconds) to make are made again as
 # soon as a mention arrives or changes; slower ones (a large inbox) are refreshed in the background
 # (inbox/facets.py).

@@ -45,7 +45,18 @@ _PLAYBOOK_ACTIONS: dict[str, Promise] = {
     "four_eyes_rule_removed": gettext_lazy("Removed a four-eyes rule"),
     "scenario_added": gettext_lazy("Added a scenario"),
     "scenario_removed": gettext_lazy("Retired a scenario"),
+    # The opening hours and targets (inbox/targets/services.py).
+    "targets_changed": gettext_lazy("Changed the response-time targets"),
+    "opening_hours_added": gettext_lazy("Added opening hours"),
+    "opening_hours_removed": gettext_lazy("Removed opening hours"),
+    "holidays_changed": gettext_lazy("Changed the public holidays we are open on"),
+    "closed_day_added": gettext_lazy("Added a closed day"),
+    "closed_day_removed": gettext_lazy("Removed a closed day"),
+    "target_override_added": gettext_lazy("Set a target for some complaints"),
+    "target_override_removed": gettext_lazy("Removed a target for some complaints"),
 }
+# What the targets' actions are about: the opening hours and targets page.
+_TARGETS = frozenset({"targets_changed", "opening_hours", "holidays_changed", "closed_day", "target_override"})
 _PLAYBOOK_OBJECTS: dict[str, Any] = {
     "template": ReplyTemplate._meta.verbose_name,
     "roster": gettext_lazy("Webcare owner and deputy"),
@@ -164,13 +175,15 @@ def _playbook_row(event: PlaybookEvent) -> ActivityRow:
     thing = event.action.removesuffix("_added").removesuffix("_removed")
     label = _PLAYBOOK_ACTIONS.get(event.action) or event.action.replace("_", " ").capitalize()
     subject = _PLAYBOOK_OBJECTS.get(thing, thing.replace("_", " "))
+    if thing in _TARGETS:
+        subject = gettext_lazy("Opening hours and targets")
     return ActivityRow(
         kind="playbook",
         at=event.created_at,
         actor=event.actor,
         label=str(label),
         subject=str(subject)[:1].upper() + str(subject)[1:],
-        subject_url=reverse("inbox:playbook"),
+        subject_url=reverse("inbox:targets" if thing in _TARGETS else "inbox:playbook"),
         before=event.from_value,
         after=event.to_value,
     )

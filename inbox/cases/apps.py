@@ -8,3 +8,8 @@ class CasesConfig(AppConfig):
     name = "inbox.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from inbox.cases import subscribers
+
+        subscribers.connect()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from inbox.playbook.models import Priority, Scenario
+from inbox.targets.clock import State
 from monitoring.models import Mention
 from webcare.audit import AuditRow
 
@@ -89,8 +91,16 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("opened at"), default=timezone.now)
     reported_at = models.DateTimeField(_("said in public at"), default=timezone.now)
     first_seen_at = models.DateTimeField(_("found at"), default=timezone.now)
+    # Due times from the organisation's targets (inbox.targets), and when each becomes at risk (three quarters of
+    # its time used); moved on by the time the case waited on the complainant (``waited``).
     first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    first_response_risk_at = models.DateTimeField(null=True, blank=True)
+    resolution_risk_at = models.DateTimeField(null=True, blank=True)
+    # Waiting on the complainant since then (the clock stands still); None: not waiting.
+    waiting_since = models.DateTimeField(_("waiting on the complainant since"), null=True, blank=True)
+    # The counted time (opening hours or clock hours) of the waits that ended: the due times moved on by it.
+    waited = models.DurationField(default=timedelta(0))
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     moved_private_at = models.DateTimeField(_("moved private at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
@@ -132,6 +142,53 @@ class Case(models.Model):
     @property
     def first_response_time(self) -> timedelta | None:
         return self.first_response_at - self.reported_at if self.first_response_at else None
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.waiting_since is not None
+
+    @property
+    def is_handled(self) -> bool:
+        """Resolved or closed: no target runs any more."""
+        return self.status in (self.Status.RESOLVED, self.Status.CLOSED)
+
+    def targets(self, now: datetime) -> list[TargetShown]:
+        """The first response and the resolution, each with its due time and where it stands at ``now``; while
+        the case waits on the complainant, where it stood when the wait began (the clock stands still)."""
+        at = self.waiting_since or now
+        shown = []
+        for name, due, risk, done in (
+            ("first_response", self.first_response_due_at, self.first_response_risk_at, self.first_response_at),
+            ("resolution", self.resolution_due_at, self.resolution_risk_at, self.resolved_at),
+        ):
+            if due is None:
+                continue
+            if done is not None or (name == "resolution" and self.is_handled):
+                shown.append(TargetShown(name, due, None, done, is_late=done is not None and done > due))
+                continue
+            state = State.BREACHED if at >= due else State.AT_RISK if risk is not None and at >= risk else None
+            shown.append(TargetShown(name, due, state or State.ON_TRACK, None, is_late=state == State.BREACHED))
+        return shown
+
+    def next_target(self, now: datetime) -> TargetShown | None:
+        """The target that runs now: the first response until it is given, then the resolution."""
+        return next((target for target in self.targets(now) if target.state is not None), None)
+
+
+@dataclass(frozen=True)
+class TargetShown:
+    """A case's first response or resolution: when it is due, and its state (None once it was met, at
+    ``met_at``)."""
+
+    name: str  # "first_response" or "resolution"
+    due_at: datetime
+    state: State | None
+    met_at: datetime | None
+    is_late: bool  # breached, or met after it was due
+
+    @property
+    def label(self) -> str:
+        return str(_("First response") if self.name == "first_response" else _("Resolution"))
 
 
 class CaseEvent(AuditRow):
@@ -196,6 +253,8 @@ CASE_ACTIONS = {
     "routed": _("assigned to whoever handles complaints today"),
     "handed_over": _("handed over while its handler is away"),
     "handed_back": _("handed back: its handler returned"),
+    "waiting": _("is waiting on the complainant: the clock stands still"),
+    "resumed": _("no longer waits on the complainant: the clock runs again"),
 }
 
 

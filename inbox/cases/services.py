@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import organisation_id_of
+from inbox.cases.due import case_due_set, wait_fold
 from inbox.cases.models import Case, CaseEvent, Reply
 from inbox.cases.selectors import may_close
 from inbox.exceptions import CaseChanged, CaseNotFound, CaseRefused
@@ -30,6 +29,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.RESOLVED: frozenset({CaseStatus.CLOSED, CaseStatus.PRIVATE}),
     CaseStatus.CLOSED: frozenset({CaseStatus.PRIVATE}),
 }
+
+
+# Cases whose targets still run: not resolved, not closed.
+RUNNING = (CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED, CaseStatus.PRIVATE)
 
 
 # The complainant's answer in the history when nobody asked whether it really solves it.
@@ -73,6 +76,8 @@ def case_update(*, actor: User, case_id: int, version: int | None, **values: Any
                 before = after = ""  # the history says it changed; the value stays on the case alone
             case_event_record(case, actor, f"set_{name.removesuffix('_id')}", before, after)
             setattr(case, name, values[name])
+        if "priority" in changed and case.status in RUNNING:
+            changed += case_due_set(case)  # a priority may have targets of its own
         if changed:
             case.full_clean(exclude=["organisation", "created_by", "assignee", "scenario"])
             case_save(case, changed)
@@ -119,7 +124,7 @@ def case_resolve(
                 _transition(case, actor, CaseStatus.PRIVATE)
                 fields += ["status", "moved_private_at", "resolved_at"]
         else:
-            _transition(case, actor, CaseStatus.RESOLVED)
+            fields += _transition(case, actor, CaseStatus.RESOLVED)
             fields += ["status", "resolved_at"]
             case_event_record(case, actor, "resolved", "", kind, note=case.resolution_agreed)
             case_event_record(case, actor, "satisfaction", "", satisfaction or SATISFACTION_NOT_ASKED)
@@ -145,10 +150,10 @@ def case_close(
                 _("Only the person handling this case, the webcare owner, the deputy or a manager can close it.")
             )
         case.public_followup_url, case.public_followup_skipped_because = followup_url, skipped_because
-        _transition(case, actor, CaseStatus.CLOSED)
+        waited = _transition(case, actor, CaseStatus.CLOSED)
         # The outcome as the history shows it: the public link, or the reason there is none.
         case_event_record(case, actor, "closed", "", followup_url, note=skipped_because)
-        case_save(case, ["status", "closed_at", "public_followup_url", "public_followup_skipped_because"])
+        case_save(case, ["status", "closed_at", "public_followup_url", "public_followup_skipped_because", *waited])
     return case
 
 
@@ -212,7 +217,9 @@ def case_locked(actor: User, case_id: int, version: int | None) -> Case:
     return case
 
 
-def _transition(case: Case, actor: User, to: str) -> None:
+def _transition(case: Case, actor: User, to: str) -> list[str]:
+    """Move the case on to status ``to``, in its history. A case resolved or closed while it waits on the
+    complainant waits no more: returns the fields that changed for that (the caller saves the rest)."""
     if to not in TRANSITIONS[case.status]:
         raise CaseRefused(
             _("A case that is “%(from)s” cannot become “%(to)s”.")
@@ -229,6 +236,11 @@ def _transition(case: Case, actor: User, to: str) -> None:
         case.resolved_at = now
     elif to == CaseStatus.CLOSED:
         case.closed_at = now
+    if to in (CaseStatus.RESOLVED, CaseStatus.CLOSED) and case.is_waiting:
+        fields = wait_fold(case, now)
+        case_event_record(case, actor, "resumed", "", "")
+        return fields
+    return []
 
 
 def _shown(name: str, value: Any) -> object:
@@ -268,12 +280,4 @@ def case_event_record(
         data={"url": case.get_absolute_url(), **(data or {})},
         case=case,
         note=note,
-    )
-
-
-def case_due_times(reported_at: datetime) -> tuple[datetime, datetime]:
-    """When the first response and the resolution are due for a complaint said at ``reported_at``."""
-    return (
-        reported_at + settings.WEBCARE_FIRST_RESPONSE_TARGET,
-        reported_at + settings.WEBCARE_RESOLUTION_TARGET,
     )

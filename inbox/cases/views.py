@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts import selectors as account_selectors
 from accounts.models import User
 from inbox import presence as inbox_presence
-from inbox.cases import learning, replies, selectors, services
+from inbox.cases import clock, learning, replies, selectors, services
 from inbox.cases.forms import (
     NOTE_MAX_LENGTH,
     REPLY_MAX_LENGTH,
@@ -140,6 +140,7 @@ def _case_context(request: AppRequest, view: selectors.CaseView) -> dict[str, An
             user=user, replies=view.replies, is_approver=selectors.is_approver(user, case.organisation)
         ),
         "may_close": selectors.may_close(user, case),
+        "targets": case.targets(timezone.now()),
     }
 
 
@@ -239,6 +240,34 @@ def case_close(request: AppRequest, case_id: int) -> HttpResponse:
         ),
         _("The case is closed."),
         shown_as={"close_form": form},
+    )
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def case_wait(request: AppRequest, case_id: int) -> HttpResponse:
+    """The case waits on the complainant: its clock stands still."""
+    form = VersionForm(request.POST)
+    return _case_step(
+        request,
+        case_id,
+        form,
+        lambda data: clock.case_wait(actor=request.user, case_id=case_id, version=data["version"]),
+        _("The case waits on the complainant; its clock stands still."),
+    )
+
+
+@require_POST
+@permission_required("monitoring.triage_mention", raise_exception=True)
+def case_resume(request: AppRequest, case_id: int) -> HttpResponse:
+    """The complainant answered: the clock runs again and the due times move on by the time it waited."""
+    form = VersionForm(request.POST)
+    return _case_step(
+        request,
+        case_id,
+        form,
+        lambda data: clock.case_resume(actor=request.user, case_id=case_id, version=data["version"]),
+        _("The clock runs again; the due times moved on by the time the case waited."),
     )
 
 

@@ -109,6 +109,7 @@ class MentionRow:
     assignee_name: str
     case_id: int | None  # None: in no case
     rank: int | None = None  # the search rank (``_search``); None outside a search best match first
+    fetched_at: datetime | None = None  # when our sources found it
 
     def __str__(self) -> str:
         return self.title or self.snippet[:80] or self.url
@@ -126,6 +127,7 @@ class MentionRow:
             assignee_username=assignee.username if assignee else None,
             assignee_name=str(assignee) if assignee else "",
             case_id=_case_id(mention),
+            fetched_at=mention.fetched_at,
         )
 
     @classmethod
@@ -134,7 +136,7 @@ class MentionRow:
         (
             id_, title, snippet, url, author, publisher, language, platform, published_at, status, category,
             suggested_category, ignore_reason, signal_reasons, flags, matched_terms, source_name,
-            username, first_name, last_name, case_id,
+            username, first_name, last_name, case_id, fetched_at,
         ) = values  # fmt: skip
         return cls(
             id_, title, snippet, url, author, publisher, language, platform, published_at, status, category,
@@ -144,6 +146,7 @@ class MentionRow:
             assignee_name=f"{first_name} {last_name}".strip() or username or "",  # as User.__str__
             case_id=case_id,
             rank=rank,
+            fetched_at=fetched_at,
         )  # fmt: skip
 
 
@@ -152,6 +155,7 @@ ROW_VALUES = (
     *("id", "title", "snippet", "url", "author", "publisher", "language", "platform", "published_at"),
     *("status", "category", "suggested_category", "ignore_reason", "signal_reasons", "flags", "matched_terms"),
     *("source__name", "assignee__username", "assignee__first_name", "assignee__last_name", "case_link__case_id"),
+    "fetched_at",
 )
 
 

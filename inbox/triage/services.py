@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import assignable_people, organisation_id_of
+from inbox.cases.due import case_due_set
 from inbox.cases.forms import NOTE_MAX_LENGTH
 from inbox.cases.models import Case, CaseMention
-from inbox.cases.services import case_due_times, case_event_record
+from inbox.cases.services import RUNNING, case_event_record
 from inbox.exceptions import MentionChanged, MentionNotFound, NothingToUndo, TriageRefused
 from inbox.notifications.models import Notification
 from inbox.notifications.services import notify
@@ -110,12 +111,11 @@ def case_open(*, actor: User, mention_id: int, title: str = "", version: int | N
     with transaction.atomic():
         mention = _locked(actor, mention_id, version)
         _refuse_if_in_case(mention)
-        first_response_due, resolution_due = case_due_times(mention.published_at)
         routed = None
         if mention.assignee is None:
             routed = complaint_handler_on(mention.organisation, timezone.localdate())
         assignee = mention.assignee or (User.objects.get(id=routed.person_id) if routed else actor)
-        case = Case.objects.create(
+        case = Case(
             organisation_id=mention.organisation_id,
             title=(title.strip() or str(mention))[:300],
             assignee=assignee,
@@ -124,9 +124,10 @@ def case_open(*, actor: User, mention_id: int, title: str = "", version: int | N
             complainant_platform=mention.platform,
             reported_at=mention.published_at,
             first_seen_at=mention.fetched_at,
-            first_response_due_at=first_response_due,
-            resolution_due_at=resolution_due,
         )
+        # Due from the publication, by the organisation's targets for this category and these flags.
+        case_due_set(case, signals=(mention.effective_category, tuple(mention.flags or ())))
+        case.save(force_insert=True)
         CaseMention.objects.create(case=case, mention=mention, added_by=actor)
         case_event_record(case, actor, "opened", "", str(mention))
         if routed is not None:
@@ -155,11 +156,15 @@ def case_attach(*, actor: User, mention_id: int, case_id: int, version: int | No
             raise TriageRefused(_("That case is closed or does not exist."), mention_id=mention_id)
         CaseMention.objects.create(case=case, mention=mention, added_by=actor)
         case_event_record(case, actor, "mention_added", "", str(mention))
+        fields = []
         if mention.published_at < case.reported_at:
             # An earlier post of the same complaint: response times count from the first time it was said.
             case.reported_at = mention.published_at
-            case.first_response_due_at, case.resolution_due_at = case_due_times(mention.published_at)
-            case.save(update_fields=["reported_at", "first_response_due_at", "resolution_due_at"])
+            fields.append("reported_at")
+        if case.status in RUNNING:
+            fields += case_due_set(case)  # its flags may have targets of their own
+        if fields:
+            case.save(update_fields=fields)
         mention_change(actor, mention, Action.CASE_ATTACH, _IN_CASE, batch=uuid.uuid4(), label=str(case))
     return case
 

@@ -26,7 +26,7 @@ from inbox.cases.views import people_choices
 from inbox.exceptions import InboxError, MentionNotFound
 from inbox.http import MAX_ID, AppRequest
 from inbox.presence import presence_answer
-from inbox.triage import facets, selectors, services
+from inbox.triage import due, facets, selectors, services
 from inbox.triage.facets import FacetsRead, facets_read
 from inbox.triage.forms import (
     SAVED_VIEWS,
@@ -49,6 +49,14 @@ FACETS_PANE_SECONDS = 10 * 60
 def mention_list(request: AppRequest) -> HttpResponse:
     """The inbox: filters, the list, and an empty detail pane. HTMX asks for the list or its next rows."""
     return _inbox_page(request, mention=None)
+
+
+@require_safe
+@permission_required("monitoring.view_mention", raise_exception=True)
+def due_list(request: AppRequest) -> HttpResponse:
+    """Open cases and complaints, late ones first, then those nearly late, then the rest, by due time."""
+    context = {"items": due.due_list(user=request.user), "page_size": due.PAGE_SIZE}
+    return render(request, "inbox/due.html", context)
 
 
 @require_safe

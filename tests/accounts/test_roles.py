@@ -31,3 +31,9 @@ def test_the_board_manages_users_sources_and_the_roster(board_member):
 
 def test_a_user_without_a_role_can_do_nothing(no_role_user):
     assert no_role_user.get_all_permissions() == set()
+
+
+def test_managers_and_the_board_set_the_opening_hours_and_targets_staff_read_them(staff_member, manager, board_member):
+    assert manager.has_perm("targets.change_targets")
+    assert board_member.has_perm("targets.change_targets")
+    assert not staff_member.has_perm("targets.change_targets")

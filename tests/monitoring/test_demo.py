@@ -45,6 +45,18 @@ def test_the_demo_club_has_a_webcare_owner_a_deputy_and_the_default_playbook():
     assert organisation.house_rules.exists()
 
 
+def test_the_demo_club_is_open_on_weekday_evenings_and_saturday_morning():
+    from inbox.targets.selectors import plan_of
+
+    demo_setup()
+
+    schedule = plan_of(Organisation.objects.get().id).schedule
+    assert [(b.weekday, b.starts.hour, b.ends.hour) for b in schedule.blocks] == [
+        *((day, 18, 22) for day in range(5)),
+        (5, 8, 14),
+    ]
+
+
 def test_demo_setup_runs_only_once():
     demo_setup()
     second = demo_setup()

@@ -19,6 +19,7 @@ from inbox.cases import learning, replies
 from inbox.cases import services as case_services
 from inbox.playbook import services as playbook_services
 from inbox.playbook.models import HouseRule
+from inbox.targets import services as target_services
 from inbox.team import services as team_services
 from inbox.triage import services as triage_services
 from monitoring.models import Source
@@ -43,6 +44,9 @@ BOARD_FORM: Row = (LOGIN, 403, 403, 403, 302)  # the board keeps sources and the
 TRIAGE_FORM_SHOWN_AGAIN: Row = (LOGIN, 403, 200, 200, 403)
 # The same for one of the board's forms.
 BOARD_FORM_SHOWN_AGAIN: Row = (LOGIN, 403, 403, 403, 200)
+# The opening hours and targets: the board and managers change them.
+TARGETS_FORM: Row = (LOGIN, 403, 403, 302, 302)
+TARGETS_FORM_SHOWN_AGAIN: Row = (LOGIN, 403, 403, 200, 200)
 # A board form (a source's name, interval or address) that an empty submission shows again on its page.
 BOARD_FORM_SHOWN_AGAIN: Row = (LOGIN, 403, 403, 403, 200)
 
@@ -82,6 +86,11 @@ ACCESS: dict[str, dict[str, Row]] = {
     "inbox:case-resolve": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM_SHOWN_AGAIN},
     "inbox:case-close": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM_SHOWN_AGAIN},
     "inbox:case-reopen": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    # Waiting on the complainant, and the clock running again (refused with a message when it does not wait).
+    "inbox:case-wait": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    "inbox:case-resume": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
+    # What is due soonest: open cases and complaints.
+    "inbox:due": {"GET": READ, "POST": NOT_ALLOWED},
     "inbox:case-note": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM},
     "inbox:reply-add": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM_SHOWN_AGAIN},
     "inbox:improvement-add": {"GET": NOT_ALLOWED, "POST": TRIAGE_FORM_SHOWN_AGAIN},
@@ -101,6 +110,17 @@ ACCESS: dict[str, dict[str, Row]] = {
     "inbox:playbook-template": {"GET": NOT_ALLOWED, "POST": BOARD_FORM_SHOWN_AGAIN},
     "inbox:playbook-add": {"GET": NOT_ALLOWED, "POST": BOARD_FORM_SHOWN_AGAIN},
     "inbox:playbook-remove": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
+    # Opening hours and targets: everybody with a role reads them, the board and managers change them.
+    "inbox:targets": {"GET": READ, "POST": NOT_ALLOWED},
+    "inbox:targets-update": {"GET": NOT_ALLOWED, "POST": TARGETS_FORM_SHOWN_AGAIN},
+    "inbox:targets-block-add": {"GET": NOT_ALLOWED, "POST": TARGETS_FORM_SHOWN_AGAIN},
+    "inbox:targets-block-remove": {"GET": NOT_ALLOWED, "POST": TARGETS_FORM},
+    # Nothing ticked is a valid answer: open on every holiday.
+    "inbox:targets-holidays": {"GET": NOT_ALLOWED, "POST": TARGETS_FORM},
+    "inbox:targets-closed-add": {"GET": NOT_ALLOWED, "POST": TARGETS_FORM_SHOWN_AGAIN},
+    "inbox:targets-closed-remove": {"GET": NOT_ALLOWED, "POST": TARGETS_FORM},
+    "inbox:targets-override-add": {"GET": NOT_ALLOWED, "POST": TARGETS_FORM_SHOWN_AGAIN},
+    "inbox:targets-override-remove": {"GET": NOT_ALLOWED, "POST": TARGETS_FORM},
     # Who changed what: the board and managers read it.
     "inbox:activity": {"GET": (LOGIN, 403, 403, 200, 200), "POST": NOT_ALLOWED},
     # Notifications are anybody's own.
@@ -154,6 +174,9 @@ PARAMETERS = {
     "source_id": "source",
     "item_id": "house_rule",
     "absence_id": "absence",
+    "block_id": "opening_block",
+    "closed_day_id": "closed_day",
+    "override_id": "target_override",
     "user_id": "person",
     "object_id": "mention",
     "content_type_id": "mention_type",
@@ -177,6 +200,8 @@ FORMS: dict[str, dict[str, str]] = {
     "inbox:case-resolve": {"kind": "apology", "version": "0"},
     "inbox:case-close": {"skipped_because": "Klaar", "version": "0"},
     "inbox:case-reopen": {"version": "0"},
+    "inbox:case-wait": {"version": "0"},
+    "inbox:case-resume": {"version": "0"},
     "inbox:case-note": {"text": "Even bellen"},
     "inbox:reply-add": {"channel": "email", "text": "Gemaild", "submission_key": str(uuid.uuid4())},
     "inbox:improvement-add": {"description": "Rooster online", "owner": STAFF_ID},
@@ -300,6 +325,19 @@ def world_build(feed_server: FeedServer, *, outsider: bool = False) -> World:
         ends_on=timezone.localdate(),
         note=f"{mark}Bruiloft",
     )
+    closed_day = target_services.closed_day_add(
+        actor=board, organisation=organisation, day=timezone.localdate(), label=f"{mark}Zomerstop"
+    )
+    override = target_services.target_override_add(
+        actor=board,
+        organisation=organisation,
+        kind="flag",
+        value="threat",
+        first_response_minutes=30,
+        resolution_days=None,
+    )
+    opening_block = organisation.opening_blocks.first()
+    assert opening_block is not None, "the first change to the targets makes the default opening hours"
     house_rule = HouseRule.objects.filter(organisation=organisation).first()
     assert house_rule is not None, "the seeded playbook has house rules"
     objects = {
@@ -311,6 +349,9 @@ def world_build(feed_server: FeedServer, *, outsider: bool = False) -> World:
         "source": source.id,
         "house_rule": house_rule.id,
         "absence": absence.id,
+        "opening_block": opening_block.id,
+        "closed_day": closed_day.id,
+        "target_override": override.id,
         "mention_type": ContentType.objects.get_for_model(Mention).id,
         # Somebody of the team the board's forms change (and deactivate), not one of the people signed in.
         "person": UserFactory(username=f"{login}pim-person", role="staff", organisation=organisation).id,

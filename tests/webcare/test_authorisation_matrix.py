@@ -110,6 +110,10 @@ UNKNOWN_ANSWERS = {
     ("inbox:playbook-remove", "POST"): 302,
     # The same for an absence taken back already: the team page says it is taken back.
     ("inbox:team-absence-remove", "POST"): 302,
+    # And for opening hours, a closed day or another target taken out already: the page says they are.
+    ("inbox:targets-block-remove", "POST"): 302,
+    ("inbox:targets-closed-remove", "POST"): 302,
+    ("inbox:targets-override-remove", "POST"): 302,
 }
 
 

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from accounts import forms as accounts_forms
 from inbox.cases import forms as cases_forms
 from inbox.playbook import forms as playbook_forms
+from inbox.targets import forms as targets_forms
 from inbox.team import forms as team_forms
 from inbox.triage import forms as triage_forms
 from monitoring import forms as monitoring_forms
@@ -188,6 +189,8 @@ ENDPOINTS = [
     Endpoint("inbox:case-resolve", CASE, _fields_of(cases_forms.CaseResolveForm)),
     Endpoint("inbox:case-close", CASE, _fields_of(cases_forms.CaseCloseForm)),
     Endpoint("inbox:case-reopen", CASE, _fields_of(cases_forms.VersionForm)),
+    Endpoint("inbox:case-wait", CASE, _fields_of(cases_forms.VersionForm)),
+    Endpoint("inbox:case-resume", CASE, _fields_of(cases_forms.VersionForm)),
     Endpoint("inbox:case-note", CASE, _fields_of(cases_forms.NoteForm)),
     Endpoint("inbox:reply-add", CASE, _fields_of(cases_forms.ReplyForm)),
     Endpoint("inbox:reply-posted", REPLY, _fields_of(cases_forms.ReplyPostedForm)),
@@ -209,6 +212,11 @@ ENDPOINTS = [
         Endpoint("inbox:playbook-add", lambda w, k=kind: {"kind": k}, _fields_of(form, kind), role="board")
         for kind, form in playbook_forms.PLAYBOOK_FORMS.items()
     ],
+    Endpoint("inbox:targets-update", NONE, _fields_of(targets_forms.TargetsForm, "targets"), role="board"),
+    Endpoint("inbox:targets-block-add", NONE, _fields_of(targets_forms.BlockForm, "block"), role="board"),
+    Endpoint("inbox:targets-holidays", NONE, {"holidays-closed_on": "choice"}, role="board"),
+    Endpoint("inbox:targets-closed-add", NONE, _fields_of(targets_forms.ClosedDayForm, "closed"), role="board"),
+    Endpoint("inbox:targets-override-add", NONE, _fields_of(targets_forms.OverrideForm, "override"), role="board"),
     Endpoint("monitoring:mention-quick-add", NONE, _fields_of(monitoring_forms.QuickAddForm)),
     Endpoint("monitoring:watch-terms", NONE, _fields_of(monitoring_forms.WatchTermsForm), role="board"),
     Endpoint("monitoring:source-add", NONE, _fields_of(monitoring_forms.SourceForm), role="board"),
@@ -229,6 +237,9 @@ for _form_class, _prefix in [
         if n.endswith("Form")
     ],
     (team_forms.RosterForm, "roster"),
+    (targets_forms.TargetsForm, "targets"),
+    (targets_forms.BlockForm, "block"),
+    (targets_forms.OverrideForm, "override"),
     (playbook_forms.ReplyTemplateForm, "template"),
     *[(form, kind) for kind, form in playbook_forms.PLAYBOOK_FORMS.items()],
     *[(getattr(monitoring_forms, n), "") for n in dir(monitoring_forms) if n.endswith("Form")],
@@ -297,7 +308,7 @@ def submissions(endpoint: Endpoint, *, refused: bool) -> st.SearchStrategy[dict[
 def fingerprint() -> str:
     """A digest of every stored row of the product's own tables."""
     digest = hashlib.sha256()
-    for app_label in ("accounts", "monitoring", "inbox"):
+    for app_label in ("accounts", "monitoring", "inbox", "targets"):
         for model in apps.get_app_config(app_label).get_models():
             rows = model.objects.order_by("pk").values_list()
             digest.update(f"{model._meta.label}:{list(rows)!r}".encode())

@@ -15,6 +15,7 @@ from accounts.models import UserEvent
 from inbox.cases.models import Case, CaseEvent, ImprovementAction, RemovalRequest, Reply
 from inbox.notifications.models import Notification
 from inbox.playbook.models import HouseRule, PlaybookEvent
+from inbox.targets.models import ClosedDay, OpeningBlock, TargetOverride
 from inbox.team.models import Absence
 from inbox.triage.models import MentionEvent
 from monitoring.models import Mention, Source, SourceEvent
@@ -70,6 +71,9 @@ def theirs(world: World) -> dict[str, object]:
         "source events": SourceEvent.objects.filter(source__organisation_id=organisation).count(),
         "house rules": HouseRule.objects.filter(organisation_id=organisation).count(),
         "absences": list(Absence.objects.filter(organisation_id=organisation).values_list("id", "ends_on")),
+        "opening hours": list(OpeningBlock.objects.filter(organisation_id=organisation).values_list("id", "ends_at")),
+        "closed days": list(ClosedDay.objects.filter(organisation_id=organisation).values_list("id", "day")),
+        "targets": list(TargetOverride.objects.filter(organisation_id=organisation).values_list("id", "value")),
         "playbook events": PlaybookEvent.objects.filter(organisation_id=organisation).count(),
         "user events": UserEvent.objects.filter(organisation_id=organisation).count(),
         "notifications": list(

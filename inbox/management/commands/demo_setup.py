@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -9,6 +10,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import organisation_ensure, user_save_with_role
+from inbox.targets.services import targets_defaults_set
 from inbox.team.services import organisation_roster_set
 from monitoring.models import Source
 from monitoring.services.sources import source_create
@@ -19,6 +21,8 @@ DEMO_SOURCES = [
     ("google-alerts", Source.Kind.GOOGLE_ALERTS, 'Google Alert: "De Dolfijnen"'),
     ("ouderforum", Source.Kind.FEED, "Ouderforum Oost"),
 ]
+# A sports club is open evenings and Saturday mornings: its response times count those hours.
+DEMO_OPENING_HOURS = [*((day, time(18), time(22)) for day in range(5)), (5, time(8), time(14))]
 
 
 class Command(BaseCommand):
@@ -57,6 +61,7 @@ class Command(BaseCommand):
                 contact_phone="010 123 45 67",
                 contact_email="webcare@dedolfijnen.example",
             )
+            targets_defaults_set(organisation=organisation, blocks=DEMO_OPENING_HOURS)
         self.stdout.write(self.style.SUCCESS(f"Demo organisation: {organisation.name}"))
         self.stdout.write("Sign in with one of these accounts (shown only now; change them after signing in):")
         for username, role, password in passwords:

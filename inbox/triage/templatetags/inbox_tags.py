@@ -22,6 +22,10 @@ from django.utils.text import Truncator, add_truncation_text, calculate_truncate
 from django.utils.timesince import timesince
 from django.utils.translation import get_language, gettext
 
+from inbox.targets import rules
+from inbox.targets.clock import State
+from inbox.targets.display import moment_phrase
+from inbox.targets.selectors import plan_of
 from inbox.triage.selectors import MentionRow
 from monitoring.feeds.enrich import normalise, phrase_literal, phrase_pattern
 from monitoring.feeds.platforms import Platform
@@ -175,9 +179,28 @@ def _e(value: object) -> str:
 _ROW_MEMO: Memo[tuple[MentionRow, tuple[object, ...], bool], tuple[str, str]] = Memo(5000)
 
 
+_ROW_END = "</span></a></li>\n"
+
+
 def _row_html(page: _RowPage, row: MentionRow, *, oob: bool) -> str:
     before, after = _ROW_MEMO.get((row, page.key, oob), lambda: _row_parts(page, row, oob=oob))
+    due = page.due(row)
+    if due:  # an open complaint: when its answer is due, which changes with the time of day
+        after = after[: -len(_ROW_END)] + due + _ROW_END
     return before + html_escape(page.age(row.published_at)) + after
+
+
+# When an open complaint's first response is due, and when it becomes at risk, by the organisation's targets:
+# the same for the same plan and mention all day.
+_DUE_MEMO: Memo[tuple[rules.Plan, datetime, str, tuple[str, ...]], tuple[datetime, datetime]] = Memo(5000)
+
+_OPEN = frozenset({Mention.Status.NEW, Mention.Status.TRIAGED})
+
+
+def is_open_complaint(row: MentionRow) -> bool:
+    """A complaint (confirmed, or suggested and not confirmed otherwise) nobody answered in a case yet."""
+    category = row.category or row.suggested_category
+    return category == Mention.Category.COMPLAINT and row.status in _OPEN and row.case_id is None
 
 
 def _row_parts(page: _RowPage, mention: MentionRow, *, oob: bool) -> tuple[str, str]:
@@ -247,7 +270,7 @@ def _row_parts(page: _RowPage, mention: MentionRow, *, oob: bool) -> tuple[str, 
     if mention.case_id is not None:
         number = _e(formats.localize(mention.case_id, use_l10n=page.use_l10n))
         out.append(f'<span class="case-badge">{page.case_number % {"number": number}}</span>')
-    out.append("</span></a></li>\n")
+    out.append(_ROW_END)
     return before, "".join(out)
 
 
@@ -315,6 +338,17 @@ class _RowPage:
             self._ages.clear()
         self._past_units = _CachedUnits(NaturalTimeFormatter.past_substrings)
         self._past_day = str(NaturalTimeFormatter.time_strings["past-day"])
+        # The organisation's targets, read on the first open complaint of the page.
+        user = getattr(context.get("request"), "user", None)
+        self._organisation_id = getattr(user, "organisation_id", None)
+        self._plan: rules.Plan | None = None
+        self._states = {
+            State.ON_TRACK: html_escape(gettext("On track")),
+            State.AT_RISK: html_escape(gettext("Nearly late")),
+            State.BREACHED: html_escape(gettext("Late")),
+        }
+        self._answer_by = html_escape(gettext("answer by %(due)s"))
+        self._found_after = html_escape(gettext("found %(delay)s after publication"))
 
     def age(self, value: datetime) -> str:
         """``value|naturaltime``, each phrase worked out once."""
@@ -342,6 +376,29 @@ class _RowPage:
         if seconds < 3600:
             return self._phrase("past-minute", seconds // 60)
         return self._phrase("past-hour", seconds // 3600)
+
+    def due(self, row: MentionRow) -> str:
+        """For an open complaint: its state, when its first response is due, and how long after publication our
+        sources found it (the part of the time the polling cost). "" for any other mention."""
+        if self._organisation_id is None or not is_open_complaint(row):
+            return ""
+        if self._plan is None:
+            self._plan = plan_of(self._organisation_id)
+        plan, category = self._plan, row.category or row.suggested_category
+        due, risk = _DUE_MEMO.get(
+            (plan, row.published_at, category, row.flags),
+            lambda: rules.first_response_due(plan, row.published_at, category=category, flags=row.flags),
+        )
+        state = State.BREACHED if self.now >= due else State.AT_RISK if self.now >= risk else State.ON_TRACK
+        out = [
+            f'<span class="sla-due"><span class="sla sla-{state.value}">{self._states[state]}</span> ',
+            self._answer_by % {"due": html_escape(moment_phrase(due, self.now))},
+            "</span>",
+        ]
+        if row.fetched_at is not None and row.fetched_at > row.published_at:
+            delay = html_escape(duration_words(row.fetched_at - row.published_at))
+            out.append(f' <span class="polling-delay">{self._found_after % {"delay": delay}}</span>')
+        return "".join(out)
 
     def full_datetime(self, local: datetime) -> str:
         """``local|date:"DATETIME_FORMAT"``."""

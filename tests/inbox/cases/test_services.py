@@ -29,8 +29,10 @@ def test_it_opens_a_case_from_a_mention_with_due_times_from_the_publication(case
     assert case.status == Case.Status.OPEN
     assert case.reported_at == SAID_AT
     assert case.first_seen_at == FOUND_AT
+    # Said on Monday at 10:00 in Amsterdam, inside the default opening hours (Monday to Friday 09:00-17:00): an
+    # hour for an answer, and closing time on the second working day after Monday for a solution.
     assert case.first_response_due_at == SAID_AT + timedelta(hours=1)
-    assert case.resolution_due_at == SAID_AT + timedelta(days=2)
+    assert case.resolution_due_at == datetime(2025, 3, 5, 16, 0, tzinfo=UTC)
     assert case.complainant_name == "Karin de Vries"
     assert case.assignee == staff_member
     mention.refresh_from_db()
@@ -51,9 +53,9 @@ def test_an_earlier_post_of_the_same_complaint_moves_the_clock_back(case, source
     triage_services.case_attach(actor=staff_member, mention_id=earlier.id, case_id=case.id)
     case = fresh(case)
     assert case.reported_at == SAID_AT - timedelta(hours=3)
-    # The due times follow: the hour for an answer started when it was first said.
-    assert case.first_response_due_at == SAID_AT - timedelta(hours=2)
-    assert case.resolution_due_at == SAID_AT - timedelta(hours=3) + timedelta(days=2)
+    # The due times follow: first said at 07:00, before opening, it had four hours from 09:00 for an answer.
+    assert case.first_response_due_at == datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
+    assert case.resolution_due_at == datetime(2025, 3, 5, 16, 0, tzinfo=UTC)
 
 
 def test_a_closed_case_takes_no_new_mentions(case, source, staff_member):
