@@ -53,6 +53,11 @@ urlpatterns = [
     path("team/roster/", team.team_roster, name="team-roster"),
     path("team/absences/", team.team_absence_add, name="team-absence-add"),
     path("team/absences/<int:absence_id>/remove/", team.team_absence_remove, name="team-absence-remove"),
+    path(
+        "team/appointments/<int:appointment_id>/withdraw/",
+        team.team_appointment_withdraw,
+        name="team-appointment-withdraw",
+    ),
     path("activity/", activity.activity, name="activity"),
     path("notifications/", notifications.notification_list, name="notification-list"),
     path("notifications/read/", notifications.notification_read, name="notification-read"),

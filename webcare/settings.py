@@ -209,8 +209,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("WEBCARE_POLL_TICK_SECONDS", 30, minimum=5),
     },
     "prune-fetch-logs": {"task": "monitoring.tasks.fetch_logs_prune", "schedule": 6 * 60 * 60},
-    # Absences that start or end on their own: the cases follow within the hour.
-    "settle-handovers": {"task": "inbox.tasks.handovers_settle", "schedule": 60 * 60},
+    # Appointments whose day has come, and absences (by the day or by the hour) that start or end on their own:
+    # the cases and mentions follow within a quarter of an hour.
+    "settle-handovers": {"task": "inbox.tasks.handovers_settle", "schedule": 15 * 60},
 }
 
 # A case handed over while its handler was away goes back to them when they return, if nobody changed it

@@ -110,6 +110,8 @@ UNKNOWN_ANSWERS = {
     ("inbox:playbook-remove", "POST"): 302,
     # The same for an absence taken back already: the team page says it is taken back.
     ("inbox:team-absence-remove", "POST"): 302,
+    # And for an appointment withdrawn already: the team page lists it as withdrawn.
+    ("inbox:team-appointment-withdraw", "POST"): 302,
 }
 
 

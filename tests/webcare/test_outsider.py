@@ -15,7 +15,7 @@ from accounts.models import UserEvent
 from inbox.cases.models import Case, CaseEvent, ImprovementAction, RemovalRequest, Reply
 from inbox.notifications.models import Notification
 from inbox.playbook.models import HouseRule, PlaybookEvent
-from inbox.team.models import Absence
+from inbox.team.models import Absence, Appointment
 from inbox.triage.models import MentionEvent
 from monitoring.models import Mention, Source, SourceEvent
 from tests.feedserver import FeedServer
@@ -70,6 +70,9 @@ def theirs(world: World) -> dict[str, object]:
         "source events": SourceEvent.objects.filter(source__organisation_id=organisation).count(),
         "house rules": HouseRule.objects.filter(organisation_id=organisation).count(),
         "absences": list(Absence.objects.filter(organisation_id=organisation).values_list("id", "ends_on")),
+        "appointments": list(
+            Appointment.objects.filter(organisation_id=organisation).values_list("id", "applied_at", "withdrawn_at")
+        ),
         "playbook events": PlaybookEvent.objects.filter(organisation_id=organisation).count(),
         "user events": UserEvent.objects.filter(organisation_id=organisation).count(),
         "notifications": list(
