@@ -212,6 +212,8 @@ CELERY_BEAT_SCHEDULE = {
     # Appointments whose day has come, and absences (by the day or by the hour) that start or end on their own:
     # the cases and mentions follow within a quarter of an hour.
     "settle-handovers": {"task": "inbox.tasks.handovers_settle", "schedule": 15 * 60},
+    # A source or a watch term with more mentions in two hours than on a usual day: the responsible person hears.
+    "watch-volume": {"task": "inbox.tasks.volume_watch", "schedule": 15 * 60},
 }
 
 # A case handed over while its handler was away goes back to them when they return, if nobody changed it
