@@ -70,6 +70,11 @@ urlpatterns = [
         targets.targets_override_remove,
         name="targets-override-remove",
     ),
+    path(
+        "team/appointments/<int:appointment_id>/withdraw/",
+        team.team_appointment_withdraw,
+        name="team-appointment-withdraw",
+    ),
     path("activity/", activity.activity, name="activity"),
     path("notifications/", notifications.notification_list, name="notification-list"),
     path("notifications/read/", notifications.notification_read, name="notification-read"),

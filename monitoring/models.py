@@ -294,6 +294,8 @@ class Mention(models.Model):
             models.Index(fields=["status", "-published_at", "-id"], name="mention_status_newest_idx"),
             models.Index(fields=["assignee", "-published_at", "-id"], name="mention_assignee_newest_idx"),
             models.Index(fields=["source", "-published_at", "-id"], name="mention_source_newest_idx"),
+            # What was found in the last hours, whichever source found it: unusual volume (inbox.team.volume).
+            models.Index(fields=["fetched_at"], name="mention_found_idx"),
         ]
         permissions = [("triage_mention", _("Can triage mentions"))]
 

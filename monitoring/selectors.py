@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Organisation, User
 from accounts.selectors import organisation_id_of
 from monitoring.feeds.enrich import Signal
 from monitoring.feeds.terms import WatchTerms as ParsedWatchTerms
 from monitoring.feeds.terms import watch_terms_parse
-from monitoring.models import FetchLog, Mention, SignalPhrase, Source, SourceEvent, WatchTerms
+from monitoring.models import FetchLog, Mention, SignalPhrase, Source, SourceEvent, WatchTerms, source_name_shown
+from monitoring.volume import FRESH, USUAL_DAYS, WINDOW, Volume, earlier_limit, worth_counting
 
 
 def source_ids_due(*, now: datetime) -> list[int]:
@@ -130,3 +133,56 @@ def _signals_from_rows(rows: tuple[tuple[str, str, int, str], ...]) -> tuple[Sig
     return tuple(
         Signal(phrase=phrase, category=category, weight=weight, flag=flag) for phrase, category, weight, flag in rows
     )
+
+
+def mention_volumes(*, now: datetime) -> list[Volume]:
+    """The sources and watch terms, of every organisation, with enough mentions found in the last two hours
+    to be unusual (``volume.worth_counting``), each with the mentions said in the 28 days before, counted up
+    to ``volume.earlier_limit``. Deciding is ``volume.is_unusual``'s.
+
+    Runs two queries over the window (``mention_found_idx``: the rows found in the last two hours, however
+    large the table), and for each source or term worth counting one bounded count over the 28 days before
+    (``mention_source_newest_idx`` for a source; ``mention_newest_idx`` for a term), which stops at the limit.
+    """
+    since = now - WINDOW
+    found = Mention.objects.filter(fetched_at__gte=since, published_at__gte=now - FRESH).order_by()
+    by_source = found.values("organisation_id", "source_id").annotate(recent=Count("id"))
+    sources = [row for row in by_source if worth_counting(row["recent"])]
+    terms: Counter[tuple[int, str]] = Counter()
+    for organisation_id, matched in found.exclude(matched_terms=[]).values_list("organisation_id", "matched_terms"):
+        terms.update((organisation_id, term) for term in set(matched or ()))
+    earlier = Mention.objects.filter(published_at__gte=since - timedelta(days=USUAL_DAYS), published_at__lt=since)
+    names = dict(Source.objects.filter(id__in=[row["source_id"] for row in sources]).values_list("id", "name"))
+    volumes = [
+        Volume(
+            organisation_id=row["organisation_id"],
+            source_id=row["source_id"],
+            term="",
+            label=source_name_shown(names.get(row["source_id"], "")),
+            recent=row["recent"],
+            earlier=earlier.filter(source_id=row["source_id"]).order_by()[: earlier_limit(row["recent"])].count(),
+        )
+        for row in sources
+    ]
+    for (organisation_id, term), recent in sorted(terms.items()):
+        if worth_counting(recent):
+            volumes.append(
+                Volume(
+                    organisation_id=organisation_id,
+                    source_id=None,
+                    term=term,
+                    label=term,
+                    recent=recent,
+                    earlier=_term_count(earlier.filter(organisation_id=organisation_id), term, earlier_limit(recent)),
+                )
+            )
+    return volumes
+
+
+def _term_count(mentions: QuerySet[Mention], term: str, limit: int) -> int:
+    """How many of ``mentions`` matched the watch term ``term``, counted up to ``limit``. Runs one query."""
+    if connection.features.supports_json_field_contains:
+        return mentions.filter(matched_terms__contains=[term]).order_by()[:limit].count()
+    # SQLite (a trial install) cannot look into a JSON list: the few rows are read instead.
+    rows = mentions.exclude(matched_terms=[]).values_list("matched_terms", flat=True)
+    return min(sum(1 for matched in rows if term in (matched or ())), limit)

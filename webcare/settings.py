@@ -210,8 +210,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("WEBCARE_POLL_TICK_SECONDS", 30, minimum=5),
     },
     "prune-fetch-logs": {"task": "monitoring.tasks.fetch_logs_prune", "schedule": 6 * 60 * 60},
-    # Absences that start or end on their own: the cases follow within the hour.
-    "settle-handovers": {"task": "inbox.tasks.handovers_settle", "schedule": 60 * 60},
+    # Appointments whose day has come, and absences (by the day or by the hour) that start or end on their own:
+    # the cases and mentions follow within a quarter of an hour.
+    "settle-handovers": {"task": "inbox.tasks.handovers_settle", "schedule": 15 * 60},
+    # A source or a watch term with more mentions in two hours than on a usual day: the responsible person hears.
+    "watch-volume": {"task": "inbox.tasks.volume_watch", "schedule": 15 * 60},
     # Cases that just became at risk or breached: whoever handles them hears of it within five minutes.
     "alert-case-targets": {"task": "inbox.tasks.cases_targets_alert", "schedule": 5 * 60},
 }

@@ -1,13 +1,14 @@
 """Cases follow their handler's absence: handed to whoever stands in while they are away, and handed back when
 they return, unless somebody changed the case meanwhile (then the one who has it now keeps it).
 
-Started when an absence that covers today is recorded or taken back, and every hour for absences that start or
-end on their own: ``inbox.triage.handover`` does both, for the cases and the mentions alike.
+Started when an absence that covers the present moment is recorded or taken back, and every quarter of an hour
+for absences that start or end on their own (by the day or by the hour): ``inbox.triage.handover`` does both, for
+the cases and the mentions alike.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -20,14 +21,14 @@ from inbox.cases.services import case_event_record, case_save
 from inbox.notifications.models import Notification
 from inbox.notifications.services import notify
 from inbox.team.models import Absence
-from inbox.team.selectors import complaint_handler_on
+from inbox.team.selectors import complaint_handler_at
 
 
-def cases_hand_over(*, organisation: Organisation, person_id: int, day: date) -> int:
-    """Hand ``person_id``'s open cases to whoever handles complaints on ``day``; one history entry each.
+def cases_hand_over(*, organisation: Organisation, person_id: int, at: datetime) -> int:
+    """Hand ``person_id``'s open cases to whoever handles complaints at ``at``; one history entry each.
     Returns how many were handed over."""
     with transaction.atomic():
-        handler = complaint_handler_on(organisation, day)
+        handler = complaint_handler_at(organisation, at)
         if handler is None or handler.person_id == person_id:
             return 0
         person = User.objects.get(id=person_id)
@@ -82,16 +83,16 @@ def cases_hand_back(*, organisation: Organisation, person_id: int) -> int:
     return back
 
 
-def handovers_settle(*, day: date | None = None) -> tuple[int, int]:
-    """Once an hour: hand over the cases of everybody away ``day`` (today), and hand back those of everybody
-    who is not away any more. Returns (handed over, handed back)."""
-    day = day or timezone.localdate()
+def handovers_settle(*, at: datetime | None = None) -> tuple[int, int]:
+    """Every quarter of an hour: hand over the cases of everybody away at ``at`` (now), and hand back those of
+    everybody who is not away any more. Returns (handed over, handed back)."""
+    at = at or timezone.now()
     over = back = 0
-    away = Absence.objects.filter(starts_on__lte=day, ends_on__gte=day).values_list("organisation_id", "person_id")
+    away = Absence.objects.filter(starts_at__lte=at, ends_at__gt=at).values_list("organisation_id", "person_id")
     away_now = set(away)
     organisations = {organisation.id: organisation for organisation in Organisation.objects.all()}
     for organisation_id, person_id in sorted(away_now):
-        over += cases_hand_over(organisation=organisations[organisation_id], person_id=person_id, day=day)
+        over += cases_hand_over(organisation=organisations[organisation_id], person_id=person_id, at=at)
     returning = (
         Handover.objects.filter(settled_at__isnull=True)
         .values_list("case__organisation_id", "from_person_id")

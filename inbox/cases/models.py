@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from inbox.playbook.models import Priority, Scenario
 from inbox.targets.clock import State
+from inbox.team.wording import routing_reason
 from monitoring.models import Mention
 from webcare.audit import AuditRow
 
@@ -206,6 +207,13 @@ class CaseEvent(AuditRow):
     @property
     def action_label(self) -> str:
         return str(CASE_ACTIONS.get(self.action, self.action))
+
+    @property
+    def routing_text(self) -> str:
+        """Why a ``routed`` case went to whom, in plain words: "assigned to Sanne: Piet is away". The row holds
+        where in the chain the handler was found, their name, and in ``note`` the names passed over (one a
+        line)."""
+        return routing_reason(self.from_value, self.to_value, self.note.splitlines())
 
     @property
     def from_label(self) -> str:

@@ -106,15 +106,16 @@ def playbook_item_remove(*, actor: User, organisation: Organisation, kind: str, 
 
 def playbook_event_record(
     organisation: Organisation,
-    actor: User,
+    actor: User | None,
     action: str,
     before: str,
     after: str,
     *,
     data: dict[str, Any] | None = None,
 ) -> None:
-    """The playbook's history row for a change, published as the domain event ``playbook.<action>`` with
-    ``data`` for its subscribers."""
+    """The playbook's history row for a change (``actor`` None: made by the app itself, such as an appointment
+    taking effect on its day), published as the domain event ``playbook.<action>`` with ``data`` for its
+    subscribers."""
     PlaybookEvent.record(
         data=data,
         actor=actor,

@@ -19,7 +19,7 @@ from accounts.selectors import organisation_or_404
 from inbox.exceptions import InboxError
 from inbox.http import AppRequest
 from inbox.playbook.views import playbook_step, roster_choices
-from inbox.team import selectors, services
+from inbox.team import selectors, services, wording
 from inbox.team.forms import AbsenceForm, RosterForm
 
 
@@ -39,10 +39,13 @@ def _team_page(
     """The team page; a refused ``roster_form`` or ``absence_form`` comes back in its place with what was
     typed."""
     absentees = _absentees(request, organisation)
+    now = timezone.now()
     context: dict[str, Any] = {
         "organisation": organisation,
         "may_appoint": request.user.has_perm("accounts.appoint_roster"),
-        "absences": selectors.absences_current(organisation, timezone.localdate()),
+        "appointments": selectors.appointments_history(organisation),
+        "routing_rules": wording.routing_rules(selectors.routing_facts(organisation, now)),
+        "absences": selectors.absences_current(organisation, now),
         "absence_form": absence_form or (AbsenceForm(prefix="absence", people=absentees) if absentees else None),
         "may_remove_absence_of": {person_id for person_id, _name in absentees},
         "roster_form": roster_form
@@ -76,6 +79,7 @@ def team_roster(request: AppRequest) -> HttpResponse:
             deputy_id=data["deputy"],
             contact_phone=data["contact_phone"],
             contact_email=data["contact_email"],
+            effective_on=data["effective_on"],
         ),
         _("Saved."),
         shown_as={"roster_form": form},
@@ -111,6 +115,8 @@ def team_absence_add(request: AppRequest) -> HttpResponse:
             person_id=data["person"],
             starts_on=data["starts_on"],
             ends_on=data["ends_on"],
+            starts_time=data["starts_time"],
+            ends_time=data["ends_time"],
             note=data["note"],
         ),
         _("The absence is recorded."),
@@ -130,4 +136,17 @@ def team_absence_remove(request: AppRequest, absence_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The absence is taken back."))
+    return redirect("inbox:team")
+
+
+@require_POST
+@permission_required("accounts.appoint_roster", raise_exception=True)
+def team_appointment_withdraw(request: AppRequest, appointment_id: int) -> HttpResponse:
+    organisation = organisation_or_404(request.user)
+    try:
+        services.appointment_withdraw(actor=request.user, organisation=organisation, appointment_id=appointment_id)
+    except InboxError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The appointment is withdrawn."))
     return redirect("inbox:team")

@@ -4,7 +4,7 @@ somebody away go to whoever stands in, and back on their return if nobody change
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from inbox.cases import handover as case_handover
 from inbox.team.models import Absence
-from inbox.team.selectors import complaint_handler_on
+from inbox.team.selectors import complaint_handler_at
 from inbox.triage.models import MentionEvent
 from inbox.triage.services import mention_change
 from monitoring.models import Mention
@@ -24,11 +24,11 @@ Action = MentionEvent.Action
 OPEN = (Mention.Status.NEW, Mention.Status.TRIAGED)
 
 
-def mentions_hand_over(*, organisation: Organisation, person_id: int, day: date) -> int:
-    """Hand ``person_id``'s open mentions to whoever handles complaints on ``day``, as one batch in their
+def mentions_hand_over(*, organisation: Organisation, person_id: int, at: datetime) -> int:
+    """Hand ``person_id``'s open mentions to whoever handles complaints at ``at``, as one batch in their
     histories. Returns how many."""
     with transaction.atomic():
-        handler = complaint_handler_on(organisation, day)
+        handler = complaint_handler_at(organisation, at)
         if handler is None or handler.person_id == person_id:
             return 0
         stand_in = User.objects.get(id=handler.person_id)
@@ -69,15 +69,15 @@ def mentions_hand_back(*, organisation: Organisation, person_id: int) -> int:
     return back
 
 
-def handovers_settle(*, day: date | None = None) -> tuple[int, int]:
-    """Once an hour: the cases (``inbox.cases.handover``), then the mentions, of whoever is away ``day`` (today)
-    or back. Returns (handed over, handed back) of both."""
-    day = day or timezone.localdate()
-    over, back = case_handover.handovers_settle(day=day)
-    away = set(Absence.objects.filter(starts_on__lte=day, ends_on__gte=day).values_list("organisation_id", "person_id"))
+def handovers_settle(*, at: datetime | None = None) -> tuple[int, int]:
+    """Every quarter of an hour: the cases (``inbox.cases.handover``), then the mentions, of whoever is away at
+    ``at`` (now) or back. Returns (handed over, handed back) of both."""
+    at = at or timezone.now()
+    over, back = case_handover.handovers_settle(at=at)
+    away = set(Absence.objects.filter(starts_at__lte=at, ends_at__gt=at).values_list("organisation_id", "person_id"))
     organisations = {organisation.id: organisation for organisation in Organisation.objects.all()}
     for organisation_id, person_id in sorted(away):
-        over += mentions_hand_over(organisation=organisations[organisation_id], person_id=person_id, day=day)
+        over += mentions_hand_over(organisation=organisations[organisation_id], person_id=person_id, at=at)
     returning = set(
         MentionEvent.objects.filter(action=Action.HANDED_OVER, version=F("mention__version"))
         .values_list("mention__organisation_id", "before__assignee_id")
@@ -90,17 +90,20 @@ def handovers_settle(*, day: date | None = None) -> tuple[int, int]:
 
 
 def absence_changed(event: DomainEvent) -> None:
-    """An absence was recorded or taken back: settle that person's cases and mentions at once."""
+    """An absence was recorded or taken back: settle that person's cases and mentions at once (an absence
+    that starts later is settled by the beat when it starts)."""
     person_id = event.data.get("person_id")
     if event.organisation_id is None or person_id is None:
         return
     organisation = Organisation.objects.filter(id=event.organisation_id).first()
     if organisation is None:
         return
-    today = timezone.localdate()
-    if Absence.objects.filter(person_id=person_id, starts_on__lte=today, ends_on__gte=today).exists():
-        case_handover.cases_hand_over(organisation=organisation, person_id=person_id, day=today)
-        mentions_hand_over(organisation=organisation, person_id=person_id, day=today)
+    now = timezone.now()
+    if Absence.objects.filter(
+        organisation=organisation, person_id=person_id, starts_at__lte=now, ends_at__gt=now
+    ).exists():
+        case_handover.cases_hand_over(organisation=organisation, person_id=person_id, at=now)
+        mentions_hand_over(organisation=organisation, person_id=person_id, at=now)
     else:
         case_handover.cases_hand_back(organisation=organisation, person_id=person_id)
         mentions_hand_back(organisation=organisation, person_id=person_id)

@@ -7,6 +7,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from inbox.team.wording import routing_reason
 from monitoring.models import Mention
 from webcare.audit import AuditRow
 
@@ -28,6 +29,7 @@ class MentionEvent(AuditRow):
         UNDO = "undo", _("undid")
         HANDED_OVER = "handed_over", _("handed over while its handler is away")
         HANDED_BACK = "handed_back", _("handed back: its handler returned")
+        ROUTED = "routed", _("assigned to whoever handles complaints now")
 
     mention = models.ForeignKey(Mention, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(max_length=50, choices=Action.choices)
@@ -46,6 +48,13 @@ class MentionEvent(AuditRow):
 
     def __str__(self) -> str:
         return f"{self.action} {self.mention_id}"
+
+    @property
+    def routing_text(self) -> str:
+        """Why a ``routed`` mention went to whom, in plain words: "assigned to Sanne: Piet is away". The row
+        holds where in the chain the handler was found, their name, and in ``note`` the names passed over (one a
+        line)."""
+        return routing_reason(self.from_value, self.to_value, self.note.splitlines())
 
     @property
     def from_label(self) -> str:

@@ -26,7 +26,7 @@ from inbox.cases.services import RUNNING, case_event_record
 from inbox.exceptions import MentionChanged, MentionNotFound, NothingToUndo, TriageRefused
 from inbox.notifications.models import Notification
 from inbox.notifications.services import notify
-from inbox.team.selectors import complaint_handler_on
+from inbox.team.selectors import complaint_handler_at
 from inbox.triage.models import MentionEvent
 from monitoring.models import Mention
 from monitoring.selectors import mentions_visible_to
@@ -106,14 +106,15 @@ def mention_note_add(*, actor: User, mention_id: int, text: str) -> MentionEvent
 
 def case_open(*, actor: User, mention_id: int, title: str = "", version: int | None = None) -> Case:
     """Open a complaint case from a mention. Whoever took the mention handles it; else, where the organisation
-    appointed a webcare owner, whoever handles complaints today (the owner, or who stands in: ``team``); else
-    the one who opens it. Routing is written in the case's history with its reason."""
+    appointed a webcare owner, whoever handles complaints now (the owner, or who stands in: ``team``), told of
+    it as a new complaint unless they opened it themself; else the one who opens it. Routing is written in
+    the case's history with its reason."""
     with transaction.atomic():
         mention = _locked(actor, mention_id, version)
         _refuse_if_in_case(mention)
         routed = None
         if mention.assignee is None:
-            routed = complaint_handler_on(mention.organisation, timezone.localdate())
+            routed = complaint_handler_at(mention.organisation, timezone.now())
         assignee = mention.assignee or (User.objects.get(id=routed.person_id) if routed else actor)
         case = Case(
             organisation_id=mention.organisation_id,
@@ -131,16 +132,18 @@ def case_open(*, actor: User, mention_id: int, title: str = "", version: int | N
         CaseMention.objects.create(case=case, mention=mention, added_by=actor)
         case_event_record(case, actor, "opened", "", str(mention))
         if routed is not None:
-            # Who stands in, and for whom: "assigned to Sanne (the owner, Piet, is away)".
-            case_event_record(case, None, "routed", routed.because, routed.name, note=routed.instead_of)
+            # Who got it, and whom it passed over: "assigned to Sanne: Piet is away" (CaseEvent.routing_text).
+            case_event_record(case, None, "routed", routed.because, routed.name, note="\n".join(routed.away))
             if assignee.id != actor.id:
+                # One notification for one case: a new complaint, which is more than "assigned to you" (and what
+                # its recipient wants to hear of at once, where an assignment can wait for the digest).
                 notify(
                     assignee,
                     actor,
-                    kind=Notification.Kind.ASSIGNED,
+                    kind=Notification.Kind.NEW_COMPLAINT,
                     url=case.get_absolute_url(),
                     text=_("%(name)s opened a complaint for you: %(case)s") % {"name": actor, "case": case},
-                    dedupe_key=f"assigned:{case.id}:{assignee.id}",
+                    dedupe_key=f"case:{case.id}:new_complaint",
                 )
         mention_change(actor, mention, Action.CASE_OPEN, _IN_CASE, batch=uuid.uuid4(), label=str(case))
     return case
@@ -308,9 +311,18 @@ def _assign(actor: User, mention: Mention, assignee: User | None, *, batch: uuid
 
 
 def mention_change(
-    actor: User | None, mention: Mention, action: str, values: dict[str, Any], *, batch: uuid.UUID, label: str = ""
+    actor: User | None,
+    mention: Mention,
+    action: str,
+    values: dict[str, Any],
+    *,
+    batch: uuid.UUID,
+    label: str = "",
+    shown_from: str | None = None,
+    note: str = "",
 ) -> MentionEvent | None:
-    """Set ``values`` on the locked ``mention`` and write the audit row; None when nothing changes."""
+    """Set ``values`` on the locked ``mention`` and write the audit row; None when nothing changes. The row shows
+    the earlier value of the field the action is about, or ``shown_from``."""
     before = {name: getattr(mention, name) for name in values}
     if before == values:
         return None
@@ -324,8 +336,9 @@ def mention_change(
         mention,
         action,
         before=before,
-        from_value=previous.get(_SHOWN.get(action, "status"), ""),
+        from_value=previous.get(_SHOWN.get(action, "status"), "") if shown_from is None else shown_from,
         to_value=label,
+        note=note,
         batch=batch,
         version=mention.version,
     )

@@ -15,7 +15,10 @@ def facets_refresh(user_id: int, query: str) -> None:
 
 @shared_task(name="inbox.tasks.handovers_settle", ignore_result=True)
 def handovers_settle() -> None:
-    """Hand over the cases and mentions of whoever is away today, and hand back those of whoever returned."""
+    """Let the appointments whose day has come take effect, then hand over the cases and mentions of whoever is
+    away now, and hand back those of whoever returned."""
+    from inbox.team.services import appointments_apply
     from inbox.triage import handover
 
+    appointments_apply()
     handover.handovers_settle()

@@ -34,6 +34,7 @@ from monitoring.services.store import (
     entries_store,
     known_keys,
     mention_rows,
+    mentions_announce,
     source_save_logged,
 )
 from monitoring.texts import Text
@@ -240,6 +241,7 @@ def _poll_stored(
         commit_without_flush()
         if plan is not None and plan.new_entries:
             new_ids = entries_store(source, plan.new_entries, rows, now)
+            mentions_announce(organisation_id=source.organisation_id, source_id=source.id, mention_ids=new_ids)
             outcome = replace(outcome, new=len(new_ids), seen_elsewhere=len(plan.new_entries) - len(new_ids))
         if read is not None:
             if read.feed.query and read.feed.query != source.query:

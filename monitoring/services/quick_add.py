@@ -21,7 +21,7 @@ from monitoring.feeds.parse import ParsedEntry, link_unwrap, title_from_text
 from monitoring.feeds.platforms import platform_for_url
 from monitoring.feeds.terms import watch_terms_match
 from monitoring.models import MANUAL_SOURCE_NAME, Mention, Sighting, Source
-from monitoring.services.store import mention_values, repeated_authors
+from monitoring.services.store import mention_values, mentions_announce, repeated_authors
 from webcare.links import http_url_check
 
 
@@ -101,4 +101,7 @@ def mention_quick_add(
                 mention=Mention.objects.get(organisation=organisation, canonical_url=canonical), is_new=False
             )
         Sighting.objects.create(mention=mention, source=source, external_id=canonical, url=link, seen_at=now)
+        mentions_announce(
+            organisation_id=organisation.id, source_id=source.id, mention_ids=[mention.id], actor_id=actor.id
+        )
     return QuickAdded(mention=mention, is_new=True)

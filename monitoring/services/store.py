@@ -19,6 +19,7 @@ from monitoring.dates import publication_or_none
 from monitoring.feeds.decide import NewEntry
 from monitoring.feeds.enrich import Enrichment
 from monitoring.models import FetchLog, Mention, Sighting, Source
+from webcare.events import DomainEvent, publish
 
 
 def mention_rows(
@@ -63,6 +64,28 @@ def entries_store(source: Source, entries: Sequence[NewEntry], rows: list[dict[s
         },
     )
     return sorted(set(inserted + inserted_without_link))
+
+
+MENTIONS_STORED = "monitoring.mentions_stored"
+
+
+def mentions_announce(
+    *, organisation_id: int, source_id: int, mention_ids: Sequence[int], actor_id: int | None = None
+) -> None:
+    """Tell whoever subscribed to ``MENTIONS_STORED`` (the inbox, which routes complaints) of mentions just
+    stored, by id; those subscribed for ``COMMITTED`` hear of them once the transaction commits, and look the
+    ids up (see ``commit_without_flush``). Nothing for no mentions. Runs no query."""
+    if not mention_ids:
+        return
+    publish(
+        DomainEvent(
+            name=MENTIONS_STORED,
+            organisation_id=organisation_id,
+            actor_id=actor_id,
+            subject=f"source:{source_id}",
+            data={"mention_ids": tuple(mention_ids)},
+        )
+    )
 
 
 def commit_without_flush() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -21,6 +22,7 @@ from inbox.playbook import services as playbook_services
 from inbox.playbook.models import HouseRule
 from inbox.targets import services as target_services
 from inbox.team import services as team_services
+from inbox.team.models import Appointment
 from inbox.triage import services as triage_services
 from monitoring.models import Source
 from tests.factories import MentionFactory, OrganisationFactory, SourceFactory, UserFactory
@@ -107,6 +109,8 @@ ACCESS: dict[str, dict[str, Row]] = {
     "inbox:team-absence-add": {"GET": NOT_ALLOWED, "POST": BOARD_FORM_SHOWN_AGAIN},
     # Taking back another's absence is refused with a message on the team page.
     "inbox:team-absence-remove": {"GET": NOT_ALLOWED, "POST": (LOGIN, 403, 302, 302, 302)},
+    # Only the board withdraws an appointment still to come.
+    "inbox:team-appointment-withdraw": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
     "inbox:playbook-template": {"GET": NOT_ALLOWED, "POST": BOARD_FORM_SHOWN_AGAIN},
     "inbox:playbook-add": {"GET": NOT_ALLOWED, "POST": BOARD_FORM_SHOWN_AGAIN},
     "inbox:playbook-remove": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
@@ -177,6 +181,7 @@ PARAMETERS = {
     "block_id": "opening_block",
     "closed_day_id": "closed_day",
     "override_id": "target_override",
+    "appointment_id": "appointment",
     "user_id": "person",
     "object_id": "mention",
     "content_type_id": "mention_type",
@@ -338,6 +343,15 @@ def world_build(feed_server: FeedServer, *, outsider: bool = False) -> World:
     )
     opening_block = organisation.opening_blocks.first()
     assert opening_block is not None, "the first change to the targets makes the default opening hours"
+    # An appointment still to come (the staff member as owner from next month), which the board may withdraw.
+    team_services.organisation_roster_set(
+        actor=board,
+        organisation=organisation,
+        owner_id=staff.id,
+        deputy_id=None,
+        effective_on=timezone.localdate() + timedelta(days=30),
+    )
+    appointment = Appointment.objects.get(organisation=organisation, applied_at__isnull=True)
     house_rule = HouseRule.objects.filter(organisation=organisation).first()
     assert house_rule is not None, "the seeded playbook has house rules"
     objects = {
@@ -352,6 +366,7 @@ def world_build(feed_server: FeedServer, *, outsider: bool = False) -> World:
         "opening_block": opening_block.id,
         "closed_day": closed_day.id,
         "target_override": override.id,
+        "appointment": appointment.id,
         "mention_type": ContentType.objects.get_for_model(Mention).id,
         # Somebody of the team the board's forms change (and deactivate), not one of the people signed in.
         "person": UserFactory(username=f"{login}pim-person", role="staff", organisation=organisation).id,

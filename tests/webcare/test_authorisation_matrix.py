@@ -114,6 +114,8 @@ UNKNOWN_ANSWERS = {
     ("inbox:targets-block-remove", "POST"): 302,
     ("inbox:targets-closed-remove", "POST"): 302,
     ("inbox:targets-override-remove", "POST"): 302,
+    # And for an appointment withdrawn already: the team page lists it as withdrawn.
+    ("inbox:team-appointment-withdraw", "POST"): 302,
 }
 
 

@@ -81,6 +81,7 @@ REFUSED = {
     "text": "nul\x00byte",
     "number": "not a number",
     "date": "2024-13-45",
+    "time": "25:61",
     "url": "javascript:alert(1)",
     "uuid": "not-a-uuid",
     "email": "not an e-mail address",
@@ -97,6 +98,8 @@ def _kind(form_field: forms.Field) -> str:
         return "uuid"
     if isinstance(form_field, forms.DateField | forms.DateTimeField):
         return "date"
+    if isinstance(form_field, forms.TimeField):
+        return "time"
     if isinstance(form_field, forms.IntegerField):
         return "number"
     if isinstance(form_field, forms.BooleanField):
@@ -261,6 +264,7 @@ VALID = {
     "text": ["Dank je wel", "Een klacht over de les"],
     "number": [str(n) for n in range(1, 9)],
     "date": ["2026-11-01T10:00", "2026-11-01"],
+    "time": ["09:00", "14:30"],
     "url": ["http://127.0.0.1:1/feed.xml"],
     "uuid": ["6f1c2a56-8c1e-4d53-9a55-3e2b1d0c9f10"],
     "email": ["klacht@example.org"],
@@ -271,6 +275,7 @@ VALUES = {
     "text": st.one_of(st.sampled_from(["Dank je wel", "Een klacht over de les"]), HOSTILE_TEXT),
     "number": st.one_of(IDS, HOSTILE_NUMBER),
     "date": st.one_of(HOSTILE_DATE, st.datetimes().map(lambda d: d.strftime("%Y-%m-%dT%H:%M"))),
+    "time": st.one_of(st.sampled_from(["00:00", "23:59", "24:00", "9", "-1:00", "12:60"]), HOSTILE_TEXT),
     "url": HOSTILE_URL,
     "uuid": st.one_of(st.uuids().map(str), HOSTILE_TEXT),
     "email": st.one_of(st.emails().map(str), HOSTILE_TEXT),

@@ -16,7 +16,7 @@ from inbox.cases.models import Case, CaseEvent, ImprovementAction, RemovalReques
 from inbox.notifications.models import Notification
 from inbox.playbook.models import HouseRule, PlaybookEvent
 from inbox.targets.models import ClosedDay, OpeningBlock, TargetOverride
-from inbox.team.models import Absence
+from inbox.team.models import Absence, Appointment
 from inbox.triage.models import MentionEvent
 from monitoring.models import Mention, Source, SourceEvent
 from tests.feedserver import FeedServer
@@ -74,6 +74,9 @@ def theirs(world: World) -> dict[str, object]:
         "opening hours": list(OpeningBlock.objects.filter(organisation_id=organisation).values_list("id", "ends_at")),
         "closed days": list(ClosedDay.objects.filter(organisation_id=organisation).values_list("id", "day")),
         "targets": list(TargetOverride.objects.filter(organisation_id=organisation).values_list("id", "value")),
+        "appointments": list(
+            Appointment.objects.filter(organisation_id=organisation).values_list("id", "applied_at", "withdrawn_at")
+        ),
         "playbook events": PlaybookEvent.objects.filter(organisation_id=organisation).count(),
         "user events": UserEvent.objects.filter(organisation_id=organisation).count(),
         "notifications": list(

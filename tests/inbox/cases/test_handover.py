@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -12,7 +12,7 @@ from inbox.cases.handover import handovers_settle
 from inbox.cases.models import Case, CaseEvent, Handover
 from inbox.notifications.models import Notification
 from inbox.team import services as team_services
-from inbox.team.models import Absence
+from inbox.team.models import Absence, local_moment
 from inbox.triage.services import case_open
 from tests.factories import MentionFactory, UserFactory
 
@@ -66,9 +66,9 @@ def test_an_absence_later_waits_for_its_day(team, pieten_cases):
     today = timezone.localdate()
     record(team, team["owner"], today + timedelta(days=3), today + timedelta(days=4))
     assert assignees(pieten_cases)[:2] == ["piet", "piet"]
-    assert handovers_settle(day=today + timedelta(days=3)) == (2, 0)
+    assert handovers_settle(at=local_moment(today + timedelta(days=3))) == (2, 0)
     assert assignees(pieten_cases)[:2] == ["sanne", "sanne"]
-    assert handovers_settle(day=today + timedelta(days=3)) == (0, 0)  # done once
+    assert handovers_settle(at=local_moment(today + timedelta(days=3))) == (0, 0)  # done once
 
 
 def test_back_again_the_untouched_case_returns_and_the_changed_one_stays(team, pieten_cases):
@@ -76,7 +76,7 @@ def test_back_again_the_untouched_case_returns_and_the_changed_one_stays(team, p
     record(team, team["owner"], today, today)
     touched = Case.objects.get(id=pieten_cases[1].id)
     case_services.case_update(actor=team["deputy"], case_id=touched.id, version=touched.version, priority="high")
-    assert handovers_settle(day=today + timedelta(days=1)) == (0, 1)
+    assert handovers_settle(at=local_moment(today + timedelta(days=1))) == (0, 1)
     assert assignees(pieten_cases)[:2] == ["piet", "sanne"]
     assert moves(pieten_cases[0])[-1] == ("handed_back", "Sanne", "Piet")
     welcomed = Notification.objects.filter(recipient=team["owner"], kind="assigned")
@@ -97,3 +97,35 @@ def test_with_everybody_who_handles_cases_away_nothing_moves(team, pieten_cases)
     record(team, team["deputy"], today, today)
     record(team, team["owner"], today, today)  # no manager: nobody to hand to
     assert assignees(pieten_cases)[:2] == ["piet", "piet"]
+
+
+def by_the_hour(team, day, start, end):
+    return team_services.absence_record(
+        actor=team["board"],
+        organisation=team["owner"].organisation,
+        person_id=team["owner"].id,
+        starts_on=day,
+        ends_on=day,
+        starts_time=start,
+        ends_time=end,
+    )
+
+
+def test_an_absence_by_the_hour_hands_over_when_it_starts_and_back_when_it_ends(team, pieten_cases, time_machine):
+    day = timezone.localdate() + timedelta(days=1)
+    time_machine.move_to(local_moment(day, time(8)), tick=False)
+    by_the_hour(team, day, time(10), time(12))
+    assert assignees(pieten_cases)[:2] == ["piet", "piet"]  # not yet
+    assert handovers_settle(at=local_moment(day, time(9, 45))) == (0, 0)
+    assert handovers_settle(at=local_moment(day, time(10))) == (2, 0)
+    assert assignees(pieten_cases)[:2] == ["sanne", "sanne"]
+    assert handovers_settle(at=local_moment(day, time(11, 45))) == (0, 0)
+    assert handovers_settle(at=local_moment(day, time(12))) == (0, 2)
+    assert assignees(pieten_cases)[:2] == ["piet", "piet"]
+
+
+def test_an_absence_by_the_hour_recorded_while_it_runs_hands_over_at_once(team, pieten_cases, time_machine):
+    day = timezone.localdate() + timedelta(days=1)
+    time_machine.move_to(local_moment(day, time(10, 30)), tick=False)
+    by_the_hour(team, day, time(10), time(12))
+    assert assignees(pieten_cases)[:2] == ["sanne", "sanne"]

@@ -1,20 +1,23 @@
-"""Who answers for the organisation on a day: owner, deputy, board, manager — never somebody away."""
+"""Who answers for the organisation at a moment: owner, deputy, board, manager — never somebody away then."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
+from inbox.cases.models import CaseEvent
 from inbox.exceptions import TeamRefused
+from inbox.notifications.models import Notification
 from inbox.team import services
-from inbox.team.models import Absence
-from inbox.team.selectors import responsible_on
+from inbox.team.models import Absence, local_moment
+from inbox.team.selectors import complaint_handler_at, responsible_at, responsible_on
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,31 +73,91 @@ def test_someone_who_can_no_longer_sign_in_is_passed_over(organisation, team):
     assert (found.name, found.because, found.instead_of) == ("Sanne", "deputy", "")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def away_for_hours(organisation, person: User, first: date, last: date, start: time | None, end: time | None):
+    absence = Absence(organisation=organisation, person=person, recorded_by=person)
+    absence.period_set(starts_on=first, ends_on=last, starts_time=start, ends_time=end)
+    absence.save()
+    return absence
+
+
+def test_an_absence_by_the_hour_hands_over_for_those_hours_only(organisation, team):
+    away_for_hours(organisation, team["owner"], MONDAY, MONDAY, time(9), time(14))
+    assert responsible_at(organisation, local_moment(MONDAY, time(8, 59))).name == "Piet"
+    found = responsible_at(organisation, local_moment(MONDAY, time(9)))
+    assert (found.name, found.instead_of, found.is_owner_away_whole_days) == ("Sanne", "Piet", False)
+    assert found.owner_back_at == local_moment(MONDAY, time(14))
+    assert responsible_at(organisation, local_moment(MONDAY, time(13, 59))).name == "Sanne"
+    assert responsible_at(organisation, local_moment(MONDAY, time(14))).name == "Piet"
+
+
+def test_a_one_day_absence_is_the_whole_day(organisation, team):
+    away(organisation, team["owner"], MONDAY, MONDAY)
+    assert responsible_at(organisation, local_moment(MONDAY - timedelta(days=1), time(23, 59))).name == "Piet"
+    assert responsible_at(organisation, local_moment(MONDAY)).name == "Sanne"
+    assert responsible_at(organisation, local_moment(MONDAY, time(23, 59, 59))).name == "Sanne"
+    assert responsible_at(organisation, local_moment(MONDAY + timedelta(days=1))).name == "Piet"
+
+
+def test_absences_that_follow_on_end_with_the_last(organisation, team):
+    away(organisation, team["owner"], MONDAY, MONDAY + timedelta(days=4))
+    away_for_hours(organisation, team["owner"], MONDAY + timedelta(days=5), MONDAY + timedelta(days=7), None, time(12))
+    found = responsible_at(organisation, local_moment(MONDAY, time(10)))
+    assert found.owner_back_at == local_moment(MONDAY + timedelta(days=7), time(12))
+    assert found.is_owner_away_whole_days is False
+
+
+def test_the_complaint_handler_skips_the_board_and_answers_nobody_without_an_owner(organisation, team):
+    for role in ("owner", "deputy"):
+        away(organisation, team[role], MONDAY, MONDAY)
+    assert responsible_at(organisation, local_moment(MONDAY, time(10))).because == "board"
+    assert complaint_handler_at(organisation, local_moment(MONDAY, time(10))).name == str(team["manager"])
+    organisation.webcare_owner = None
+    organisation.save()
+    assert complaint_handler_at(organisation, local_moment(MONDAY, time(10))) is None
+
+
+HOURS = st.one_of(st.none(), st.integers(0, 23).map(lambda hour: time(hour)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     periods=st.lists(
-        st.tuples(st.sampled_from(["owner", "deputy", "board", "manager"]), st.integers(0, 20), st.integers(0, 6)),
+        st.tuples(
+            st.sampled_from(["owner", "deputy", "board", "manager"]),
+            st.integers(0, 20),
+            st.integers(0, 6),
+            HOURS,
+            HOURS,
+        ),
         max_size=6,
     ),
     day=st.integers(0, 27),
+    minute=st.integers(0, 24 * 60 - 1),
+    handles_cases=st.booleans(),
 )
-def test_nobody_away_is_ever_the_one_responsible(organisation, team, periods, day):
+def test_nobody_away_at_the_moment_is_ever_the_one_responsible(organisation, team, periods, day, minute, handles_cases):
     Absence.objects.all().delete()
-    for role, start, length in periods:
-        away(organisation, team[role], MONDAY + timedelta(days=start), MONDAY + timedelta(days=start + length))
-    on = MONDAY + timedelta(days=day)
-    found = responsible_on(organisation, on)
-    absent = {
-        person_id
-        for person_id in Absence.objects.filter(starts_on__lte=on, ends_on__gte=on).values_list("person_id", flat=True)
-    }
-    present = [role for role in ("owner", "deputy", "board", "manager") if team[role].id not in absent]
+    for role, start, length, start_time, end_time in periods:
+        first, last = MONDAY + timedelta(days=start), MONDAY + timedelta(days=start + length)
+        if first == last and start_time and end_time and end_time <= start_time:
+            start_time, end_time = end_time, start_time
+            if start_time == end_time:
+                continue
+        away_for_hours(organisation, team[role], first, last, start_time, end_time)
+    moment = local_moment(MONDAY + timedelta(days=day)) + timedelta(minutes=minute)
+    found = responsible_at(organisation, moment, handles_cases=handles_cases)
+    absent = set(Absence.objects.filter(starts_at__lte=moment, ends_at__gt=moment).values_list("person_id", flat=True))
+    order = ("owner", "deputy", "manager") if handles_cases else ("owner", "deputy", "board", "manager")
+    present = [role for role in order if team[role].id not in absent]
     if not present:
         assert found is None
     else:
         assert found is not None
         assert found.person_id not in absent
         assert found.person_id == team[present[0]].id  # the first in the chain who is there
+        if found.instead_of:
+            assert found.owner_back_at is not None
+            assert found.owner_back_at > moment
 
 
 def test_the_deputy_records_their_own_absence_but_not_anyone_elses(organisation, team):
@@ -195,7 +258,8 @@ def test_a_new_complaint_goes_to_the_owner_when_one_is_appointed(organisation, t
     from inbox.notifications.models import Notification
 
     told = Notification.objects.get(recipient=team["owner"])
-    assert (told.kind, told.url, told.actor) == ("assigned", case.get_absolute_url(), staff_member)
+    assert (told.kind, told.url, told.actor) == ("new_complaint", case.get_absolute_url(), staff_member)
+    assert told.dedupe_key == f"case:{case.id}:new_complaint"
 
 
 def test_with_the_owner_away_the_deputy_gets_it_and_the_history_says_why(
@@ -208,9 +272,12 @@ def test_with_the_owner_away_the_deputy_gets_it_and_the_history_says_why(
     case = case_open(actor=staff_member, mention_id=complaint.id)
     assert case.assignee == team["deputy"]
     assert routed(case) == [("deputy", "Sanne", "Piet")]
-    page = client_for(team["manager"]).get(reverse("inbox:case-detail", args=[case.id])).text
-    assert "toegewezen aan wie vandaag klachten behandelt" in page
-    assert "de plaatsvervanger, voor de eigenaar" in page
+    client = client_for(team["manager"])
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("inbox:case-detail", args=[case.id])).text
+    assert "assigned to Sanne: Piet is away" in page
+    told = Notification.objects.get(recipient=team["deputy"])
+    assert (told.kind, told.dedupe_key) == ("new_complaint", f"case:{case.id}:new_complaint")
 
 
 def test_the_board_never_gets_a_case_the_next_manager_does(organisation, team, complaint, staff_member):
@@ -221,7 +288,10 @@ def test_the_board_never_gets_a_case_the_next_manager_does(organisation, team, c
         away(organisation, team[role], today, today)
     case = case_open(actor=staff_member, mention_id=complaint.id)
     assert case.assignee == team["manager"]
-    assert routed(case) == [("manager", str(team["manager"]), "Piet")]
+    assert routed(case) == [("manager", str(team["manager"]), "Piet\nSanne")]
+    with translation.override("en"):
+        shown = CaseEvent.objects.get(case=case, action="routed").routing_text
+    assert shown == f"assigned to {team['manager']}: Piet and Sanne are away"
 
 
 def test_who_opens_a_complaint_that_comes_to_them_is_not_told_of_it(organisation, team, complaint):

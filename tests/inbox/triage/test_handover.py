@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
 
 from inbox.team import services as team_services
+from inbox.team.models import local_moment
 from inbox.triage.handover import handovers_settle
 from inbox.triage.models import MentionEvent
 from inbox.triage.services import mention_assign, mention_categorise, mention_ignore
@@ -61,16 +62,16 @@ def test_back_again_the_untouched_mention_returns_and_the_changed_one_stays(team
     today = timezone.localdate()
     away(team, today, today)
     mention_categorise(actor=team["deputy"], mention_id=pieten_mentions[1].id, category="complaint")
-    assert handovers_settle(day=today + timedelta(days=1)) == (0, 1)
+    assert handovers_settle(at=local_moment(today + timedelta(days=1))) == (0, 1)
     assert holders(pieten_mentions)[:2] == ["piet", "sanne"]
-    assert handovers_settle(day=today + timedelta(days=1)) == (0, 0)  # settled once
+    assert handovers_settle(at=local_moment(today + timedelta(days=1))) == (0, 0)  # settled once
 
 
 def test_an_absence_later_waits_for_its_day_and_taking_it_back_returns_them(team, pieten_mentions):
     today = timezone.localdate()
     absence = away(team, today + timedelta(days=2), today + timedelta(days=3))
     assert holders(pieten_mentions)[:2] == ["piet", "piet"]
-    assert handovers_settle(day=today + timedelta(days=2))[0] == 2
+    assert handovers_settle(at=local_moment(today + timedelta(days=2)))[0] == 2
     team_services.absence_remove(actor=team["board"], organisation=team["owner"].organisation, absence_id=absence.id)
     assert holders(pieten_mentions)[:2] == ["piet", "piet"]
 
@@ -83,3 +84,21 @@ def test_the_stand_in_s_screen_holding_the_old_version_hears_what_changed(team, 
     away(team, timezone.localdate(), timezone.localdate())
     with pytest.raises(MentionChanged):
         mention_categorise(actor=team["owner"], mention_id=mention.id, category="praise", version=shown_version)
+
+
+def test_mentions_follow_an_absence_by_the_hour(team, pieten_mentions, time_machine):
+    day = timezone.localdate() + timedelta(days=1)
+    time_machine.move_to(local_moment(day, time(8)), tick=False)
+    team_services.absence_record(
+        actor=team["board"],
+        organisation=team["owner"].organisation,
+        person_id=team["owner"].id,
+        starts_on=day,
+        ends_on=day,
+        starts_time=time(9),
+        ends_time=time(11, 30),
+    )
+    assert handovers_settle(at=local_moment(day, time(9))) == (2, 0)
+    assert holders(pieten_mentions)[:2] == ["sanne", "sanne"]
+    assert handovers_settle(at=local_moment(day, time(11, 30))) == (0, 2)
+    assert holders(pieten_mentions)[:2] == ["piet", "piet"]
