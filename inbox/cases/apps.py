@@ -8,3 +8,6 @@ class CasesConfig(AppConfig):
     name = "inbox.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from inbox.cases import digest  # noqa: F401  # its sections join the daily digest

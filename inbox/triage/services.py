@@ -23,8 +23,6 @@ from inbox.cases.forms import NOTE_MAX_LENGTH
 from inbox.cases.models import Case, CaseMention
 from inbox.cases.services import case_due_times, case_event_record
 from inbox.exceptions import MentionChanged, MentionNotFound, NothingToUndo, TriageRefused
-from inbox.notifications.models import Notification
-from inbox.notifications.services import notify
 from inbox.team.selectors import complaint_handler_on
 from inbox.triage.models import MentionEvent
 from monitoring.models import Mention
@@ -130,17 +128,9 @@ def case_open(*, actor: User, mention_id: int, title: str = "", version: int | N
         CaseMention.objects.create(case=case, mention=mention, added_by=actor)
         case_event_record(case, actor, "opened", "", str(mention))
         if routed is not None:
-            # Who stands in, and for whom: "assigned to Sanne (the owner, Piet, is away)".
+            # Who stands in, and for whom: "assigned to Sanne (the owner, Piet, is away)". Whoever handles
+            # complaints is told of the new one by the team (``inbox.team.subscribers.new_complaint``).
             case_event_record(case, None, "routed", routed.because, routed.name, note=routed.instead_of)
-            if assignee.id != actor.id:
-                notify(
-                    assignee,
-                    actor,
-                    kind=Notification.Kind.ASSIGNED,
-                    url=case.get_absolute_url(),
-                    text=_("%(name)s opened a complaint for you: %(case)s") % {"name": actor, "case": case},
-                    dedupe_key=f"assigned:{case.id}:{assignee.id}",
-                )
         mention_change(actor, mention, Action.CASE_OPEN, _IN_CASE, batch=uuid.uuid4(), label=str(case))
     return case
 

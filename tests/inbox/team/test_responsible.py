@@ -195,7 +195,7 @@ def test_a_new_complaint_goes_to_the_owner_when_one_is_appointed(organisation, t
     from inbox.notifications.models import Notification
 
     told = Notification.objects.get(recipient=team["owner"])
-    assert (told.kind, told.url, told.actor) == ("assigned", case.get_absolute_url(), staff_member)
+    assert (told.kind, told.url, told.actor) == ("new_complaint", case.get_absolute_url(), staff_member)
 
 
 def test_with_the_owner_away_the_deputy_gets_it_and_the_history_says_why(
