@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.utils import translation
 
 from tests.factories import UserFactory
 
@@ -46,6 +47,12 @@ class Mailbox:
 
     def to(self, address: str) -> list[EmailMessage]:
         return [message for message, rcpt in zip(self.messages, self.recipients, strict=True) if address in rcpt]
+
+
+def nl(msgid: str) -> str:
+    """``msgid`` as a Dutch reader sees it: the default language, translated or not (yet)."""
+    with translation.override("nl"):
+        return translation.gettext(msgid)
 
 
 def parts(message: EmailMessage) -> tuple[str, str]:

@@ -16,7 +16,7 @@ from inbox.notifications.digest import digests_send
 from inbox.notifications.models import Digest, MailAttempt, MailPreference, Notification
 from inbox.notifications.selectors import digest_readers_due
 from tests.factories import CaseFactory, UserFactory
-from tests.inbox.notifications.conftest import parts
+from tests.inbox.notifications.conftest import nl, parts
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def a_case(assignee, **fields):
 def test_the_digest_lists_what_waits_with_links(mailbox, team, manager):
     piet = team["owner"]
     late = a_case(piet, title="Te laat", first_response_due_at=MORNING - timedelta(hours=3))
-    due = a_case(piet, title="Vandaag af", resolution_due_at=MORNING + timedelta(hours=6))
+    due = a_case(piet, title="Rooster vandaag", resolution_due_at=MORNING + timedelta(hours=6))
     a_case(piet, title="Volgende week", resolution_due_at=MORNING + timedelta(days=7))
     a_case(piet, title="Al dicht", status="closed", first_response_due_at=MORNING - timedelta(hours=3))
     new = CaseFactory(organisation=piet.organisation, created_by=manager, assignee=manager, title="Nieuw binnen")
@@ -49,11 +49,12 @@ def test_the_digest_lists_what_waits_with_links(mailbox, team, manager):
     assert digests_send(user_ids=[piet.id], day=TODAY) == []
 
     (message,) = mailbox.to(piet.email)
-    assert message["Subject"] == "Your day in Webcare Inbox: dinsdag 10 maart"
+    assert message["Subject"] == nl("Your day in Webcare Inbox: %(day)s") % {"day": "dinsdag 10 maart"}
     plain, html = parts(message)
-    assert plain.index("Past their target") < plain.index("Due today") < plain.index("New complaints")
-    assert f"#{late.id} Te laat" in plain.split("Due today")[0]
-    assert f"#{due.id} Vandaag af" in plain.split("Due today")[1].split("New complaints")[0]
+    late_ones, due_today, new_ones = nl("Past their target"), nl("Due today"), nl("New complaints")
+    assert plain.index(late_ones) < plain.index(due_today) < plain.index(new_ones)
+    assert f"#{late.id} Te laat" in plain.split(due_today)[0]
+    assert f"#{due.id} Rooster vandaag" in plain.split(due_today)[1].split(new_ones)[0]
     assert f"#{new.id} Nieuw binnen" in plain
     assert "Volgende week" in plain  # among your open cases
     assert "Al dicht" not in plain

@@ -18,6 +18,7 @@ from inbox.triage.services import case_open
 from monitoring.services.poll import source_poll
 from tests.factories import MentionFactory, OrganisationFactory, SourceFactory, UserFactory
 from tests.feedserver import Reply as FeedReply
+from tests.inbox.notifications.conftest import nl
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +137,8 @@ def test_a_notification_for_somebody_away_goes_to_whoever_stands_in(team, case, 
     replies.reply_comment(actor=manager, reply_id=reply_id, comment="Iets korter?")
 
     assert told("reply_comment") == [("sanne", case.get_absolute_url())]
-    assert Notification.objects.get(kind="reply_comment").text.startswith("For Piet, who is away: ")
+    stand_in = nl("For %(name)s, who is away: %(text)s") % {"name": "Piet", "text": ""}
+    assert Notification.objects.get(kind="reply_comment").text.startswith(stand_in)
 
 
 def test_nobody_is_told_of_their_own_change_while_standing_in(team, case):

@@ -11,7 +11,7 @@ from inbox.notifications.mail import notification_email_send, unsubscribe_token
 from inbox.notifications.models import MailPreference, Notification
 from inbox.notifications.services import notify
 from tests.factories import UserFactory
-from tests.inbox.notifications.conftest import parts
+from tests.inbox.notifications.conftest import nl, parts
 
 pytestmark = pytest.mark.django_db
 SETTINGS = reverse("inbox:notification-settings")
@@ -28,7 +28,7 @@ def test_it_shows_every_kind_in_plain_words_with_the_defaults(client_for, staff_
     page = response.text
     for kind in Notification.Kind:
         assert f'name="{kind.value}"' in page
-    assert "A new complaint comes in while you are the one who handles complaints." in page
+    assert nl("A new complaint comes in while you are the one who handles complaints.") in page
     assert '<option value="now" selected>' in page.split('name="new_complaint"')[1].split("</select>")[0]
     assert '<option value="digest" selected>' in page.split('name="named"')[1].split("</select>")[0]
     assert '<option value="8" selected>08:00</option>' in page
@@ -59,7 +59,8 @@ def test_everybody_signed_in_has_one_even_without_a_role(client_for, no_role_use
 
 def test_it_says_when_no_e_mail_can_reach_you(client_for, organisation):
     person = UserFactory(username="zonder", role="staff", email="")
-    assert "You have no e-mail address" in client_for(person).get(SETTINGS).text
+    warning = nl("You have no e-mail address, so no e-mail reaches you. The board can add one on the Users page.")
+    assert warning in client_for(person).get(SETTINGS).text
 
 
 def test_the_notifications_page_and_the_user_menu_lead_to_it(client_for, staff_member):
@@ -77,7 +78,7 @@ def unsubscribe_url(user) -> str:
 def test_the_link_asks_first_and_changes_nothing(staff_member):
     response = Client().get(unsubscribe_url(staff_member))
     assert response.status_code == 200
-    assert "Stop all e-mail" in response.text
+    assert nl("Stop all e-mail") in response.text
     assert not MailPreference.objects.exists()
 
 
