@@ -195,3 +195,12 @@ def test_the_settings_link_of_a_mail_opens_the_settings_page(mailbox, staff_memb
     notification_email_send(notification_id=told(staff_member).id)
     plain, _html = parts(mailbox.messages[0])
     assert "https://inbox.example.org" + reverse("inbox:notification-settings") in plain
+
+
+def test_the_html_part_escapes_what_people_wrote_and_the_plain_part_keeps_it(mailbox, staff_member):
+    notification = told(staff_member, text="Klacht over <script>R&D</script>")
+    notification_email_send(notification_id=notification.id)
+    plain, html = parts(mailbox.messages[0])
+    assert "Klacht over <script>R&D</script>" in plain
+    assert "<script>" not in html
+    assert "&lt;script&gt;R&amp;D&lt;/script&gt;" in html
