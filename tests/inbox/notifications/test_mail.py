@@ -204,3 +204,13 @@ def test_the_html_part_escapes_what_people_wrote_and_the_plain_part_keeps_it(mai
     assert "Klacht over <script>R&D</script>" in plain
     assert "<script>" not in html
     assert "&lt;script&gt;R&amp;D&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("kind", "delivery"),
+    [("new_complaint", "now"), ("breached", "now"), ("at_risk", "digest"), ("unusual_volume", "digest")],
+)
+def test_a_new_complaint_and_a_missed_target_are_mailed_at_once_by_default_the_rest_waits(staff_member, kind, delivery):
+    from inbox.notifications.selectors import mail_preference_of
+
+    assert mail_preference_of(staff_member.id).delivery_of(kind) == delivery
