@@ -36,6 +36,7 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py demo_setup --base-url http://$(HOST):$(PORT)
 	@echo "Starting web (http://$(HOST):$(PORT)), worker and beat. Ctrl-C stops all three."
 	HOST=$(HOST) PORT=$(PORT) WEBCARE_FETCH_ALLOW_PRIVATE=$${WEBCARE_FETCH_ALLOW_PRIVATE:-$(HOST):$(PORT)} \
+		WEBCARE_BASE_URL=$${WEBCARE_BASE_URL:-http://$(HOST):$(PORT)} \
 		$(BIN)/honcho start --procfile Procfile.dev || [ $$? -eq 130 ]  # 130: stopped with Ctrl-C
 
 test: lint

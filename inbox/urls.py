@@ -79,4 +79,10 @@ urlpatterns = [
     path("notifications/", notifications.notification_list, name="notification-list"),
     path("notifications/read/", notifications.notification_read, name="notification-read"),
     path("notifications/badge/", notifications.notification_badge, name="notification-badge"),
+    path("notifications/settings/", notifications.notification_settings, name="notification-settings"),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notifications.notification_unsubscribe,
+        name="notification-unsubscribe",
+    ),
 ]

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import gc
 import logging
-from collections.abc import Iterable
 from typing import Any
 
 from celery import Task, shared_task
 from celery.signals import worker_init
-from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from monitoring import selectors
-from monitoring.services import mail, poll
-from monitoring.services.poll import PollOutcome
+from monitoring.services import poll
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +39,10 @@ def sources_poll_due() -> int:
 
 @shared_task(bind=True, name="monitoring.tasks.sources_poll", acks_late=True, max_retries=100)
 def sources_poll(self: Task, source_ids: list[int], force: bool = False) -> None:
-    """Poll a batch of sources; those whose host had no free fetch slot are queued again a moment later,
-    and the board is told of those the batch paused."""
+    """Poll a batch of sources; those whose host had no free fetch slot are queued again a moment later."""
     batch = poll.sources_poll(source_ids=source_ids, force=force)
     if batch.busy:
         sources_poll.apply_async((list(batch.busy), force), countdown=HOST_BUSY_RETRY_SECONDS)
-    paused_announce(batch.outcomes)
 
 
 @worker_init.connect
@@ -66,19 +60,6 @@ def _language_model_load(**_: Any) -> None:
 
     language_model_load()
     gc.freeze()
-
-
-@shared_task(name="monitoring.tasks.source_paused_notify", autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
-def source_paused_notify(source_id: int) -> None:
-    mail.source_paused_notify(source_id=source_id)
-
-
-def paused_announce(outcomes: Iterable[PollOutcome]) -> None:
-    """Queue the e-mail to the board for each source a poll paused (``PollOutcome.is_paused``), once the
-    transaction the caller may be in commits (at once outside one)."""
-    for outcome in outcomes:
-        if outcome.is_paused:
-            transaction.on_commit(functools.partial(source_paused_notify.delay, outcome.source_id))
 
 
 @shared_task(name="monitoring.tasks.fetch_logs_prune")

@@ -217,6 +217,11 @@ CELERY_BEAT_SCHEDULE = {
     "watch-volume": {"task": "inbox.tasks.volume_watch", "schedule": 15 * 60},
     # Cases that just became at risk or breached: whoever handles them hears of it within five minutes.
     "alert-case-targets": {"task": "inbox.tasks.cases_targets_alert", "schedule": 5 * 60},
+    # Each person's daily digest goes at the hour they chose: every quarter of an hour, those whose hour came.
+    "send-digests": {
+        "task": "notifications.tasks.digests_due",
+        "schedule": env.int("WEBCARE_DIGEST_TICK_SECONDS", 15 * 60, minimum=1),
+    },
 }
 
 # A case handed over while its handler was away goes back to them when they return, if nobody changed it
@@ -351,6 +356,13 @@ WEBCARE_POLL_INTERVAL_MINUTES = env.int("WEBCARE_POLL_INTERVAL_MINUTES", 15, min
 # soon as a mention arrives or changes; slower ones (a large inbox) are refreshed in the background
 # (inbox/facets.py).
 INBOX_FACETS_INLINE_SECONDS = env.int("INBOX_FACETS_INLINE_MS", 250, minimum=0) / 1000
+
+# Notifications by e-mail: where people reach this install (links in e-mails start with it), how long a
+# notification waits unread before it is e-mailed (nobody gets mail for what they saw already), and how often a
+# send that the mail server refused is tried again (after 1, 2, 4, 8... minutes).
+WEBCARE_BASE_URL = (env.url("WEBCARE_BASE_URL", "http://127.0.0.1:8000", schemes={"http", "https"}) or "").rstrip("/")
+WEBCARE_MAIL_DELAY_SECONDS = env.int("WEBCARE_MAIL_DELAY_SECONDS", 120, minimum=0)
+WEBCARE_MAIL_RETRIES = env.int("WEBCARE_MAIL_RETRIES", 5, minimum=0)
 
 # Every name above came through ``env``; deployment files are checked against this list.
 ENVIRONMENT_VARIABLES = frozenset(env.names)

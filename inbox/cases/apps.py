@@ -13,3 +13,4 @@ class CasesConfig(AppConfig):
         from inbox.cases import subscribers
 
         subscribers.connect()
+        from inbox.cases import digest  # noqa: F401  # its sections join the daily digest

@@ -277,7 +277,7 @@ def case_event_record(
         organisation_id=case.organisation_id,
         from_value="" if before is None else before,
         to_value="" if after is None else after,
-        data={"url": case.get_absolute_url(), **(data or {})},
+        data={"url": case.get_absolute_url(), "title": str(case), **(data or {})},
         case=case,
         note=note,
     )

@@ -238,3 +238,19 @@ def _chain(organisation: Organisation, appointed: dict[str, int | None]) -> list
         ranked.append((rank, person, because, roles))
     ranked.sort(key=lambda entry: entry[0])  # stable: alphabetical within a rank
     return [(person, because, roles) for _rank, person, because, roles in ranked]
+
+
+def covering_for(person: User, *, at: datetime | None = None) -> User:
+    """Who reads ``person``'s notifications at ``at`` (now): ``person``, or while they are away whoever handles
+    complaints then (``complaint_handler_at``; without one, ``responsible_at``). ``person`` too when nobody
+    else is there. Runs one query for somebody present, some five for somebody away."""
+    if person.organisation_id is None:
+        return person
+    moment = at or timezone.now()
+    if not Absence.objects.filter(person_id=person.id, starts_at__lte=moment, ends_at__gt=moment).exists():
+        return person
+    organisation = Organisation.objects.get(id=person.organisation_id)
+    stand_in = complaint_handler_at(organisation, moment) or responsible_at(organisation, moment)
+    if stand_in is None or stand_in.person_id == person.id:
+        return person
+    return User.objects.get(id=stand_in.person_id)

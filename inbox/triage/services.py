@@ -24,8 +24,6 @@ from inbox.cases.forms import NOTE_MAX_LENGTH
 from inbox.cases.models import Case, CaseMention
 from inbox.cases.services import RUNNING, case_event_record
 from inbox.exceptions import MentionChanged, MentionNotFound, NothingToUndo, TriageRefused
-from inbox.notifications.models import Notification
-from inbox.notifications.services import notify
 from inbox.team.selectors import complaint_handler_at
 from inbox.triage.models import MentionEvent
 from monitoring.models import Mention
@@ -133,18 +131,8 @@ def case_open(*, actor: User, mention_id: int, title: str = "", version: int | N
         case_event_record(case, actor, "opened", "", str(mention))
         if routed is not None:
             # Who got it, and whom it passed over: "assigned to Sanne: Piet is away" (CaseEvent.routing_text).
+            # Whoever handles complaints is told of the new one by the team (``inbox.team.subscribers``).
             case_event_record(case, None, "routed", routed.because, routed.name, note="\n".join(routed.away))
-            if assignee.id != actor.id:
-                # One notification for one case: a new complaint, which is more than "assigned to you" (and what
-                # its recipient wants to hear of at once, where an assignment can wait for the digest).
-                notify(
-                    assignee,
-                    actor,
-                    kind=Notification.Kind.NEW_COMPLAINT,
-                    url=case.get_absolute_url(),
-                    text=_("%(name)s opened a complaint for you: %(case)s") % {"name": actor, "case": case},
-                    dedupe_key=f"case:{case.id}:new_complaint",
-                )
         mention_change(actor, mention, Action.CASE_OPEN, _IN_CASE, batch=uuid.uuid4(), label=str(case))
     return case
 

@@ -54,7 +54,7 @@ class PollOutcome:
     error: str = ""  # why the poll failed, in plain words (in the language active when it was polled)
     error_text: Text | None = None  # the same as a code and parameters, as it is stored
     problem: str = ""  # a fault in the feed that was read past, in plain words
-    is_paused: bool = False  # this poll's failure paused the source (the board is to be told: monitoring.tasks)
+    is_paused: bool = False  # this poll's failure paused the source (the board is told: the "monitoring.paused" event)
 
 
 @dataclass(frozen=True)
@@ -383,7 +383,15 @@ def _poll_failed(source: Source, exc: MonitoringError, now: datetime, started: f
                 Text("paused_after_failures", {"count": source.consecutive_failures, "error": exc.text.as_json()})
             )
             fields += ["is_active", "paused_reason_code", "paused_reason_params"]
-            source_event_record(source, None, "paused", "active", "paused")
+            # The board is told (inbox.notifications.subscribers), once for this pause: it is known by its time.
+            source_event_record(
+                source,
+                None,
+                "paused",
+                "active",
+                "paused",
+                data={"failures": source.consecutive_failures, "at": now.isoformat()},
+            )
         source.save(update_fields=fields)
         _fetch_log(source, now, started, status, outcome)
     return outcome

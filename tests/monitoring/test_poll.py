@@ -139,12 +139,18 @@ def test_the_tenth_failure_in_a_row_pauses_the_source_and_says_so(feed_server, o
     assert "10" in source.paused_reason
     assert source_poll(source_id=source.id, force=True) is None
     assert SourceEvent.objects.filter(source=source, action="paused").count() == 1
-    assert mailoutbox == []  # the task layer tells the board (monitoring.tasks), not the service
+    assert mailoutbox == []  # the board is told through its notifications, and by e-mail as each chose
 
 
-def test_after_ten_failures_in_a_row_the_source_is_paused_and_the_board_is_mailed(
-    feed_server, organisation, board_member, staff_member, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
+def test_after_ten_failures_in_a_row_the_board_of_its_own_organisation_is_told(
+    feed_server, organisation, board_member, staff_member, eager_tasks, django_capture_on_commit_callbacks
 ):
+    from django.urls import reverse
+
+    from inbox.notifications.models import Notification
+    from tests.factories import OrganisationFactory, UserFactory
+
+    UserFactory(username="olga-other-board", role="board", organisation=OrganisationFactory(name="Buren"))
     url = feed_server.serve("/down", Reply(b"", status=500))
     source = SourceFactory(organisation=organisation, name="Buurtforum", url=url)
     for _ in range(10):
@@ -153,10 +159,12 @@ def test_after_ten_failures_in_a_row_the_source_is_paused_and_the_board_is_maile
 
     source.refresh_from_db()
     assert not source.is_active
-    assert "10" in source.paused_reason
     assert source_poll(source_id=source.id, force=True) is None
-    assert [m.to for m in mailoutbox] == [[board_member.email]]
-    assert "Buurtforum" in mailoutbox[0].subject
+    told = list(Notification.objects.filter(kind="source_paused"))
+    assert [(n.recipient, n.url) for n in told] == [
+        (board_member, reverse("monitoring:source-detail", args=[source.id]))
+    ]
+    assert "Buurtforum" in told[0].text
     assert SourceEvent.objects.filter(source=source, action="paused").count() == 1
 
 

@@ -131,6 +131,11 @@ ACCESS: dict[str, dict[str, Row]] = {
     "inbox:notification-list": {"GET": (LOGIN, 200, 200, 200, 200), "POST": NOT_ALLOWED},
     "inbox:notification-read": {"GET": NOT_ALLOWED, "POST": (LOGIN, 302, 302, 302, 302)},
     "inbox:notification-badge": {"GET": (LOGIN, 200, 200, 200, 200), "POST": NOT_ALLOWED},
+    # How anybody hears of their own notifications; an empty form is shown again with its errors.
+    "inbox:notification-settings": {"GET": (LOGIN, 200, 200, 200, 200), "POST": (LOGIN, 200, 200, 200, 200)},
+    # The one page without a sign-in but the sign-in itself: the unsubscribe link of an e-mail, opened from a
+    # mailbox. Its signed token is the proof; the world's (WORDS) is one we never signed: 400 for everyone.
+    "inbox:notification-unsubscribe": {"GET": (400, 400, 400, 400, 400), "POST": (400, 400, 400, 400, 400)},
     # Monitoring: the board keeps the sources; staff and managers add a mention by hand.
     # Users: only the board manages them. A refused form (an empty one) is shown again with its errors.
     "accounts:people": {"GET": (LOGIN, 403, 403, 403, 200), "POST": NOT_ALLOWED},
@@ -219,7 +224,10 @@ FORMS: dict[str, dict[str, str]] = {
     "monitoring:source-interval": {"poll_interval_minutes": "30"},
 }
 # Parameters that are not ids: a fixed, valid value.
-WORDS = {"kind": "house_rule", "name": "google-alerts", "app_label": "cases", "id": "1"}
+WORDS = {"kind": "house_rule", "name": "google-alerts", "app_label": "cases", "id": "1", "token": "7:not-signed"}
+# Forms posted from outside the product, so without a CSRF token: a mail program's one-click unsubscribe
+# (RFC 8058), which carries its own signed token instead.
+CSRF_EXEMPT = {"inbox:notification-unsubscribe"}
 
 
 def expected(name: str) -> dict[str, Row]:

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from accounts import forms as accounts_forms
 from inbox.cases import forms as cases_forms
+from inbox.notifications import forms as notifications_forms
 from inbox.playbook import forms as playbook_forms
 from inbox.targets import forms as targets_forms
 from inbox.team import forms as team_forms
@@ -220,6 +221,8 @@ ENDPOINTS = [
     Endpoint("inbox:targets-holidays", NONE, {"holidays-closed_on": "choice"}, role="board"),
     Endpoint("inbox:targets-closed-add", NONE, _fields_of(targets_forms.ClosedDayForm, "closed"), role="board"),
     Endpoint("inbox:targets-override-add", NONE, _fields_of(targets_forms.OverrideForm, "override"), role="board"),
+    # Anybody's own: how they hear of their notifications.
+    Endpoint("inbox:notification-settings", NONE, _fields_of(notifications_forms.MailSettingsForm)),
     Endpoint("monitoring:mention-quick-add", NONE, _fields_of(monitoring_forms.QuickAddForm)),
     Endpoint("monitoring:watch-terms", NONE, _fields_of(monitoring_forms.WatchTermsForm), role="board"),
     Endpoint("monitoring:source-add", NONE, _fields_of(monitoring_forms.SourceForm), role="board"),
@@ -243,6 +246,7 @@ for _form_class, _prefix in [
     (targets_forms.TargetsForm, "targets"),
     (targets_forms.BlockForm, "block"),
     (targets_forms.OverrideForm, "override"),
+    (notifications_forms.MailSettingsForm, ""),
     (playbook_forms.ReplyTemplateForm, "template"),
     *[(form, kind) for kind, form in playbook_forms.PLAYBOOK_FORMS.items()],
     *[(getattr(monitoring_forms, n), "") for n in dir(monitoring_forms) if n.endswith("Form")],
@@ -313,7 +317,7 @@ def submissions(endpoint: Endpoint, *, refused: bool) -> st.SearchStrategy[dict[
 def fingerprint() -> str:
     """A digest of every stored row of the product's own tables."""
     digest = hashlib.sha256()
-    for app_label in ("accounts", "monitoring", "inbox", "targets"):
+    for app_label in ("accounts", "monitoring", "inbox", "targets", "notifications"):
         for model in apps.get_app_config(app_label).get_models():
             rows = model.objects.order_by("pk").values_list()
             digest.update(f"{model._meta.label}:{list(rows)!r}".encode())
@@ -428,3 +432,25 @@ def test_a_refused_form_keeps_what_was_typed(world, endpoint):
     assert response.status_code in (200, 400, 409, 422), f"refused with {response.status_code}, text gone"
     body = response.content.decode()
     assert "Wat ik typte &amp; &lt;bewaar&gt; het" in body
+
+
+UNSIGNED_TOKENS = st.one_of(
+    st.text(alphabet=st.characters(codec="utf-8", exclude_characters="/\x00"), min_size=1, max_size=60),
+    st.sampled_from(["1:", ":", "1:forged", "0:x", "-1:x", "99999999999999999999:x", "1:" + "a" * 3000]),
+)
+
+
+def test_any_unsubscribe_token_is_answered_without_a_server_error_and_one_we_did_not_sign_changes_nothing(world):
+    from urllib.parse import quote
+
+    client = Client(raise_request_exception=False)
+
+    @SETTINGS
+    @given(token=UNSIGNED_TOKENS, method=st.sampled_from(["get", "post"]))
+    def check(token: str, method: str) -> None:
+        before = fingerprint()
+        response = getattr(client, method)(f"/inbox/notifications/unsubscribe/{quote(token, safe='')}/")
+        assert response.status_code in (400, 404), f"{response.status_code} for {token!r}"
+        assert fingerprint() == before
+
+    check()

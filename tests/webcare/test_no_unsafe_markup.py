@@ -36,6 +36,11 @@ REVIEWED: dict[tuple[str, str], tuple[int, str]] = {
     ),
     ("webcare/kept.py", "mark_safe("): (1, "{% keep %}: a piece rendered by the template, holes escaped"),
     ("webcare/kept.py", "__html__"): (1, "{% keep %}: a hole's marker, our own random token"),
+    # The plain-text part and the subject of e-mails: text, never read as HTML (escaped, "&" would show as "&amp;").
+    **{
+        (f"templates/notifications/{name}.txt", "autoescape off"): (1, "plain-text e-mail, never HTML")
+        for name in ("notification", "notification_subject", "digest", "digest_subject")
+    },
 }
 
 

@@ -46,7 +46,8 @@ class Command(BaseCommand):
             for username, role in DEMO_USERS:
                 if User.objects.filter(username=username).exists():
                     continue
-                saved = user_save_with_role(username=username, role=role)
+                # An address at a reserved domain: `make run` prints their e-mail (the console backend).
+                saved = user_save_with_role(username=username, role=role, email=f"{username}@dedolfijnen.example")
                 passwords.append((username, role, saved.generated_password))
             for name, kind, label in DEMO_SOURCES:
                 url = base_url + reverse("monitoring:demo-feed", args=[name])

@@ -8,7 +8,6 @@ from django.utils import timezone
 from monitoring import selectors
 from monitoring.models import Source
 from monitoring.services.poll import source_poll
-from monitoring.tasks import paused_announce
 
 
 class Command(BaseCommand):
@@ -31,8 +30,6 @@ class Command(BaseCommand):
         failed = 0
         for source in Source.objects.filter(id__in=ids).order_by("id"):
             outcome = source_poll(source_id=source.id, force=options["now"])
-            if outcome is not None:
-                paused_announce([outcome])
             label = f"{source.id} {source.name}"
             if outcome is None:
                 state = "paused" if not source.is_active else "not due"
