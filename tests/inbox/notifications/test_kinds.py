@@ -59,7 +59,7 @@ def test_a_new_complaint_tells_whoever_handles_complaints_once(team, source, man
     opened = case_open(actor=manager, mention_id=MentionFactory(source=source).id)
     assert told("new_complaint") == [("piet", opened.get_absolute_url())]
     (notification,) = Notification.objects.filter(kind="new_complaint")
-    assert (notification.actor, notification.dedupe_key) == (manager, f"new_complaint:case:{opened.id}")
+    assert (notification.actor, notification.dedupe_key) == (manager, f"case:{opened.id}:new_complaint")
     assert f"#{opened.id}" in notification.text
     assert not Notification.objects.exclude(kind="new_complaint").exists()  # the routing tells nothing more
 
