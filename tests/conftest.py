@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
@@ -28,6 +29,7 @@ from django.test import Client
 from accounts.models import User
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 from tests.feedserver import FeedServer
+from tests.mailserver import Mailbox, free_port
 from webcare.memo import Memo
 
 IS_CI = os.environ.get("CI", "").lower() == "true"
@@ -333,3 +335,29 @@ def sign_in(page: object, username: str, password: str = PASSWORD) -> None:
     # Wait for the page it leads to, scripts included: keys pressed before they run would be lost.
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("button", name="Inloggen").click()
+
+
+# Mail server ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Mailbox]:
+    """A mail server on 127.0.0.1 and a free port, for this test only."""
+    mailbox = Mailbox(host="127.0.0.1", port=free_port())
+    controller = Controller(mailbox, hostname=mailbox.host, port=mailbox.port)
+    controller.start()
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: Mailbox, settings: Any) -> Mailbox:
+    """The product's e-mail goes over SMTP to the loopback server (no TLS, no password)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_server.host, smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.WEBCARE_BASE_URL = "https://inbox.example.org"
+    return smtp_server

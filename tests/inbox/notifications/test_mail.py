@@ -178,7 +178,7 @@ def test_a_server_that_keeps_refusing_is_tried_a_bounded_number_of_times(mailbox
 
 def test_a_server_that_cannot_be_reached_is_a_failure_worth_another_try(settings, staff_member):
     from inbox.notifications.exceptions import MailNotSent
-    from tests.inbox.notifications.conftest import free_port
+    from tests.mailserver import free_port
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", free_port(), False
