@@ -1,5 +1,5 @@
 """The cases' sections of the daily digest (``inbox.notifications.digest``): your open cases, what of yours is
-due today or past its target, and the complaints that came in since yesterday. Registered when the app is
+due today, nearly late or past its target, and the complaints that came in since yesterday. Registered when the app is
 ready (``inbox.cases.apps``); each reads for all the digest's readers at once."""
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ _FIELDS = (
     "first_response_due_at",
     "resolved_at",
     "resolution_due_at",
+    "first_response_risk_at",
+    "resolution_risk_at",
 )
 _PLACEHOLDER = "987654321987"
 _ALL = reverse_lazy("inbox:case-list")
@@ -85,6 +87,21 @@ def cases_breached(readers: Sequence[Reader], window: Window) -> dict[int, list[
     )
     rows = _open_of(readers).filter(late).values(*_FIELDS)
     return _by_assignee(readers, rows, lambda row: min(at for at in _due_times(row) if at < window.now))
+
+
+@section_add("at_risk", title=_("Nearly late"), order=15, at_label=_("due"), more_url=reverse_lazy("inbox:due"))
+def cases_at_risk(readers: Sequence[Reader], window: Window) -> dict[int, list[Line]]:
+    """Your open cases that have used three quarters of their time but are not late yet, unless they wait on
+    the complainant (their clock stands still). Runs one query."""
+    risky = Q(
+        first_response_at__isnull=True, first_response_risk_at__lte=window.now, first_response_due_at__gte=window.now
+    ) | Q(resolved_at__isnull=True, resolution_risk_at__lte=window.now, resolution_due_at__gte=window.now)
+    rows = _open_of(readers).filter(risky, waiting_since__isnull=True).values(*_FIELDS)
+
+    def due(row: dict[str, Any]) -> datetime:
+        return min(at for at in _due_times(row) if at >= window.now)
+
+    return _by_assignee(readers, rows, due)
 
 
 @section_add("due_today", title=_("Due today"), order=20, at_label=_("due"), more_url=_MINE)

@@ -176,3 +176,34 @@ def test_many_readers_cost_no_more_queries_than_a_few(settings, organisation):
         return len(captured)
 
     assert queries_for(2, "a") == queries_for(12, "b")
+
+
+def test_nearly_late_cases_are_listed_apart_from_late_ones_and_waiting_ones_are_not(mailbox, staff_member):
+    nearly = a_case(
+        staff_member,
+        title="Kleedkamer koud",
+        first_response_due_at=MORNING + timedelta(days=2),
+        first_response_risk_at=MORNING - timedelta(minutes=10),
+    )
+    a_case(
+        staff_member,
+        title="Wacht op klager",
+        first_response_due_at=MORNING + timedelta(days=2),
+        first_response_risk_at=MORNING - timedelta(minutes=10),
+        waiting_since=MORNING - timedelta(hours=1),
+    )
+    a_case(
+        staff_member,
+        title="Nog ruim op tijd",
+        first_response_due_at=MORNING + timedelta(days=2),
+        first_response_risk_at=MORNING + timedelta(days=1),
+    )
+
+    assert digests_send(user_ids=[staff_member.id], day=TODAY) == []
+
+    (message,) = mailbox.to(staff_member.email)
+    plain, _html = parts(message)
+    section = plain.split(nl("Nearly late"))[1].split(nl("Your open cases"))[0]
+    assert f"#{nearly.id} Kleedkamer koud" in section
+    assert "Wacht op klager" not in section
+    assert "Nog ruim op tijd" not in section
