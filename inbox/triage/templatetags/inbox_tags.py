@@ -168,6 +168,13 @@ def mention_row(context: Context, mention: Mention | MentionRow, oob: bool = Fal
     return mark_safe(_row_html(_row_page(context), row, oob=oob))  # noqa: S308 - built from escaped parts
 
 
+@register.simple_tag(takes_context=True)
+def mention_due(context: Context, mention: Mention) -> SafeString:
+    """For an open complaint, its state and when its first response is due, as its list row shows them; ""
+    for any other mention."""
+    return mark_safe(_row_page(context).due(MentionRow.of(mention)))  # noqa: S308 - built from escaped parts
+
+
 def _e(value: object) -> str:
     return str(value) if hasattr(value, "__html__") else html_escape(str(value))
 

@@ -115,6 +115,17 @@ def test_an_open_complaint_in_the_inbox_shows_its_answer_time_state_and_polling_
     assert "answer by" not in praise.split("</li>")[0]
 
 
+def test_an_open_complaint_shows_its_answer_time_on_its_own_page_too(client_for, reader, source):
+    open_one = complaint(source, "2026-03-09 10:30", found_after=12, title="Weer geen badmeester")
+    praise = complaint(source, "2026-03-09 10:40", title="Mooie les", category=Mention.Category.PRAISE)
+    with time_machine.travel(at(NOW), tick=False):
+        detail = client_for(reader).get(reverse("inbox:mention-detail", args=[open_one.id])).text
+        other = client_for(reader).get(reverse("inbox:mention-detail", args=[praise.id])).text
+    pane = detail[detail.index('class="mention-due"') :]
+    assert '<span class="sla sla-at_risk">Nearly late</span> answer by Mon 11:30' in pane.split("</dd>")[0]
+    assert 'class="mention-due"' not in other
+
+
 def test_a_suggested_complaint_counts_until_somebody_says_otherwise(client_for, reader, source):
     complaint(source, "2026-03-09 09:00", title="Klacht?", category="", suggested_category="complaint")
     with time_machine.travel(at(NOW), tick=False):
