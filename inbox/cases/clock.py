@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from inbox.cases.due import DUE_FIELDS, case_due_set, case_signals, wait_fold
+from inbox.cases.due import DUE_FIELDS, DURATION_FIELDS, case_due_set, case_durations_set, case_signals, wait_fold
 from inbox.cases.models import Case, TargetShown
 from inbox.cases.services import RUNNING, case_event_record, case_locked, case_save
 from inbox.exceptions import CaseRefused
@@ -60,16 +60,23 @@ def case_resume(*, actor: User, case_id: int, version: int | None) -> Case:
 
 
 def cases_due_refresh(*, organisation_id: int, after: int = 0) -> tuple[int, int | None]:
-    """Work out again the due times of one batch of the organisation's cases whose targets still run (after its
-    opening hours or targets changed): those with an id after ``after``, locked and saved in one go. Returns how
-    many changed, and the id to go on after (None: that was the last batch)."""
+    """Work out again, after the organisation's opening hours or targets changed, one batch of its cases (those
+    with an id after ``after``, locked and saved in one go): the due times of those whose targets still run, and
+    how long the first response and the resolution took for all. Returns how many changed, and the id to go on
+    after (None: that was the last batch)."""
     plan = plan_of(organisation_id)
-    running = Case.objects.filter(organisation_id=organisation_id, status__in=RUNNING, id__gt=after).order_by("id")
+    cases = Case.objects.filter(organisation_id=organisation_id, id__gt=after).order_by("id")
     with transaction.atomic():
-        batch = list(running.select_for_update(of=("self",))[:REFRESH_BATCH])
-        signals = case_signals(case.id for case in batch)
-        moved = [case for case in batch if case_due_set(case, plan=plan, signals=signals.get(case.id, ("", ())))]
-        Case.objects.bulk_update(moved, DUE_FIELDS)
+        batch = list(cases.select_for_update(of=("self",))[:REFRESH_BATCH])
+        signals = case_signals(case.id for case in batch if case.status in RUNNING)
+        moved = []
+        for case in batch:
+            changed = case_durations_set(case, plan=plan)
+            if case.status in RUNNING:
+                changed += case_due_set(case, plan=plan, signals=signals.get(case.id, ("", ())))
+            if changed:
+                moved.append(case)
+        Case.objects.bulk_update(moved, [*DUE_FIELDS, *DURATION_FIELDS])
     return len(moved), batch[-1].id if len(batch) == REFRESH_BATCH else None
 
 

@@ -102,6 +102,11 @@ class Case(models.Model):
     waiting_since = models.DateTimeField(_("waiting on the complainant since"), null=True, blank=True)
     # The counted time (opening hours or clock hours) of the waits that ended: the due times moved on by it.
     waited = models.DurationField(default=timedelta(0))
+    # How long the first response and the resolution took, counted as the organisation's targets count (opening
+    # hours or clock hours; the resolution without the time the case waited on the complainant): written when
+    # the milestone happens and again when the targets change, so reports never walk calendars row by row.
+    first_response_took = models.DurationField(_("first response took"), null=True, blank=True)
+    resolution_took = models.DurationField(_("resolution took"), null=True, blank=True)
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     moved_private_at = models.DateTimeField(_("moved private at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)

@@ -255,6 +255,11 @@ def _shown(name: str, value: Any) -> object:
 
 
 def case_save(case: Case, fields: list[str]) -> None:
+    """Save ``fields`` of ``case`` and count a new version; when a milestone moved, how long it took too."""
+    from inbox.cases.due import DURATION_SOURCES, case_durations_set
+
+    if DURATION_SOURCES.intersection(fields):
+        fields = [*fields, *case_durations_set(case)]
     case.version += 1
     case.save(update_fields=[*dict.fromkeys(fields), "version"])
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import assignable_people, organisation_id_of
-from inbox.cases.due import case_due_set
+from inbox.cases.due import case_due_set, case_durations_set
 from inbox.cases.forms import NOTE_MAX_LENGTH
 from inbox.cases.models import Case, CaseMention
 from inbox.cases.services import RUNNING, case_event_record
@@ -151,7 +151,7 @@ def case_attach(*, actor: User, mention_id: int, case_id: int, version: int | No
         if mention.published_at < case.reported_at:
             # An earlier post of the same complaint: response times count from the first time it was said.
             case.reported_at = mention.published_at
-            fields.append("reported_at")
+            fields += ["reported_at", *case_durations_set(case)]
         if case.status in RUNNING:
             fields += case_due_set(case)  # its flags may have targets of their own
         if fields:

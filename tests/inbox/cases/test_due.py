@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from inbox.cases import clock as case_clock
+from inbox.cases import replies
 from inbox.cases import services as case_services
 from inbox.cases.models import Case, CaseEvent
 from inbox.exceptions import CaseRefused
@@ -24,7 +25,7 @@ from inbox.targets.selectors import plan_of
 from inbox.triage import services as triage_services
 from monitoring.models import Mention
 from tests.factories import MentionFactory, UserFactory
-from tests.inbox.cases.conftest import fresh, page, resolve
+from tests.inbox.cases.conftest import fresh, page, public_reply, resolve
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
@@ -304,3 +305,45 @@ def test_the_plan_in_the_cache_is_forgotten_when_the_targets_change(board_member
     assert not plan.is_default
     assert clock.is_closed(plan.schedule, at("2026-03-10 00:00").date())
     assert isinstance(plan, rules.Plan)
+
+
+# How long it took -----------------------------------------------------------------------------------------
+
+
+def test_how_long_the_answer_took_counts_opening_hours_and_follows_a_change_to_the_targets(
+    source, staff_member, board_member, organisation, django_capture_on_commit_callbacks, eager_tasks
+):
+    # The defaults: Monday to Friday 09:00-17:00. Said on Friday at 16:30, answered on Monday at 09:45.
+    case = opened(staff_member, complaint(source, "2026-03-06 16:30"))
+    assert (fresh(case).first_response_took, fresh(case).resolution_took) == (None, None)
+    with time_machine.travel(at("2026-03-09 09:45"), tick=False):
+        replies.reply_mark_posted(actor=staff_member, reply_id=public_reply(staff_member, case).id)
+    assert fresh(case).first_response_took == timedelta(minutes=75)  # 30 on Friday, 45 on Monday
+    with time_machine.travel(at("2026-03-09 16:30"), tick=False):
+        resolve(staff_member, case)
+    assert fresh(case).resolution_took == timedelta(hours=8)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        target_services.targets_set(
+            actor=board_member,
+            organisation=organisation,
+            time_zone="Europe/Amsterdam",
+            counts_clock_hours=True,
+            first_response_open_minutes=60,
+            first_response_closed_minutes=240,
+            resolution_days=2,
+        )
+    case = fresh(case)
+    assert case.first_response_took == timedelta(days=2, hours=17, minutes=15)
+    assert case.resolution_took == timedelta(days=3)
+
+
+def test_the_time_a_case_waited_on_the_complainant_does_not_count_in_how_long_it_took(source, staff_member):
+    case = opened(staff_member, complaint(source, "2026-03-09 10:00"))
+    with time_machine.travel(at("2026-03-09 11:00"), tick=False):
+        case_clock.case_wait(actor=staff_member, case_id=case.id, version=None)
+    with time_machine.travel(at("2026-03-09 14:00"), tick=False):
+        case_clock.case_resume(actor=staff_member, case_id=case.id, version=None)
+    with time_machine.travel(at("2026-03-09 15:00"), tick=False):
+        resolve(staff_member, case)
+    assert fresh(case).resolution_took == timedelta(hours=2)
