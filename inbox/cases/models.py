@@ -163,14 +163,20 @@ class Case(models.Model):
         the case waits on the complainant, where it stood when the wait began (the clock stands still)."""
         at = self.waiting_since or now
         shown = []
-        for name, due, risk, done in (
-            ("first_response", self.first_response_due_at, self.first_response_risk_at, self.first_response_at),
-            ("resolution", self.resolution_due_at, self.resolution_risk_at, self.resolved_at),
+        for name, due, risk, done, took in (
+            (
+                "first_response",
+                self.first_response_due_at,
+                self.first_response_risk_at,
+                self.first_response_at,
+                self.first_response_took,
+            ),
+            ("resolution", self.resolution_due_at, self.resolution_risk_at, self.resolved_at, self.resolution_took),
         ):
             if due is None:
                 continue
             if done is not None or (name == "resolution" and self.is_handled):
-                shown.append(TargetShown(name, due, None, done, is_late=done is not None and done > due))
+                shown.append(TargetShown(name, due, None, done, is_late=done is not None and done > due, took=took))
                 continue
             state = State.BREACHED if at >= due else State.AT_RISK if risk is not None and at >= risk else None
             shown.append(TargetShown(name, due, state or State.ON_TRACK, None, is_late=state == State.BREACHED))
@@ -191,6 +197,8 @@ class TargetShown:
     state: State | None
     met_at: datetime | None
     is_late: bool  # breached, or met after it was due
+    # How long it took, counted as the targets count (opening or clock hours, waiting left out); None: not met.
+    took: timedelta | None = None
 
     @property
     def label(self) -> str:

@@ -356,7 +356,7 @@ def test_the_board_keeps_the_playbook_and_staff_read_it(page, browser, live_serv
     _ids_unique(page)
 
     # Owner and deputy, on the team page the playbook links to.
-    page.locator("section[aria-labelledby=roster-title] a").click()
+    page.locator("section[aria-labelledby=roster-title]").get_by_role("link", name="Aanwijzen op de teampagina").click()
     roster = page.locator("form[action$='/team/roster/']")
     roster.locator("select[name=roster-owner]").select_option(str(sam.id))
     roster.locator("select[name=roster-deputy]").select_option(str(dirk.id))
@@ -418,7 +418,7 @@ def test_the_board_keeps_the_playbook_and_staff_read_it(page, browser, live_serv
     assert FlaggedPhrase.objects.filter(organisation=organisation, phrase="daar gaan wij niet over").exists()
     assert list(FourEyesRule.objects.values_list("priority", "category")) == [("urgent", "")]
     actions = set(PlaybookEvent.objects.values_list("action", flat=True))
-    assert {"roster", "house_rule_added", "flagged_phrase_added", "four_eyes_rule_added"} <= actions
+    assert {"appointed", "house_rule_added", "flagged_phrase_added", "four_eyes_rule_added"} <= actions
     _screenshot(page, "case_journey_playbook_board")
 
     # A staff member reads the same playbook, without a single form.

@@ -31,8 +31,8 @@ UNSAFE = {
 REVIEWED: dict[tuple[str, str], tuple[int, str]] = {
     ("monitoring/templatetags/safe_html.py", "mark_safe("): (1, "feed_html: the one sanitiser, nh3 cleans first"),
     ("inbox/triage/templatetags/inbox_tags.py", "mark_safe("): (
-        4,
-        "highlight and mention rows: built from escaped parts",
+        5,
+        "highlight, mention rows and a row's due state: built from escaped parts",
     ),
     ("webcare/kept.py", "mark_safe("): (1, "{% keep %}: a piece rendered by the template, holes escaped"),
     ("webcare/kept.py", "__html__"): (1, "{% keep %}: a hole's marker, our own random token"),
