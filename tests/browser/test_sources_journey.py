@@ -82,6 +82,7 @@ def test_the_board_sets_watch_terms_and_reads_the_help_and_a_source_page(page, f
     expect(page.get_by_role("heading", name="Recente keren ophalen")).to_be_visible()
     expect(page.get_by_role("cell", name="OK HTTP 200")).to_be_visible()
 
+    page.locator(".usermenu summary").click()  # help sits in the menu under one's name
     page.get_by_role("link", name="Help").click()
     expect(page.get_by_role("heading", name="Een Google Alert instellen")).to_be_visible()
     expect(page.get_by_text("RSS-feed").first).to_be_visible()
