@@ -26,6 +26,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.MANAGER: (*_STAFF, "accounts.view_reports", "accounts.view_activity", "targets.change_targets"),
     # The board manages users and sources, appoints the webcare owner and deputy, keeps the playbook (house
     # rules, flagged phrases, four-eyes rules, scenarios, templates), reads who changed what and can read the inbox.
+    # It answers for the complainers' personal data: how long it is kept, and a person's request to see or erase it.
     Role.BOARD: (
         "monitoring.view_source",
         "monitoring.add_source",
@@ -38,5 +39,6 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "accounts.manage_playbook",
         "accounts.view_activity",
         "targets.change_targets",
+        "privacy.manage_personal_data",
     ),
 }

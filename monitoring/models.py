@@ -261,6 +261,8 @@ class Mention(models.Model):
     )
     # Bumped by every triage change: a form sent with an older version was made on a stale screen.
     version = models.PositiveIntegerField(default=0)
+    # When its author's name, its text and its links were removed (retention, erasure, or a forgotten author).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mention")
@@ -296,6 +298,12 @@ class Mention(models.Model):
             models.Index(fields=["source", "-published_at", "-id"], name="mention_source_newest_idx"),
             # What was found in the last hours, whichever source found it: unusual volume (inbox.team.volume).
             models.Index(fields=["fetched_at"], name="mention_found_idx"),
+            # Retention: the mentions not anonymised yet, oldest first, without reading the anonymised ones.
+            models.Index(
+                fields=["organisation", "published_at"],
+                condition=models.Q(anonymised_at__isnull=True),
+                name="mention_keeps_person_idx",
+            ),
         ]
         permissions = [("triage_mention", _("Can triage mentions"))]
 
@@ -420,3 +428,18 @@ class SignalPhrase(models.Model):
 
     def __str__(self) -> str:
         return self.phrase
+
+
+class ForgottenPerson(models.Model):
+    """A person who asked to be forgotten, known only by the keyed digest of their handle or name
+    (``monitoring.privacy.identity_digest``): what they say later is anonymised as it arrives."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "digest"], name="forgotten_once")]
+
+    def __str__(self) -> str:
+        return self.digest[:8]

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from webcare.env import Env, _fail
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "inbox.cases",
     "inbox.triage",
     "inbox.activity",
+    "inbox.privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -217,6 +219,9 @@ CELERY_BEAT_SCHEDULE = {
     "watch-volume": {"task": "inbox.tasks.volume_watch", "schedule": 15 * 60},
     # Cases that just became at risk or breached: whoever handles them hears of it within five minutes.
     "alert-case-targets": {"task": "inbox.tasks.cases_targets_alert", "schedule": 5 * 60},
+    # Personal data whose retention period passed is anonymised at night (inbox.privacy); a run that cannot
+    # finish in its minute queues the rest as a run of its own.
+    "apply-retention": {"task": "inbox.tasks.retention_apply", "schedule": crontab(hour=3, minute=30)},
     # Each person's daily digest goes at the hour they chose: every quarter of an hour, those whose hour came.
     "send-digests": {
         "task": "notifications.tasks.digests_due",
@@ -361,6 +366,9 @@ INBOX_FACETS_INLINE_SECONDS = env.int("INBOX_FACETS_INLINE_MS", 250, minimum=0) 
 # notification waits unread before it is e-mailed (nobody gets mail for what they saw already), and how often a
 # send that the mail server refused is tried again (after 1, 2, 4, 8... minutes).
 WEBCARE_BASE_URL = (env.url("WEBCARE_BASE_URL", "http://127.0.0.1:8000", schemes={"http", "https"}) or "").rstrip("/")
+# The key of the pseudonyms and of the list of forgotten people (monitoring.privacy); by default SECRET_KEY.
+# Changing it makes earlier pseudonyms and the forgotten list unrecognisable: set it once, keep it.
+WEBCARE_PRIVACY_KEY = env.str("WEBCARE_PRIVACY_KEY") or ""
 WEBCARE_MAIL_DELAY_SECONDS = env.int("WEBCARE_MAIL_DELAY_SECONDS", 120, minimum=0)
 WEBCARE_MAIL_RETRIES = env.int("WEBCARE_MAIL_RETRIES", 5, minimum=0)
 

@@ -118,6 +118,8 @@ class Case(models.Model):
     public_followup_url = models.URLField(_("public follow-up"), max_length=2000, blank=True)
     public_followup_skipped_because = models.TextField(_("why no public follow-up"), blank=True)
     version = models.PositiveIntegerField(default=0)
+    # When the complainant's name, contact details and the texts about them were removed (inbox.privacy).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         db_table = "inbox_case"
