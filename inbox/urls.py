@@ -8,6 +8,7 @@ from inbox.activity import views as activity
 from inbox.cases import views as cases
 from inbox.notifications import views as notifications
 from inbox.playbook import views as playbook
+from inbox.privacy import views as privacy
 from inbox.targets import views as targets
 from inbox.team import views as team
 from inbox.triage import views as triage
@@ -57,6 +58,9 @@ urlpatterns = [
     path("team/roster/", team.team_roster, name="team-roster"),
     path("team/absences/", team.team_absence_add, name="team-absence-add"),
     path("team/absences/<int:absence_id>/remove/", team.team_absence_remove, name="team-absence-remove"),
+    path("privacy/people/", privacy.privacy_people, name="privacy-people"),
+    path("privacy/people/export/", privacy.privacy_export, name="privacy-export"),
+    path("privacy/people/erase/", privacy.privacy_erase, name="privacy-erase"),
     path("targets/", targets.targets, name="targets"),
     path("targets/settings/", targets.targets_update, name="targets-update"),
     path("targets/hours/", targets.targets_block_add, name="targets-block-add"),

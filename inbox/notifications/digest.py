@@ -215,6 +215,10 @@ def notifications_waiting(readers: Sequence[Reader], window: Window) -> dict[int
         lost = notification.emailed_at is None and notification.created_at < never_emailed
         if delivery == Delivery.DIGEST or (delivery == Delivery.NOW and lost):
             found.setdefault(notification.recipient_id, []).append(
-                Line(notification.text, notification.url or listed, notification.created_at)
+                Line(
+                    notification.text or notification.get_kind_display(),
+                    notification.url or listed,
+                    notification.created_at,
+                )
             )
     return found

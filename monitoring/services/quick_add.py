@@ -21,7 +21,8 @@ from monitoring.feeds.parse import ParsedEntry, link_unwrap, title_from_text
 from monitoring.feeds.platforms import platform_for_url
 from monitoring.feeds.terms import watch_terms_match
 from monitoring.models import MANUAL_SOURCE_NAME, Mention, Sighting, Source
-from monitoring.services.store import mention_values, mentions_announce, repeated_authors
+from monitoring.privacy import forgotten_key, mention_anonymised_values
+from monitoring.services.store import authors_known, mention_values, mentions_announce
 from webcare.links import http_url_check
 
 
@@ -67,7 +68,9 @@ def mention_quick_add(
         kind=Source.Kind.MANUAL,
         defaults={"name": MANUAL_SOURCE_NAME, "url": "", "is_active": False},
     )
-    existing = Mention.objects.filter(organisation=organisation, canonical_url=canonical).first()
+    existing = Mention.objects.filter(
+        organisation=organisation, canonical_url__in=[canonical, forgotten_key(canonical)]
+    ).first()
     if existing is not None:
         return QuickAdded(mention=existing, is_new=False)
     entry = ParsedEntry(
@@ -83,13 +86,19 @@ def mention_quick_add(
     )
     terms = selectors.watch_terms_parsed(organisation_ids=[organisation.id]).get(organisation.id)
     matched = watch_terms_match(terms, title=entry.title, text=text).matched if terms else ()
-    repeated = bool(repeated_authors(organisation.id, {entry.author} - {""}))
+    repeated, forgotten = authors_known(organisation.id, {entry.author} - {""})
     # Worked out before the transaction, which holds only the writes.
     enrichment = enrich(
-        title=entry.title, text=entry.snippet, signals=selectors.signals_active(), repeated_author=repeated
+        title=entry.title, text=entry.snippet, signals=selectors.signals_active(), repeated_author=bool(repeated)
     )
     new = NewEntry(entry=entry, canonical_url=canonical, matched_terms=matched)
-    mention = Mention(**mention_values(source, new, now, enrichment))
+    values = mention_values(source, new, now, enrichment)
+    if forgotten:  # its author asked to be forgotten: kept for the figures, without them
+        values.update(
+            mention_anonymised_values(organisation.id, author=entry.author, canonical_url=canonical, entry_key=""),
+            anonymised_at=now,
+        )
+    mention = Mention(**values)
     mention.added_by = actor
     with transaction.atomic():
         try:
@@ -98,9 +107,12 @@ def mention_quick_add(
         except IntegrityError:
             # A colleague added the same link a moment ago.
             return QuickAdded(
-                mention=Mention.objects.get(organisation=organisation, canonical_url=canonical), is_new=False
+                mention=Mention.objects.get(organisation=organisation, canonical_url=mention.canonical_url),
+                is_new=False,
             )
-        Sighting.objects.create(mention=mention, source=source, external_id=canonical, url=link, seen_at=now)
+        Sighting.objects.create(
+            mention=mention, source=source, external_id=mention.canonical_url, url=mention.url, seen_at=now
+        )
         mentions_announce(
             organisation_id=organisation.id, source_id=source.id, mention_ids=[mention.id], actor_id=actor.id
         )

@@ -18,7 +18,8 @@ from django.utils import timezone
 from monitoring.dates import publication_or_none
 from monitoring.feeds.decide import NewEntry
 from monitoring.feeds.enrich import Enrichment
-from monitoring.models import FetchLog, Mention, Sighting, Source
+from monitoring.models import FetchLog, ForgottenPerson, Mention, Sighting, Source
+from monitoring.privacy import forgotten_key, identity_digest, mention_anonymised_values
 from webcare.events import DomainEvent, publish
 
 
@@ -26,15 +27,29 @@ def mention_rows(
     source: Source, entries: Sequence[NewEntry], enrichments: Mapping[str, Enrichment], now: datetime
 ) -> list[dict[str, Any]]:
     """A mention's field values for each of the new ``entries`` of ``source``, with its enrichment (from
-    ``enrichments`` by entry key), flagged where its author has earlier mentions. Writes nothing; runs
-    one query (none when no entry names its author)."""
-    repeated = repeated_authors(source.organisation_id, {new.entry.author for new in entries if new.entry.author})
+    ``enrichments`` by entry key), flagged where its author has earlier mentions, and anonymised where its
+    author asked to be forgotten. Writes nothing; runs one query (none when no entry names its author)."""
+    organisation_id = source.organisation_id
+    repeated, forgotten = authors_known(organisation_id, {new.entry.author for new in entries if new.entry.author})
     rows: list[dict[str, Any]] = []
     for new in entries:
         enrichment = enrichments[new.entry.key]
         if new.entry.author in repeated:
             enrichment = enrichment.with_repeated_author()
-        rows.append(mention_values(source, new, now, enrichment))
+        values = mention_values(source, new, now, enrichment)
+        if new.entry.author in forgotten:
+            values.update(
+                mention_anonymised_values(
+                    organisation_id,
+                    author=values["author"],
+                    canonical_url=values["canonical_url"],
+                    entry_key=new.entry.key,
+                ),
+                anonymised_at=now,
+            )
+            if values["canonical_url"]:
+                values["entry_key"] = ""
+        rows.append(values)
     return rows
 
 
@@ -51,15 +66,22 @@ def entries_store(source: Source, entries: Sequence[NewEntry], rows: list[dict[s
     # entry becomes a sighting of it below. An entry without a link is kept once by its key the same way.
     by_link, inserted = mentions_insert(with_link, organisation_id=organisation_id)
     by_key, inserted_without_link = mentions_insert(without_link, organisation_id=organisation_id, source_id=source.id)
+    # A forgotten author's entry is kept by the digests of its link and key (monitoring.privacy), not by them.
     columns_insert(
         Sighting,
         {
             "mention_id": [
-                by_link[new.canonical_url] if new.canonical_url else by_key[new.entry.key] for new in entries
+                by_link[values["canonical_url"]] if values["canonical_url"] else by_key[values["entry_key"]]
+                for values in rows
             ],
             "source_id": [source.id] * len(entries),
-            "external_id": [new.entry.key for new in entries],
-            "url": [new.entry.url for new in entries],
+            "external_id": [
+                forgotten_key(new.entry.key) if values["anonymised_at"] else new.entry.key
+                for new, values in zip(entries, rows, strict=True)
+            ],
+            "url": [
+                "" if values["anonymised_at"] else new.entry.url for new, values in zip(entries, rows, strict=True)
+            ],
             "seen_at": [now] * len(entries),
         },
     )
@@ -127,21 +149,25 @@ def source_save_logged(source: Source, fields: list[str], log: FetchLog) -> None
 
 
 def known_keys(source_id: int, keys: list[str]) -> set[str]:
-    """Those of ``keys`` the source delivered before (it has a sighting with that key). Runs one query.
+    """Those of ``keys`` the source delivered before (it has a sighting with that key, or with its digest once
+    what it brought was anonymised: ``monitoring.privacy.forgotten_key``). Runs one query.
 
     On PostgreSQL the keys go as one array parameter, where the ORM's ``__in`` binds (and the server
     plans) a parameter per key.
     """
+    by_form = {key: key for key in keys} | {forgotten_key(key): key for key in keys}
     if connection.vendor != "postgresql":
-        rows = Sighting.objects.filter(source_id=source_id, external_id__in=keys).values_list("external_id", flat=True)
-        return set(rows)
+        rows = Sighting.objects.filter(source_id=source_id, external_id__in=list(by_form)).values_list(
+            "external_id", flat=True
+        )
+        return {by_form[row] for row in rows}
     table = connection.ops.quote_name(Sighting._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT external_id FROM {table} WHERE source_id = %s AND external_id = ANY(%s)",  # noqa: S608
-            [source_id, keys],
+            [source_id, list(by_form)],
         )
-        return {row[0] for row in cursor.fetchall()}
+        return {by_form[row[0]] for row in cursor.fetchall()}
 
 
 def mentions_insert(
@@ -289,6 +315,7 @@ def mention_values(source: Source, new: NewEntry, now: datetime, enrichment: Enr
         "published_at": publication_or_none(entry.published_at, now=now) or now,
         "fetched_at": now,
         "added_by_id": None,
+        "anonymised_at": None,
     }
 
 
@@ -296,29 +323,49 @@ REPEATED_AUTHOR_MENTIONS = 2
 REPEATED_AUTHOR_DAYS = 90
 
 
-def repeated_authors(organisation_id: int, authors: set[str]) -> set[str]:
-    """Authors with at least two earlier mentions in the last 90 days: persistent voices to notice.
+def authors_known(organisation_id: int, authors: set[str]) -> tuple[set[str], set[str]]:
+    """Of ``authors``: those with at least two earlier mentions in the last 90 days (persistent voices to
+    notice), and those who asked to be forgotten (``ForgottenPerson``, by the digest of their handle).
 
-    Runs one query. On PostgreSQL it stops at the second mention of each author (an index look-up
-    per author), where counting them all read every recent mention of a prolific author at each poll.
+    Runs one query, none for no authors. On PostgreSQL it stops at the second mention of each author (an index
+    look-up per author), where counting them all read every recent mention of a prolific author at each poll.
     """
     if not authors:
-        return set()
+        return set(), set()
     since = timezone.now() - timedelta(days=REPEATED_AUTHOR_DAYS)
+    ordered = sorted(authors)
+    digests = [identity_digest(organisation_id, author) for author in ordered]
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(Mention._meta.db_table)
+        forgotten_table = connection.ops.quote_name(ForgottenPerson._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT a.author FROM unnest(%s::text[]) AS a(author) WHERE ("  # noqa: S608 (a model's table name)
+                "SELECT a.author, ("  # noqa: S608 (models' table names)
                 f"SELECT count(*) FROM (SELECT 1 FROM {table} AS m WHERE m.organisation_id = %s "
-                "AND m.author = a.author AND m.published_at >= %s LIMIT %s) AS earlier) >= %s",
-                [sorted(authors), organisation_id, since, REPEATED_AUTHOR_MENTIONS, REPEATED_AUTHOR_MENTIONS],
+                "AND m.author = a.author AND m.published_at >= %s LIMIT %s) AS earlier) >= %s, "
+                f"EXISTS (SELECT 1 FROM {forgotten_table} AS f WHERE f.organisation_id = %s AND f.digest = a.digest) "
+                "FROM unnest(%s::text[], %s::text[]) AS a(author, digest)",
+                [
+                    organisation_id,
+                    since,
+                    REPEATED_AUTHOR_MENTIONS,
+                    REPEATED_AUTHOR_MENTIONS,
+                    organisation_id,
+                    ordered,
+                    digests,
+                ],
             )
-            return {row[0] for row in cursor.fetchall()}
-    rows = (
+            rows = cursor.fetchall()
+        return {row[0] for row in rows if row[1]}, {row[0] for row in rows if row[2]}
+    counted = (
         Mention.objects.filter(organisation_id=organisation_id, author__in=authors, published_at__gte=since)
         .values("author")
         .annotate(count=Count("id"))
         .filter(count__gte=REPEATED_AUTHOR_MENTIONS)
     )
-    return {row["author"] for row in rows}
+    gone = set(
+        ForgottenPerson.objects.filter(organisation_id=organisation_id, digest__in=digests).values_list(
+            "digest", flat=True
+        )
+    )
+    return {row["author"] for row in counted}, {a for a, d in zip(ordered, digests, strict=True) if d in gone}
