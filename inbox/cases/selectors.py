@@ -200,9 +200,10 @@ def can_see_contact(user: User, case: Case) -> bool:
     view's permission check reads them), else one for each."""
     if user.organisation_id != case.organisation_id:
         return False
-    if user.id == case.assignee_id or user.has_perm("accounts.view_contact_details"):
+    organisation = case.organisation
+    if user.id in (case.assignee_id, organisation.webcare_owner_id, organisation.webcare_deputy_id):
         return True
-    return user.id in (case.organisation.webcare_owner_id, case.organisation.webcare_deputy_id)
+    return user.has_perm("accounts.view_contact_details")  # managers and the board
 
 
 def case_visible(*, user: User, case_id: int) -> Case | None:
