@@ -41,6 +41,7 @@ class Organisation(models.Model):
             ("appoint_roster", _("Can appoint the webcare owner and deputy")),
             ("manage_playbook", _("Can edit house rules, flagged phrases, four-eyes rules, scenarios and templates")),
             ("view_activity", _("Can read who changed people, sources and the playbook")),
+            ("view_contact_details", _("Can see the e-mail address and phone number of every case's complainant")),
         ]
 
     def __str__(self) -> str:

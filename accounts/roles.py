@@ -23,7 +23,15 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.STAFF: _STAFF,
     # A manager can do all that staff can, reviews response times and reads who changed what.
     # Managers and the board set the opening hours and the response-time targets.
-    Role.MANAGER: (*_STAFF, "accounts.view_reports", "accounts.view_activity", "targets.change_targets"),
+    # Managers and the board see the complainant's contact details on every case; staff only on the cases
+    # they handle, or as the webcare owner or deputy (``inbox.cases.selectors.can_see_contact``).
+    Role.MANAGER: (
+        *_STAFF,
+        "accounts.view_reports",
+        "accounts.view_activity",
+        "accounts.view_contact_details",
+        "targets.change_targets",
+    ),
     # The board manages users and sources, appoints the webcare owner and deputy, keeps the playbook (house
     # rules, flagged phrases, four-eyes rules, scenarios, templates), reads who changed what and can read the inbox.
     # It answers for the complainers' personal data: how long it is kept, and a person's request to see or erase it.
@@ -38,6 +46,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "accounts.appoint_roster",
         "accounts.manage_playbook",
         "accounts.view_activity",
+        "accounts.view_contact_details",
         "targets.change_targets",
         "privacy.manage_personal_data",
     ),

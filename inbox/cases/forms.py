@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from inbox.cases.models import Case, ImprovementAction, RemovalRequest, Reply
+from inbox.cases.services import CONTACT_FIELDS
 from inbox.playbook.models import Scenario
 from monitoring.dates import EARLIEST_PUBLICATION, publication_is_sane
 from webcare.links import HttpURLField
@@ -33,7 +34,10 @@ class VersionForm(forms.Form):
 
 
 class CaseDetailsForm(forms.ModelForm):
-    """What the handler knows about the complaint; the case's version guards against overwriting."""
+    """What the handler knows about the complaint; the case's version guards against overwriting.
+
+    Without ``may_see_contact`` the form has no contact fields: it neither shows the stored values nor
+    changes them when sent."""
 
     version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
 
@@ -53,9 +57,17 @@ class CaseDetailsForm(forms.ModelForm):
         ]
 
     def __init__(
-        self, *args: Any, people: list[tuple[int, str]], scenarios: list[tuple[int, str]], **kwargs: Any
+        self,
+        *args: Any,
+        people: list[tuple[int, str]],
+        scenarios: list[tuple[int, str]],
+        may_see_contact: bool,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if not may_see_contact:
+            for name in CONTACT_FIELDS:
+                del self.fields[name]
         assignee = self.instance.assignee if self.instance.pk else None
         if assignee is not None and assignee.id not in {person_id for person_id, _name in people}:
             # Whoever has the case stays offered (and so stays chosen), even without the role now.
@@ -70,7 +82,11 @@ class CaseDetailsForm(forms.ModelForm):
 
     def values(self) -> dict[str, Any]:
         """The fields as the service takes them (ids for the people and the scenario)."""
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name not in ("assignee", "scenario")}
+        data = {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name in self.fields and name not in ("assignee", "scenario")
+        }
         data["assignee_id"] = self.cleaned_data["assignee"].id if self.cleaned_data["assignee"] else None
         data["scenario_id"] = self.cleaned_data["scenario"].id if self.cleaned_data["scenario"] else None
         return data

@@ -17,6 +17,7 @@ from accounts.models import Organisation
 from inbox.playbook.models import Priority, Scenario
 from inbox.targets.clock import State
 from inbox.team.wording import routing_reason
+from monitoring.feeds.platforms import Platform
 from monitoring.models import Mention
 from webcare.audit import AuditRow
 
@@ -141,6 +142,13 @@ class Case(models.Model):
     @property
     def tag_list(self) -> list[str]:
         return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
+
+    @property
+    def complainant_platform_label(self) -> str:
+        """The platform the complainant spoke on, as people call it; empty when not known."""
+        if self.complainant_platform in Platform.values:
+            return str(Platform(self.complainant_platform).label)
+        return self.complainant_platform
 
     @property
     def polling_delay(self) -> timedelta:

@@ -69,6 +69,7 @@ class CaseView:
     house_rules: list[HouseRule]
     flagged_phrases: list[FlaggedPhrase]
     scenarios: list[Scenario]
+    may_see_contact: bool  # else the case's e-mail address and phone number are blanked (``can_see_contact``)
 
     @property
     def closing(self) -> CaseEvent | None:
@@ -116,7 +117,8 @@ def case_is_visible(*, user: User, case_id: int) -> bool:
 
 
 def case_detail(*, user: User, case_id: int, language: str) -> CaseView | None:
-    """A case with everything its page shows, or None when there is none ``user`` may see."""
+    """A case with everything its page shows, or None when there is none ``user`` may see. For somebody who
+    may not see the complainant's contact details they are blanked on the case returned (never save it)."""
     case = (
         cases_visible_to(user)
         .select_related("organisation", "scenario", "scenario__responder", "created_by")
@@ -125,6 +127,9 @@ def case_detail(*, user: User, case_id: int, language: str) -> CaseView | None:
     )
     if case is None:
         return None
+    may_see_contact = can_see_contact(user, case)
+    if not may_see_contact:
+        case.contact_email = case.contact_phone = ""
     fitting = FITTING_TEMPLATES.get(case.assessment, ())
     templates = list(ReplyTemplate.objects.filter(organisation_id=case.organisation_id, is_active=True))
     templates.sort(key=lambda t: (t.language != language, t.purpose not in fitting, t.purpose, t.title))
@@ -140,6 +145,7 @@ def case_detail(*, user: User, case_id: int, language: str) -> CaseView | None:
         or list(HouseRule.objects.filter(organisation_id=case.organisation_id)),
         flagged_phrases=list(FlaggedPhrase.objects.filter(organisation_id=case.organisation_id)),
         scenarios=list(Scenario.objects.filter(organisation_id=case.organisation_id, is_active=True)),
+        may_see_contact=may_see_contact,
     )
 
 
@@ -182,6 +188,27 @@ def is_approver(user: User, organisation: Organisation) -> bool:
 def may_close(user: User, case: Case) -> bool:
     """Only the case's assignee, the webcare owner, the deputy or a manager may close a case."""
     return user.id == case.assignee_id or is_approver(user, case.organisation)
+
+
+def can_see_contact(user: User, case: Case) -> bool:
+    """Whether ``user`` may see (and change) the complainant's e-mail address and phone number on ``case``:
+    its assignee, the organisation's webcare owner and deputy, managers and the board. Everybody else who
+    reads the case sees that they are hidden; the complainant's name and platform are public on the platform
+    and stay shown to all.
+
+    Runs no query when ``case.organisation`` is loaded and ``user``'s permissions were read already (every
+    view's permission check reads them), else one for each."""
+    if user.organisation_id != case.organisation_id:
+        return False
+    organisation = case.organisation
+    if user.id in (case.assignee_id, organisation.webcare_owner_id, organisation.webcare_deputy_id):
+        return True
+    return user.has_perm("accounts.view_contact_details")  # managers and the board
+
+
+def case_visible(*, user: User, case_id: int) -> Case | None:
+    """One case with its organisation, or None when there is none ``user`` may see. Runs one query."""
+    return cases_visible_to(user).select_related("organisation").filter(id=case_id).first()
 
 
 def scenarios_for(*, user: User, case_id: int) -> list[Scenario]:

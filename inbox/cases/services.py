@@ -13,7 +13,7 @@ from accounts.models import User
 from accounts.selectors import organisation_id_of
 from inbox.cases.due import case_due_set, wait_fold
 from inbox.cases.models import Case, CaseEvent, Reply
-from inbox.cases.selectors import may_close
+from inbox.cases.selectors import can_see_contact, may_close
 from inbox.exceptions import CaseChanged, CaseNotFound, CaseRefused
 from inbox.playbook.models import Scenario
 from webcare.links import http_url_check
@@ -62,13 +62,27 @@ EDITABLE_FIELDS = (
 PERSONAL_FIELDS = frozenset({"complainant_name", "contact_email", "contact_phone"})
 
 
+# The complainant's contact details: only who may see them (``selectors.can_see_contact``) may change them.
+CONTACT_FIELDS = ("contact_email", "contact_phone")
+
+
 def case_update(*, actor: User, case_id: int, version: int | None, **values: Any) -> Case:
-    """Change the case's own fields (see ``EDITABLE_FIELDS``); one audit row per changed field."""
+    """Change the case's own fields (see ``EDITABLE_FIELDS``); one audit row per changed field.
+
+    Raises ``CaseRefused`` for a field not in ``EDITABLE_FIELDS``, and for contact details from somebody who
+    may not see them."""
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise CaseRefused(_("These fields cannot be changed here: %(names)s") % {"names": ", ".join(sorted(unknown))})
     with transaction.atomic():
         case = case_locked(actor, case_id, version)
+        if any(name in values for name in CONTACT_FIELDS) and not can_see_contact(actor, case):
+            raise CaseRefused(
+                _(
+                    "Only the person handling this case, the webcare owner and deputy, managers and the board may "
+                    "change the complainant's contact details."
+                )
+            )
         changed = [name for name, value in values.items() if getattr(case, name) != value]
         for name in changed:
             before, after = _shown(name, getattr(case, name)), _shown(name, values[name])

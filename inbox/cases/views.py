@@ -130,6 +130,7 @@ def _case_context(request: AppRequest, view: selectors.CaseView) -> dict[str, An
             initial={"version": case.version},
             people=people,
             scenarios=[(scenario.id, scenario.title) for scenario in view.scenarios],
+            may_see_contact=view.may_see_contact,
         ),
         "resolve_form": CaseResolveForm(),
         "close_form": CaseCloseForm(),
@@ -177,10 +178,19 @@ def _case_step(
 @require_POST
 @permission_required("monitoring.triage_mention", raise_exception=True)
 def case_update(request: AppRequest, case_id: int) -> HttpResponse:
+    """Save what the handler knows about the complaint; the contact details only from who may see them."""
+    case = selectors.case_visible(user=request.user, case_id=case_id)
+    if case is None:
+        raise Http404(_("This case does not exist, or you may not see it."))
     scenarios = [
         (scenario.id, scenario.title) for scenario in selectors.scenarios_for(user=request.user, case_id=case_id)
     ]
-    form = CaseDetailsForm(request.POST, people=people_choices(request.user), scenarios=scenarios)
+    form = CaseDetailsForm(
+        request.POST,
+        people=people_choices(request.user),
+        scenarios=scenarios,
+        may_see_contact=selectors.can_see_contact(request.user, case),
+    )
 
     def run(data: dict[str, Any]) -> object:
         return services.case_update(actor=request.user, case_id=case_id, version=data["version"], **form.values())
