@@ -8,6 +8,7 @@ from inbox.activity import views as activity
 from inbox.cases import views as cases
 from inbox.notifications import views as notifications
 from inbox.playbook import views as playbook
+from inbox.privacy import views as privacy
 from inbox.targets import views as targets
 from inbox.team import views as team
 from inbox.triage import views as triage
@@ -76,6 +77,9 @@ urlpatterns = [
         name="team-appointment-withdraw",
     ),
     path("activity/", activity.activity, name="activity"),
+    path("privacy/", privacy.privacy, name="privacy"),
+    path("privacy/retention/", privacy.privacy_retention, name="privacy-retention"),
+    path("privacy/statement/<str:language>/", privacy.privacy_statement_update, name="privacy-statement-update"),
     path("notifications/", notifications.notification_list, name="notification-list"),
     path("notifications/read/", notifications.notification_read, name="notification-read"),
     path("notifications/badge/", notifications.notification_badge, name="notification-badge"),
