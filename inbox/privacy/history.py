@@ -64,10 +64,14 @@ def _statement_change(before: str, after: str) -> str:
 
 def counts_in_words(counts: Any) -> str:
     """``{"mentions": 2000, "cases": 3}`` as "2,000 mentions, 3 cases" (grouped as the language groups
-    numbers); "" for no counts."""
+    numbers), mentions first and what we have no words for last; "" for no counts."""
     if not isinstance(counts, dict):
         return ""
-    return ", ".join(_counted(str(key), value) for key, value in counts.items() if isinstance(value, int))
+    ordered = sorted(counts.items(), key=lambda item: _ORDER.index(item[0]) if item[0] in _ORDER else len(_ORDER))
+    return ", ".join(_counted(str(key), value) for key, value in ordered if isinstance(value, int))
+
+
+_ORDER = ("mentions", "cases", "replies", "notes", "people")
 
 
 def _counted(key: str, count: int) -> str:
