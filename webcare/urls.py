@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts import views as accounts_views
+from inbox.privacy import views as privacy_views
 from webcare import views
 
 urlpatterns = [
@@ -19,6 +20,8 @@ urlpatterns = [
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     # The language can be chosen on the sign-in page too; a signed-in person's choice is remembered.
     path("i18n/setlang/", accounts_views.language_set, name="set_language"),
+    # The privacy statement is public: complainants follow its link from a reply.
+    path("privacy/", privacy_views.privacy_statement, name="privacy-statement"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.cache import caches
@@ -124,6 +125,7 @@ def _case_context(request: AppRequest, view: selectors.CaseView) -> dict[str, An
             "email": case.organisation.contact_email or user.email,
             "platform": first.get_platform_display() if first else "",
             "zaak": f"#{case.id}",
+            "privacy": settings.WEBCARE_BASE_URL + reverse("privacy-statement"),
         },
         "details_form": CaseDetailsForm(
             instance=case,

@@ -31,7 +31,10 @@ def reply_template_save(
     unknown = placeholders_unknown(body)
     if unknown:
         raise CaseRefused(
-            _("Unknown placeholders: %(names)s. Use {naam}, {medewerker}, {organisatie}, {telefoon} or {email}.")
+            _(
+                "Unknown placeholders: %(names)s. Use {naam}, {medewerker}, {organisatie}, {telefoon}, {email} or "
+                "{privacy}."
+            )
             % {"names": ", ".join("{" + name + "}" for name in unknown)}
         )
     with transaction.atomic():

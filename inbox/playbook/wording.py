@@ -16,6 +16,7 @@ PLACEHOLDERS: dict[str, str] = {
     "email": "email",
     "platform": "platform",
     "zaak": "case",
+    "privacy": "privacy",  # the address of the public privacy statement
 }
 _ALIASES = {english: dutch for dutch, english in PLACEHOLDERS.items()} | {dutch: dutch for dutch in PLACEHOLDERS}
 _PLACEHOLDER = re.compile(r"\{([^{}\s]{1,40})\}")

@@ -63,6 +63,8 @@ ACCESS: dict[str, dict[str, Row]] = {
     "password_change_done": {"GET": (LOGIN, 200, 200, 200, 200), "POST": (LOGIN, 405, 405, 405, 405)},
     "set_language": {"GET": (302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302)},
     "healthz": {"GET": (200, 200, 200, 200, 200), "POST": (405, 405, 405, 405, 405)},
+    # The privacy statement is public: complainants follow its link from a reply, without an account.
+    "privacy-statement": {"GET": (200, 200, 200, 200, 200), "POST": (405, 405, 405, 405, 405)},
     # The inbox: everybody with a role reads, staff and managers triage.
     "inbox:mention-list": {"GET": READ, "POST": NOT_ALLOWED},
     "inbox:mention-facets": {"GET": READ, "POST": NOT_ALLOWED},
@@ -127,6 +129,15 @@ ACCESS: dict[str, dict[str, Row]] = {
     "inbox:targets-override-remove": {"GET": NOT_ALLOWED, "POST": TARGETS_FORM},
     # Who changed what: the board and managers read it.
     "inbox:activity": {"GET": (LOGIN, 403, 403, 200, 200), "POST": NOT_ALLOWED},
+    # Personal data: only the board sets how long it is kept and words the privacy statement. An empty
+    # statement is a valid one: it publishes the product's text again.
+    "inbox:privacy": {"GET": (LOGIN, 403, 403, 403, 200), "POST": NOT_ALLOWED},
+    "inbox:privacy-retention": {"GET": NOT_ALLOWED, "POST": BOARD_FORM_SHOWN_AGAIN},
+    "inbox:privacy-statement-update": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
+    # A person's data: only the board finds, exports and erases it. Nobody ticked: back to the search.
+    "inbox:privacy-people": {"GET": (LOGIN, 403, 403, 403, 200), "POST": NOT_ALLOWED},
+    "inbox:privacy-export": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
+    "inbox:privacy-erase": {"GET": NOT_ALLOWED, "POST": BOARD_FORM},
     # Notifications are anybody's own.
     "inbox:notification-list": {"GET": (LOGIN, 200, 200, 200, 200), "POST": NOT_ALLOWED},
     "inbox:notification-read": {"GET": NOT_ALLOWED, "POST": (LOGIN, 302, 302, 302, 302)},
@@ -224,7 +235,14 @@ FORMS: dict[str, dict[str, str]] = {
     "monitoring:source-interval": {"poll_interval_minutes": "30"},
 }
 # Parameters that are not ids: a fixed, valid value.
-WORDS = {"kind": "house_rule", "name": "google-alerts", "app_label": "cases", "id": "1", "token": "7:not-signed"}
+WORDS = {
+    "kind": "house_rule",
+    "name": "google-alerts",
+    "app_label": "cases",
+    "id": "1",
+    "token": "7:not-signed",
+    "language": "nl",
+}
 # Forms posted from outside the product, so without a CSRF token: a mail program's one-click unsubscribe
 # (RFC 8058), which carries its own signed token instead.
 CSRF_EXEMPT = {"inbox:notification-unsubscribe"}

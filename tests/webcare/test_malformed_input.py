@@ -27,6 +27,7 @@ from accounts import forms as accounts_forms
 from inbox.cases import forms as cases_forms
 from inbox.notifications import forms as notifications_forms
 from inbox.playbook import forms as playbook_forms
+from inbox.privacy import forms as privacy_forms
 from inbox.targets import forms as targets_forms
 from inbox.team import forms as team_forms
 from inbox.triage import forms as triage_forms
@@ -221,6 +222,13 @@ ENDPOINTS = [
     Endpoint("inbox:targets-holidays", NONE, {"holidays-closed_on": "choice"}, role="board"),
     Endpoint("inbox:targets-closed-add", NONE, _fields_of(targets_forms.ClosedDayForm, "closed"), role="board"),
     Endpoint("inbox:targets-override-add", NONE, _fields_of(targets_forms.OverrideForm, "override"), role="board"),
+    Endpoint("inbox:privacy-retention", NONE, _fields_of(privacy_forms.RetentionForm, "retention"), role="board"),
+    Endpoint(
+        "inbox:privacy-statement-update",
+        lambda w: {"language": "nl"},
+        _fields_of(privacy_forms.StatementForm, "statement-nl"),
+        role="board",
+    ),
     # Anybody's own: how they hear of their notifications.
     Endpoint("inbox:notification-settings", NONE, _fields_of(notifications_forms.MailSettingsForm)),
     Endpoint("monitoring:mention-quick-add", NONE, _fields_of(monitoring_forms.QuickAddForm)),
@@ -317,7 +325,7 @@ def submissions(endpoint: Endpoint, *, refused: bool) -> st.SearchStrategy[dict[
 def fingerprint() -> str:
     """A digest of every stored row of the product's own tables."""
     digest = hashlib.sha256()
-    for app_label in ("accounts", "monitoring", "inbox", "targets", "notifications"):
+    for app_label in ("accounts", "monitoring", "inbox", "targets", "notifications", "privacy"):
         for model in apps.get_app_config(app_label).get_models():
             rows = model.objects.order_by("pk").values_list()
             digest.update(f"{model._meta.label}:{list(rows)!r}".encode())
