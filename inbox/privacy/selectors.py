@@ -132,7 +132,12 @@ class Records:
 
     @property
     def source_names(self) -> list[str]:
-        return sorted({sighting.source.name for mention in self.mentions for sighting in mention.sightings.all()})
+        return sorted({name for mention in self.mentions for name in sources_of(mention)})
+
+
+def sources_of(mention: Mention) -> set[str]:
+    """The names of the sources that found ``mention``: where it was first seen and every sighting's source."""
+    return {mention.source.name} | {sighting.source.name for sighting in mention.sightings.all()}
 
 
 def _iexact_any(name: str, values: Sequence[str]) -> Q:
@@ -209,7 +214,7 @@ def person_export(*, records: Records, organisation_name: str, now: datetime) ->
             {
                 "id": mention.id,
                 "platform": mention.platform,
-                "sources": sorted({sighting.source.name for sighting in mention.sightings.all()}),
+                "sources": sorted(sources_of(mention)),
                 "said_at": _at(mention.published_at),
                 "found_at": _at(mention.fetched_at),
                 "link": mention.url,

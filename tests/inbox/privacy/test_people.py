@@ -50,7 +50,7 @@ def jan(organisation, staff_member):
     case_note_add(actor=staff_member, case_id=from_post.id, text="CASE-NOTE")
     ReplyFactory(case=from_post, text="REPLY-TEXT", author=staff_member)
     removal_request_add(
-        actor=staff_member, case_id=from_post.id, reason="privacy", platform="Forum", note="REMOVAL-NOTE"
+        actor=staff_member, case_id=from_post.id, reason="abuse", platform="Forum", note="REMOVAL-NOTE"
     )
     Case.objects.filter(id=from_post.id).update(
         contact_email="jan@example.nl",
