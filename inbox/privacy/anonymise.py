@@ -43,13 +43,16 @@ RUN_SECONDS = 60.0
 
 # Case texts typed about the complainant: emptied.
 _CASE_TEXTS = ("resolution_agreed", "public_followup_skipped_because")
+# History rows whose from → to quote a title (a case's or a mention's): titles often name somebody.
+_CASE_ACTIONS_QUOTING = ("set_title", "opened", "mention_added")
+_MENTION_ACTIONS_QUOTING = (MentionEvent.Action.CASE_OPEN, MentionEvent.Action.CASE_ATTACH)
 
 
 def mentions_anonymise(organisation_id: int, mention_ids: Sequence[int], *, now: datetime) -> Counter[str]:
     """Anonymise these mentions of the organisation (those not anonymised yet), the notes on them, their
     sightings' links and keys, and the text of notifications that point at them. Returns the counts.
 
-    Call inside a transaction; the rows are expected to be locked by the caller. Runs 5 to 7 queries.
+    Call inside a transaction; the rows are expected to be locked by the caller. Runs 6 to 8 queries.
     """
     counts: Counter[str] = Counter()
     rows = list(
@@ -81,6 +84,9 @@ def mentions_anonymise(organisation_id: int, mention_ids: Sequence[int], *, now:
             same={"url": ""},
         )
         counts["sightings"] = len(sightings)
+    MentionEvent.objects.filter(mention_id__in=ids, action__in=_MENTION_ACTIONS_QUOTING).exclude(
+        from_value="", to_value=""
+    ).update(from_value="", to_value="")
     noted = MentionEvent.objects.filter(mention_id__in=ids).exclude(note="")
     noted_ids = set(noted.values_list("mention_id", flat=True))
     if noted_ids:
@@ -120,8 +126,10 @@ def cases_anonymise(organisation_id: int, case_ids: Sequence[int], *, now: datet
     counts["cases"] = len(ids)
     events = CaseEvent.objects.filter(case_id__in=ids)
     counts["notes"] += events.exclude(note="").update(note="")
-    # A changed title was recorded as it was and became (it is no personal field, but it often names someone).
-    events.filter(action="set_title").exclude(from_value="", to_value="").update(from_value="", to_value="")
+    # A title was recorded as it was and became (it is no personal field, but it often names somebody).
+    events.filter(action__in=_CASE_ACTIONS_QUOTING).exclude(from_value="", to_value="").update(
+        from_value="", to_value=""
+    )
     counts["replies"] += Reply.objects.filter(case_id__in=ids).exclude(text="").update(text="")
     counts["notes"] += RemovalRequest.objects.filter(case_id__in=ids).exclude(note="").update(note="")
     urls = [reverse("inbox:case-detail", args=[case_id]) for case_id in ids]
