@@ -131,6 +131,10 @@ class Records:
         return not self.mentions and not self.cases
 
     @property
+    def mentions_with_sources(self) -> list[tuple[Mention, list[str]]]:
+        return [(mention, sorted(sources_of(mention))) for mention in self.mentions]
+
+    @property
     def source_names(self) -> list[str]:
         return sorted({name for mention in self.mentions for name in sources_of(mention)})
 
