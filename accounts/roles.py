@@ -23,6 +23,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.STAFF: _STAFF,
     # A manager can do all that staff can, reviews response times and reads who changed what.
     # Managers and the board set the opening hours and the response-time targets.
+    # Managers check replies that need a second pair of eyes and may close any case (as do the owner and deputy).
     # Managers and the board see the complainant's contact details on every case; staff only on the cases
     # they handle, or as the webcare owner or deputy (``inbox.cases.selectors.can_see_contact``).
     Role.MANAGER: (
@@ -31,10 +32,12 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "accounts.view_activity",
         "accounts.view_contact_details",
         "targets.change_targets",
+        "cases.approve_reply",
     ),
     # The board manages users and sources, appoints the webcare owner and deputy, keeps the playbook (house
     # rules, flagged phrases, four-eyes rules, scenarios, templates), reads who changed what and can read the inbox.
-    # It answers for the complainers' personal data: how long it is kept, and a person's request to see or erase it.
+    # It answers for the complainers' personal data: how long it is kept, and a person's request to see or erase it;
+    # and reads the same reports as the manager.
     Role.BOARD: (
         "monitoring.view_source",
         "monitoring.add_source",
@@ -49,5 +52,6 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "accounts.view_contact_details",
         "targets.change_targets",
         "privacy.manage_personal_data",
+        "accounts.view_reports",
     ),
 }

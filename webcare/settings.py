@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "inbox.triage",
     "inbox.activity",
     "inbox.privacy",
+    "inbox.reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -128,6 +128,9 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "-created_at"], name="case_status_recent_idx")]
+        # Managers (with the webcare owner and deputy, who are named on the organisation) check replies that need
+        # a second pair of eyes, and may close any case.
+        permissions = [("approve_reply", _("Can approve replies that need a second pair of eyes, and close any case"))]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.title}"

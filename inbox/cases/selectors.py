@@ -181,7 +181,7 @@ def is_approver(user: User, organisation: Organisation) -> bool:
     if user.organisation_id != organisation.id:
         return False
     return user.id in (organisation.webcare_owner_id, organisation.webcare_deputy_id) or user.has_perm(
-        "accounts.view_reports"
+        "cases.approve_reply"
     )
 
 
