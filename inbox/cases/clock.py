@@ -65,7 +65,8 @@ def cases_due_refresh(*, organisation_id: int, after: int = 0) -> tuple[int, int
     how long the first response and the resolution took for all. Returns how many changed, and the id to go on
     after (None: that was the last batch)."""
     plan = plan_of(organisation_id)
-    cases = Case.objects.filter(organisation_id=organisation_id, id__gt=after).order_by("id")
+    # Migrations 0005 and 0006 run this on the table as it was then: columns added later are left unread.
+    cases = Case.objects.filter(organisation_id=organisation_id, id__gt=after).defer("anonymised_at").order_by("id")
     with transaction.atomic():
         batch = list(cases.select_for_update(of=("self",))[:REFRESH_BATCH])
         signals = case_signals(case.id for case in batch if case.status in RUNNING)
