@@ -49,9 +49,7 @@ def jan(organisation, staff_member):
     from_post = case_open(actor=staff_member, mention_id=post.id, title="CASE-TITLE-1")
     case_note_add(actor=staff_member, case_id=from_post.id, text="CASE-NOTE")
     ReplyFactory(case=from_post, text="REPLY-TEXT", author=staff_member)
-    removal_request_add(
-        actor=staff_member, case_id=from_post.id, reason="abuse", platform="Forum", note="REMOVAL-NOTE"
-    )
+    removal_request_add(actor=staff_member, case_id=from_post.id, reason="abuse", platform="Forum", note="REMOVAL-NOTE")
     Case.objects.filter(id=from_post.id).update(
         contact_email="jan@example.nl",
         contact_phone="06-1234 5678",
