@@ -40,7 +40,8 @@ class Command(BaseCommand):
         organisation = _organisation(options["organisation"])
         zone = plan_of(organisation.id).schedule.zone
         params = {"period": CUSTOM, "from": start.isoformat(), "to": end.isoformat()}
-        query, problems = query_from(params, today=end, zone=zone)
+        with translation.override("en"):  # a command's errors are in English, as Django's own
+            query, problems = query_from(params, today=end, zone=zone)
         if problems:
             raise CommandError(" ".join(problems))
         selected = (
