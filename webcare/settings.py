@@ -228,6 +228,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.digests_due",
         "schedule": env.int("WEBCARE_DIGEST_TICK_SECONDS", 15 * 60, minimum=1),
     },
+    # Last month's figures to the managers and the board, on the first of the month before the working day.
+    "send-monthly-summaries": {
+        "task": "inbox.tasks.reports_monthly",
+        "schedule": crontab(day_of_month=1, hour=7, minute=0),
+    },
 }
 
 # A case handed over while its handler was away goes back to them when they return, if nobody changed it

@@ -40,18 +40,34 @@ class MailSettingsForm(forms.Form):
         help_text=_("Neither at once nor the digest. You still see everything under the bell."),
     )
 
+    # Shown to those who read the reports (managers and the board), who get the summary.
+    is_monthly_summary_off = forms.BooleanField(
+        required=False,
+        label=_("No monthly summary"),
+        help_text=_(
+            "On the first of each month an e-mail with last month's figures: mentions, complaints, response "
+            "times. Tick to stop it."
+        ),
+    )
+
     def preference(self) -> dict[str, Any]:
         """The cleaned form as ``services.mail_preference_save`` takes it."""
         return {
             "deliveries": {kind: self.cleaned_data[kind] for kind in KIND_HELP},
             "digest_hour": self.cleaned_data["digest_hour"],
             "is_mail_off": self.cleaned_data["is_mail_off"],
+            "is_monthly_summary_off": self.cleaned_data["is_monthly_summary_off"],
         }
 
     @staticmethod
     def initial_of(preference: MailPreference) -> dict[str, Any]:
         chosen: dict[str, Any] = {kind: preference.delivery_chosen(kind) for kind in KIND_HELP}
-        return {**chosen, "digest_hour": preference.digest_hour, "is_mail_off": preference.is_mail_off}
+        return {
+            **chosen,
+            "digest_hour": preference.digest_hour,
+            "is_mail_off": preference.is_mail_off,
+            "is_monthly_summary_off": preference.is_monthly_summary_off,
+        }
 
 
 # One choice per kind, in the order above (declared here so that the form's fields are known to its class).

@@ -57,8 +57,10 @@ def unsubscribe_user_id(token: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() else None
 
 
-def message_build(*, user: User, template: str, context: Mapping[str, Any]) -> EmailMultiAlternatives:
-    """The e-mail to ``user`` from ``templates/notifications/<template>_subject.txt``, ``.txt`` and ``.html``,
+def message_build(
+    *, user: User, template: str, context: Mapping[str, Any], folder: str = "notifications"
+) -> EmailMultiAlternatives:
+    """The e-mail to ``user`` from ``templates/<folder>/<template>_subject.txt``, ``.txt`` and ``.html``,
     in their language, with a link to their notification settings and a one-click unsubscribe (RFC 8058)."""
     unsubscribe = absolute(reverse("inbox:notification-unsubscribe", args=[unsubscribe_token(user.id)]))
     context = {
@@ -70,9 +72,9 @@ def message_build(*, user: User, template: str, context: Mapping[str, Any]) -> E
     }
     language = language_of(user)
     with translation.override(language), timezone.override(settings.TIME_ZONE):
-        subject = " ".join(render_to_string(f"notifications/{template}_subject.txt", context).split())
-        text = render_to_string(f"notifications/{template}.txt", context)
-        html = render_to_string(f"notifications/{template}.html", context)
+        subject = " ".join(render_to_string(f"{folder}/{template}_subject.txt", context).split())
+        text = render_to_string(f"{folder}/{template}.txt", context)
+        html = render_to_string(f"{folder}/{template}.html", context)
     message = EmailMultiAlternatives(
         subject,
         text,

@@ -89,6 +89,8 @@ class MailPreference(models.Model):
     digest_hour = models.PositiveSmallIntegerField(default=DEFAULT_DIGEST_HOUR, validators=[MaxValueValidator(23)])
     # "No e-mail at all": neither at once nor the digest, whatever ``deliveries`` says (the one-click link sets it).
     is_mail_off = models.BooleanField(default=False)
+    # No monthly summary of the reports (sent to managers and the board on the first of the month).
+    is_monthly_summary_off = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

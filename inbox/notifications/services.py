@@ -107,11 +107,16 @@ def notifications_mark_read(*, user: User) -> int:
 
 
 def mail_preference_save(
-    *, user: User, deliveries: Mapping[str, str], digest_hour: int, is_mail_off: bool
+    *,
+    user: User,
+    deliveries: Mapping[str, str],
+    digest_hour: int,
+    is_mail_off: bool,
+    is_monthly_summary_off: bool = False,
 ) -> MailPreference:
     """Keep how ``user`` wants to hear of each kind (``Delivery`` values; kinds left out keep their default),
-    the hour of their digest and whether they want no e-mail at all. Raises ``ValueError`` for an unknown
-    kind or delivery and an hour outside 0 to 23."""
+    the hour of their digest, whether they want no e-mail at all and whether no monthly summary. Raises
+    ``ValueError`` for an unknown kind or delivery and an hour outside 0 to 23."""
     unknown = {kind for kind in deliveries if kind not in Notification.Kind.values}
     unknown |= {value for value in deliveries.values() if value not in Delivery.values}
     if unknown or not 0 <= digest_hour <= 23:
@@ -122,6 +127,7 @@ def mail_preference_save(
             "deliveries": dict(deliveries),
             "digest_hour": digest_hour,
             "is_mail_off": is_mail_off,
+            "is_monthly_summary_off": is_monthly_summary_off,
             "updated_at": timezone.now(),
         },
     )

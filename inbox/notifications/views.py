@@ -56,7 +56,13 @@ def notification_settings(request: AppRequest) -> HttpResponse:
             return redirect("inbox:notification-settings")
     else:
         form = MailSettingsForm(initial=MailSettingsForm.initial_of(selectors.mail_preference_of(request.user.id)))
-    return render(request, "inbox/notification_settings.html", {"form": form, "has_address": bool(request.user.email)})
+    context = {
+        "form": form,
+        "has_address": bool(request.user.email),
+        # Managers and the board get the monthly summary of the reports.
+        "reads_reports": request.user.has_perm("accounts.view_reports"),
+    }
+    return render(request, "inbox/notification_settings.html", context)
 
 
 @login_not_required  # opened from a mailbox, where nobody is signed in: the signed token is the proof

@@ -169,8 +169,14 @@ def cases_in_report(user: User, query: ReportQuery) -> QuerySet[Case]:
     filters. None for somebody who may not read reports. Runs no query (a queryset)."""
     if not may_read_reports(user):
         return Case.objects.none()
+    return cases_of_organisation(organisation_id_of(user), query)
+
+
+def cases_of_organisation(organisation_id: int, query: ReportQuery) -> QuerySet[Case]:
+    """``cases_in_report`` as the organisation's own reader sees them, without a person (a command, a
+    scheduled e-mail): the caller answers for who gets to read them. Runs no query (a queryset)."""
     cases = Case.objects.filter(
-        organisation_id=organisation_id_of(user), reported_at__gte=query.since, reported_at__lt=query.until
+        organisation_id=organisation_id, reported_at__gte=query.since, reported_at__lt=query.until
     )
     return _case_filters(cases, query)
 
@@ -210,8 +216,14 @@ def mentions_in_report(user: User, query: ReportQuery) -> QuerySet[Mention]:
     reports. Runs no query (a queryset)."""
     if not may_read_reports(user):
         return Mention.objects.none()
+    return mentions_of_organisation(organisation_id_of(user), query)
+
+
+def mentions_of_organisation(organisation_id: int, query: ReportQuery) -> QuerySet[Mention]:
+    """``mentions_in_report`` as the organisation's own reader sees them, without a person (a command, a
+    scheduled e-mail): the caller answers for who gets to read them. Runs no query (a queryset)."""
     mentions = Mention.objects.filter(
-        organisation_id=organisation_id_of(user), published_at__gte=query.since, published_at__lt=query.until
+        organisation_id=organisation_id, published_at__gte=query.since, published_at__lt=query.until
     )
     if query.platform:
         mentions = mentions.filter(platform=query.platform)

@@ -104,3 +104,29 @@ def test_every_demo_post_becomes_a_mention_even_replies_in_one_thread(client, fe
 
     assert outcome.new == 3
     assert Mention.objects.filter(title="Re: Ervaringen met zwemclubs in de buurt?").count() == 2
+
+
+def test_the_demo_club_has_three_months_of_mentions_and_timed_cases_once():
+    from inbox.cases.models import Case, CaseEvent
+
+    demo_setup()
+    demo_setup()
+
+    from monitoring.models import Mention
+
+    assert Mention.objects.count() == 120
+    cases = Case.objects.all()
+    assert cases.count() == 40
+    assert cases.filter(first_response_took__isnull=False).count() >= 30
+    assert cases.filter(resolution_took__isnull=False).count() >= 20
+    assert cases.filter(status=Case.Status.PRIVATE).exists()
+    assert cases.filter(waiting_since__isnull=False).exists() or cases.filter(status="private").count() >= 3
+    assert CaseEvent.objects.filter(action="reopened").count() == 3
+    assert {case.assignee.username for case in cases} == {"staff", "manager"}
+    for case in cases.exclude(first_response_at=None):
+        assert case.first_response_took is not None
+        assert case.first_response_due_at is not None
+    late = [
+        case for case in cases.exclude(first_response_at=None) if case.first_response_at > case.first_response_due_at
+    ]
+    assert 0 < len(late) < 20

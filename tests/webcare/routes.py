@@ -129,6 +129,8 @@ ACCESS: dict[str, dict[str, Row]] = {
     "inbox:targets-override-remove": {"GET": NOT_ALLOWED, "POST": TARGETS_FORM},
     # Who changed what: the board and managers read it.
     "inbox:activity": {"GET": (LOGIN, 403, 403, 200, 200), "POST": NOT_ALLOWED},
+    # A report's cases or mentions as a file: the board and managers read reports.
+    "inbox:report-export": {"GET": (LOGIN, 403, 403, 200, 200), "POST": NOT_ALLOWED},
     # Personal data: only the board sets how long it is kept and words the privacy statement. An empty
     # statement is a valid one: it publishes the product's text again.
     "inbox:privacy": {"GET": (LOGIN, 403, 403, 403, 200), "POST": NOT_ALLOWED},
@@ -243,6 +245,8 @@ WORDS = {
     "token": "7:not-signed",
     "language": "nl",
 }
+# The same for one route whose parameter means something else there (a report export's ``kind``).
+ROUTE_WORDS = {"inbox:report-export": {"kind": "cases", "fmt": "csv"}}
 # Forms posted from outside the product, so without a CSRF token: a mail program's one-click unsubscribe
 # (RFC 8058), which carries its own signed token instead.
 CSRF_EXEMPT = {"inbox:notification-unsubscribe"}
@@ -298,7 +302,9 @@ class World:
         """
         kwargs: dict[str, Any] = {}
         for parameter in route.parameters:
-            if parameter in WORDS:
+            if parameter in ROUTE_WORDS.get(route.name or "", {}):
+                kwargs[parameter] = ROUTE_WORDS[route.name or ""][parameter]
+            elif parameter in WORDS:
                 kwargs[parameter] = WORDS[parameter]
             else:
                 kwargs[parameter] = 987_654 if unknown else self.objects[PARAMETERS[parameter]]

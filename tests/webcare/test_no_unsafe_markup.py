@@ -41,6 +41,10 @@ REVIEWED: dict[tuple[str, str], tuple[int, str]] = {
         (f"templates/notifications/{name}.txt", "autoescape off"): (1, "plain-text e-mail, never HTML")
         for name in ("notification", "notification_subject", "digest", "digest_subject")
     },
+    **{
+        (f"templates/reports/mail/{name}.txt", "autoescape off"): (1, "plain-text e-mail, never HTML")
+        for name in ("monthly", "monthly_subject")
+    },
 }
 
 

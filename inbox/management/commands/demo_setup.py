@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import organisation_ensure, user_save_with_role
+from inbox.management.commands.demo_history import demo_history_exists, demo_history_seed
 from inbox.targets.services import targets_defaults_set
 from inbox.team.services import organisation_roster_set
 from monitoring.models import Source
@@ -26,7 +27,10 @@ DEMO_OPENING_HOURS = [*((day, time(18), time(22)) for day in range(5)), (5, time
 
 
 class Command(BaseCommand):
-    help = "Create the demo organisation, one user per role and the demo feed sources, once."
+    help = (
+        "Create the demo organisation, one user per role, the demo feed sources and three months of mentions and "
+        "cases, once."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -40,6 +44,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             organisation, created = organisation_ensure(name=DEMO_ORGANISATION)
             if not created:
+                # A demo made before it had a history gets one, once.
+                if not demo_history_exists(organisation) and User.objects.filter(username="staff").exists():
+                    demo_history_seed(organisation=organisation)
                 self.stdout.write(f"Demo data is already there ({organisation.name}).")
                 return
             passwords = []
@@ -63,7 +70,9 @@ class Command(BaseCommand):
                 contact_email="webcare@dedolfijnen.example",
             )
             targets_defaults_set(organisation=organisation, blocks=DEMO_OPENING_HOURS)
+            cases = demo_history_seed(organisation=organisation)
         self.stdout.write(self.style.SUCCESS(f"Demo organisation: {organisation.name}"))
+        self.stdout.write(f"With three months of mentions and {cases} cases, for the reports.")
         self.stdout.write("Sign in with one of these accounts (shown only now; change them after signing in):")
         for username, role, password in passwords:
             self.stdout.write(f"  {username:<10} {role.label!s:<14} password: {password}")
