@@ -9,6 +9,7 @@ from inbox.cases import views as cases
 from inbox.notifications import views as notifications
 from inbox.playbook import views as playbook
 from inbox.privacy import views as privacy
+from inbox.reports import views as reports
 from inbox.targets import views as targets
 from inbox.team import views as team
 from inbox.triage import views as triage
@@ -80,6 +81,9 @@ urlpatterns = [
         name="team-appointment-withdraw",
     ),
     path("activity/", activity.activity, name="activity"),
+    path("reports/", reports.report_page, name="reports"),
+    path("reports/cases/", reports.report_cases, name="report-cases"),
+    path("reports/mentions/", reports.report_mentions, name="report-mentions"),
     path("privacy/", privacy.privacy, name="privacy"),
     path("privacy/retention/", privacy.privacy_retention, name="privacy-retention"),
     path("privacy/statement/<str:language>/", privacy.privacy_statement_update, name="privacy-statement-update"),
