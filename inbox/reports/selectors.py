@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -247,8 +248,11 @@ def _summarise(
     durations ``spreads``) by ``keys``: per group, the number of rows, how many have each flag, and the median
     and 90th percentile of each duration. Runs one query. Without keys, one group (also when there are no
     rows)."""
-    if connection.vendor == "postgresql":
+    try:
         sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # ``none()``: somebody who may not read reports
+        return {(): (0, [0] * len(flags), [(None, None)] * len(spreads))} if not keys else {}
+    if connection.vendor == "postgresql":
         quoted = [connection.ops.quote_name(name) for name in keys]
         columns = [
             *quoted,
