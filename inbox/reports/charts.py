@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 36, 34
@@ -87,7 +87,7 @@ def _legend(key: str, series: Sequence[Series], swatch: Callable[[int], SafeStri
     return parts
 
 
-def _svg(key: str, title: str, parts: list[SafeString], defs: str = "") -> SafeString:
+def _svg(key: str, title: str, parts: list[SafeString], defs: SafeString | str = "") -> SafeString:
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title" '
         'preserveAspectRatio="xMidYMid meet" data-chart="{}">{}{}</svg>',
@@ -95,7 +95,7 @@ def _svg(key: str, title: str, parts: list[SafeString], defs: str = "") -> SafeS
         HEIGHT,
         key,
         key,
-        mark_safe(defs),  # noqa: S308  # our own markup below, without outside text
+        defs,
         format_html_join("", "{}", ((part,) for part in parts)),
     )
 
@@ -141,10 +141,12 @@ def bar_chart(key: str, title: str, labels: list[str], series: Sequence[Series],
         return format_html('<rect width="16" height="12" fill="{}" stroke="{}"/>', fills[index % 2], COLOURS[0])
 
     parts += _legend(key, series, swatch)
-    hatch = (
-        f'<defs><pattern id="{key}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
-        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{COLOURS[1]}" stroke-width="3"/></pattern></defs>'
+    hatch = format_html(
+        '<defs><pattern id="{}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="{}" stroke-width="3"/></pattern></defs>',
+        key,
+        COLOURS[1],
     )
     return _svg(key, title, parts, hatch)
 
