@@ -10,6 +10,7 @@ from inbox.notifications import views as notifications
 from inbox.playbook import views as playbook
 from inbox.privacy import views as privacy
 from inbox.reports import exportviews as reports_export
+from inbox.reports import views as reports
 from inbox.targets import views as targets
 from inbox.team import views as team
 from inbox.triage import views as triage
@@ -81,6 +82,9 @@ urlpatterns = [
         name="team-appointment-withdraw",
     ),
     path("activity/", activity.activity, name="activity"),
+    path("reports/", reports.report_page, name="reports"),
+    path("reports/cases/", reports.report_cases, name="report-cases"),
+    path("reports/mentions/", reports.report_mentions, name="report-mentions"),
     path("reports/export/<str:kind>.<str:fmt>", reports_export.report_export, name="report-export"),
     path("privacy/", privacy.privacy, name="privacy"),
     path("privacy/retention/", privacy.privacy_retention, name="privacy-retention"),

@@ -40,6 +40,10 @@ EARLIEST = date(2000, 1, 1)
 LONGEST = timedelta(days=3 * 366)
 
 FILTERS = ("platform", "source", "category", "assignee", "tag", "complainer")
+# The filters' values for "nobody" (a case without an assignee) and "not set" (without a complainer type): what
+# the breakdowns' rows of those cases link to.
+NOBODY = 0
+NOT_SET = "none"
 
 
 @dataclass(frozen=True)
@@ -181,10 +185,26 @@ def cases_of_organisation(organisation_id: int, query: ReportQuery) -> QuerySet[
     return _case_filters(cases, query)
 
 
+def cases_open_at(user: User, query: ReportQuery, at: datetime) -> QuerySet[Case]:
+    """The cases through ``query``'s filters that were open at the moment ``at``, whenever they were said in
+    public (before ``at``): the backlog. A case reopened later counts from its last closing. None for somebody
+    who may not read reports. Runs no query (a queryset)."""
+    if not may_read_reports(user):
+        return Case.objects.none()
+    cases = Case.objects.filter(organisation_id=organisation_id_of(user), reported_at__lt=at).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gt=at)
+    )
+    return _case_filters(cases, query)
+
+
 def _case_filters(cases: QuerySet[Case], query: ReportQuery) -> QuerySet[Case]:
-    if query.assignee is not None:
+    if query.assignee == NOBODY:
+        cases = cases.filter(assignee__isnull=True)
+    elif query.assignee is not None:
         cases = cases.filter(assignee_id=query.assignee)
-    if query.complainer:
+    if query.complainer == NOT_SET:
+        cases = cases.filter(complainer_type="")
+    elif query.complainer:
         cases = cases.filter(complainer_type=query.complainer)
     if query.tag:
         # Tags are a comma-separated list: a whole tag, wherever it stands in it.

@@ -127,6 +127,10 @@ ACCESS: dict[str, dict[str, Row]] = {
     "inbox:targets-closed-remove": {"GET": NOT_ALLOWED, "POST": TARGETS_FORM},
     "inbox:targets-override-add": {"GET": NOT_ALLOWED, "POST": TARGETS_FORM_SHOWN_AGAIN},
     "inbox:targets-override-remove": {"GET": NOT_ALLOWED, "POST": TARGETS_FORM},
+    # The report and the lists behind its numbers: managers and the board read them.
+    "inbox:reports": {"GET": (LOGIN, 403, 403, 200, 200), "POST": NOT_ALLOWED},
+    "inbox:report-cases": {"GET": (LOGIN, 403, 403, 200, 200), "POST": NOT_ALLOWED},
+    "inbox:report-mentions": {"GET": (LOGIN, 403, 403, 200, 200), "POST": NOT_ALLOWED},
     # Who changed what: the board and managers read it.
     "inbox:activity": {"GET": (LOGIN, 403, 403, 200, 200), "POST": NOT_ALLOWED},
     # A report's cases or mentions as a file: the board and managers read reports.
@@ -205,7 +209,11 @@ PARAMETERS = {
     "content_type_id": "mention_type",
 }
 # What a GET sends in its query string where the page needs one.
-QUERIES = {"inbox:mention-newer": {"after": "0"}}
+QUERIES = {
+    "inbox:mention-newer": {"after": "0"},
+    "inbox:report-cases": {"figure": "cases"},
+    "inbox:report-mentions": {"figure": "mentions"},
+}
 # A valid form for each POST that takes an id, so that only the id can be wrong. STAFF_ID: the staff member's id.
 STAFF_ID = "<staff id>"
 FORMS: dict[str, dict[str, str]] = {

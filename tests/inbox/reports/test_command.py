@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from tests.inbox.reports.conftest import COMPLAINANT
+from tests.inbox.reports.world import COMPLAINANT
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from inbox.reports.export import CASE_COLUMNS, MENTION_COLUMNS
 from inbox.reports.mail import headline_of
 from inbox.reports.query import query_from
-from tests.inbox.reports.conftest import AMSTERDAM, COMPLAINANT, MARCH, a_case, at
+from tests.inbox.reports.world import AMSTERDAM, COMPLAINANT, MARCH, a_case, at
 
 pytestmark = pytest.mark.django_db
 

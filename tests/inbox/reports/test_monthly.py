@@ -14,7 +14,7 @@ from inbox.reports.mail import month_before, monthly_summaries_send, report_url
 from inbox.reports.models import MonthlySummary
 from inbox.reports.query import CUSTOM, ReportQuery
 from tests.factories import UserFactory
-from tests.inbox.reports.conftest import AMSTERDAM
+from tests.inbox.reports.world import AMSTERDAM
 
 pytestmark = pytest.mark.django_db
 
