@@ -33,6 +33,12 @@ def report_url(query: ReportQuery, changes: dict[str, Any] | None = None) -> str
     return f"{reverse('inbox:reports')}?{urlencode(query.params(**(changes or {})))}"
 
 
+@register.simple_tag
+def export_url(query: ReportQuery, kind: str, fmt: str) -> str:
+    """The address of the report ``query``'s cases or mentions (``kind``) as a CSV or XLSX file (``fmt``)."""
+    return f"{reverse('inbox:report-export', args=[kind, fmt])}?{urlencode(query.params())}"
+
+
 @register.filter
 def span(value: timedelta | None) -> str:
     """A duration as the report reads it: "45 min", "3 h 20 min", "2 d 4 h"; "—" for none."""
