@@ -200,3 +200,22 @@ def test_the_period_is_the_organisations_days(client_for, manager, march):
     titles = [row["title"] for row in rows_of(client_for(manager).get(url(), MARCH))]
     assert titles[-1] == "Laat"
     assert "April" not in titles
+
+
+def test_a_spreadsheet_too_big_to_make_while_waiting_is_refused_with_the_way_to_get_it(
+    client_for, manager, march, monkeypatch
+):
+    from inbox.reports import exportviews
+
+    monkeypatch.setattr(exportviews, "XLSX_MAX_ROWS", 2)  # March holds three cases
+    client = client_for(manager)
+
+    refused = client.get(url(fmt="xlsx"), MARCH)
+    streamed = client.get(url(fmt="csv"), MARCH)
+
+    assert refused.status_code == 302
+    assert refused["Location"].startswith(reverse("inbox:reports"))
+    assert "from=2026-03-01" in refused["Location"]
+    assert len(rows_of(streamed)) == 3  # the CSV has no such limit
+    page = client.get(refused["Location"])
+    assert "message-error" in page.content.decode()  # it says why, and that the CSV has them all
