@@ -20,8 +20,8 @@ from inbox.reports import export
 from inbox.reports.query import PERMISSION, cases_in_report, mentions_in_report, query_from
 from inbox.targets.selectors import plan_of
 
-# An XLSX file is built whole before it is sent (100,000 rows took a minute here): beyond this many rows it could outlast the
-# web server's timeout, so a bigger selection is refused with the way to get it (CSV streams any number).
+# An XLSX file is built whole before it is sent (100,000 rows took a minute here): beyond this many rows it could
+# outlast the web server's timeout, so a bigger selection is refused with the way to get it (CSV streams any number).
 XLSX_MAX_ROWS = 30_000
 
 CONTENT_TYPES = {
