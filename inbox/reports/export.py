@@ -23,14 +23,16 @@ from tempfile import SpooledTemporaryFile
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inbox.cases.models import Case, CaseEvent, CaseMention, ImprovementAction, RemovalRequest
 from inbox.reports.query import ReportQuery
+from inbox.reports.selectors import FIGURES
 from monitoring.feeds.platforms import Platform
 from monitoring.models import Mention, Sighting, source_name_shown
 
@@ -129,7 +131,14 @@ _CASE_FIELDS = (
     "n_removals",
     "n_improvements",
     "n_reopened",
+    "is_first_response_met",
+    "is_first_response_breached",
+    "is_resolution_met",
+    "is_resolution_breached",
 )
+# Whether a target was met or missed, as the report page judges it (``selectors.FIGURES``): one answer for the page,
+# its lists, the exports and the monthly e-mail. An answer still to come that is past its due time is missed.
+_JUDGED = ("first_response_met", "first_response_breached", "resolution_met", "resolution_breached")
 _MENTION_FIELDS = (
     "id",
     "published_at",
@@ -150,9 +159,9 @@ def minutes(took: timedelta | None) -> float | None:
     return None if took is None else round(took.total_seconds() / 60, 1)
 
 
-def within(done: datetime | None, due: datetime | None) -> bool | None:
-    """Whether a milestone came by its due time; None when it did not come yet or had no due time."""
-    return None if done is None or due is None else done <= due
+def within(met: bool, missed: bool) -> bool | None:
+    """Whether a target was met (True) or missed (False); None while it runs in time, or without a due time."""
+    return True if met else False if missed else None
 
 
 def _count_of(model: Any, **filters: Any) -> Coalesce:
@@ -166,15 +175,18 @@ def _count_of(model: Any, **filters: Any) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def case_rows(cases: QuerySet[Case]) -> Iterator[Row]:
-    """One row per case (values in ``CASE_COLUMNS``' order; codes, datetimes, minutes), oldest complaint first.
-    Runs one query per ``CHUNK`` cases over a server-side cursor, and two per chunk for what its cases hold."""
+def case_rows(cases: QuerySet[Case], now: datetime | None = None) -> Iterator[Row]:
+    """One row per case (values in ``CASE_COLUMNS``' order; codes, datetimes, minutes), oldest complaint first;
+    targets judged at ``now`` (default: now). Runs one query per ``CHUNK`` cases over a server-side cursor, and two
+    per chunk for what its cases hold."""
+    now = now or timezone.now()
     rows = (
         cases.order_by("reported_at", "id")
         .annotate(
             n_removals=_count_of(RemovalRequest),
             n_improvements=_count_of(ImprovementAction),
             n_reopened=_count_of(CaseEvent, action="reopened"),
+            **{f"is_{name}": ExpressionWrapper(FIGURES[name].condition(now), BooleanField()) for name in _JUDGED},
         )
         .values_list(*_CASE_FIELDS)
         .iterator(chunk_size=CHUNK)
@@ -242,11 +254,11 @@ def _case_row(case: dict[str, Any], held: _Held | None) -> Row:
         case["first_response_at"],
         case["first_response_due_at"],
         minutes(case["first_response_took"]),
-        within(case["first_response_at"], case["first_response_due_at"]),
+        within(case["is_first_response_met"], case["is_first_response_breached"]),
         case["resolution_due_at"],
         case["resolved_at"],
         minutes(case["resolution_took"]),
-        within(case["resolved_at"], case["resolution_due_at"]),
+        within(case["is_resolution_met"], case["is_resolution_breached"]),
         case["closed_at"],
         case["resolution_kind"],
         case["satisfaction_asked"],

@@ -2,13 +2,13 @@
 the board of each organisation (who did not turn it off), with a link to that month's report. Once per person and
 month, whatever retries or second runs happen (``MonthlySummary``).
 
-The figures are simple aggregates over the report's own cases and mentions (``query``), so they agree with the
-exports: the median first response is the median of the exported minutes.
+The figures are the report page's own (``inbox.reports.selectors``) over the report's cases and mentions
+(``query``), so the e-mail, the page and the exports agree: the median first response is the median of the
+exported minutes, and a first response still to come that is past its due time counts as missed in all three.
 """
 
 from __future__ import annotations
 
-import statistics
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from inbox.notifications.mail import absolute, error_code, message_build, messag
 from inbox.reports.export import minutes
 from inbox.reports.models import MonthlySummary
 from inbox.reports.query import CUSTOM, ReportQuery, cases_of_organisation, mentions_of_organisation
+from inbox.reports.selectors import case_summaries, mention_counts
 from inbox.targets.selectors import plan_of
 from monitoring.models import Mention
 
@@ -45,7 +46,7 @@ class Headline:
     cases: int
     responded: int  # cases with a first response
     median_first_response: float | None  # minutes, counted as the targets count (``first_response_took``)
-    within_target: float | None  # % of the answered cases with a due time that were answered by it
+    within_target: float | None  # % of the decided first-response targets that were met (the page's "within target")
     resolved: float | None  # % of the cases resolved or closed
 
     @property
@@ -57,33 +58,23 @@ def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def headline_of(organisation_id: int, query: ReportQuery) -> Headline:
-    """The headline figures of ``query`` for the organisation. Runs four queries."""
-    mentions = mentions_of_organisation(organisation_id, query).aggregate(
-        total=Count("id"),
-        complaints=Count("id", filter=Q(category=COMPLAINT) | Q(category="", suggested_category=COMPLAINT)),
-    )
+def headline_of(organisation_id: int, query: ReportQuery, now: datetime | None = None) -> Headline:
+    """The headline figures of ``query`` for the organisation, judged at ``now``, as the report page counts them
+    (``inbox.reports.selectors``): one definition for the page, the exports and this e-mail. Runs three queries."""
+    now = now or timezone.now()
+    mentions, complaints = mention_counts(mentions_of_organisation(organisation_id, query), now)
     cases = cases_of_organisation(organisation_id, query)
-    answered = Q(first_response_at__isnull=False)
-    counts = cases.aggregate(
-        total=Count("id"),
-        responded=Count("id", filter=answered),
-        timed=Count("id", filter=answered & Q(first_response_due_at__isnull=False)),
-        within=Count("id", filter=answered & Q(first_response_at__lte=F("first_response_due_at"))),
-        resolved=Count("id", filter=Q(status__in=(Case.Status.RESOLVED, Case.Status.CLOSED))),
-    )
-    took = [
-        minutes(value)
-        for value in cases.filter(first_response_took__isnull=False).values_list("first_response_took", flat=True)
-    ]
+    summary = case_summaries(cases, now)[()]
+    resolved = cases.filter(status__in=(Case.Status.RESOLVED, Case.Status.CLOSED)).count()
+    median = summary.first_response.median
     return Headline(
-        mentions=mentions["total"],
-        complaints=mentions["complaints"],
-        cases=counts["total"],
-        responded=counts["responded"],
-        median_first_response=statistics.median(took) if took else None,  # type: ignore[type-var]
-        within_target=_percent(counts["within"], counts["timed"]),
-        resolved=_percent(counts["resolved"], counts["total"]),
+        mentions=mentions,
+        complaints=complaints,
+        cases=summary.count,
+        responded=summary["first_response_timed"],
+        median_first_response=minutes(median) if median is not None else None,
+        within_target=round(summary.first_response_within, 1) if summary.first_response_within is not None else None,
+        resolved=_percent(resolved, summary.count),
     )
 
 
@@ -139,7 +130,8 @@ def _send(organisation_id: int, query: ReportQuery, user_ids: Sequence[int], *, 
     readers = _claim(user_ids, query.start)
     if not readers:
         return []
-    context = {"month": query.start, "figures": headline_of(organisation_id, query), "report_url": report_url(query)}
+    figures = headline_of(organisation_id, query, now)
+    context = {"month": query.start, "figures": figures, "report_url": report_url(query)}
     messages = [
         message_build(user=user, template="monthly", folder="reports/mail", context=context) for user in readers
     ]

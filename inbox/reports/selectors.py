@@ -349,7 +349,7 @@ class Headline:
 
 def headline(user: User, query: ReportQuery, now: datetime) -> Headline:
     """The headline figures of ``query``'s period. Runs three queries."""
-    mentions = _mention_counts(mentions_in_report(user, query), now)
+    mentions = mention_counts(mentions_in_report(user, query), now)
     cases = case_summaries(cases_in_report(user, query), now)[()]
     open_at = end_of(query, now)
     backlog = cases_open_at(user, query, open_at).order_by().aggregate(count=Count("id"), oldest=Min("reported_at"))
@@ -363,7 +363,8 @@ def headline(user: User, query: ReportQuery, now: datetime) -> Headline:
     )
 
 
-def _mention_counts(mentions: QuerySet[Mention], now: datetime) -> tuple[int, int]:
+def mention_counts(mentions: QuerySet[Mention], now: datetime) -> tuple[int, int]:
+    """How many ``mentions``, and how many of them complaints. Runs one query."""
     rows = mentions.order_by().annotate(
         is_complaints=ExpressionWrapper(FIGURES["complaints"].condition(now), BooleanField())
     )
