@@ -29,6 +29,7 @@ NOT_PAGES = {
     "inbox:mention-facets",
     "inbox:mention-newer",
     "inbox:notification-badge",
+    "inbox:report-export",  # a file to download
 }
 ROLE_ORDER = ("staff", "board", "manager", "no_role", "anonymous")
 
