@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 
+from inbox.cases.due import case_durations_set
 from inbox.reports import selectors
-from inbox.reports.query import replace
+from inbox.reports.query import ReportQuery, replace
+from tests.factories import CaseFactory
 from tests.inbox.reports.conftest import NOW, WEEK, WEEK_PARAMS, H, ReportWorld
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +182,25 @@ def test_percentiles_on_sqlite_match_postgresql() -> None:
     assert selectors._percentile(values, 0.5) == 2 * H
     assert selectors._percentile(values, 0.9) == timedelta(hours=7, minutes=12)
     assert selectors._percentile([], 0.5) is None
+
+
+def test_response_times_count_opening_hours_across_a_weekend_and_a_holiday(manager):
+    """Open Monday to Friday 09:00 to 17:00 and closed on public holidays (the default): a complaint of Friday
+    16:00 answered on Monday 10:00 took 2 hours, one of Christmas Eve 16:30 answered on Monday 28 December 09:30
+    (Christmas on Friday, Boxing Day on Saturday) took 1 hour. The report reads what the case stores."""
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    for said, answered in (
+        (datetime(2026, 12, 4, 16, 0, tzinfo=amsterdam), datetime(2026, 12, 7, 10, 0, tzinfo=amsterdam)),
+        (datetime(2026, 12, 24, 16, 30, tzinfo=amsterdam), datetime(2026, 12, 28, 9, 30, tzinfo=amsterdam)),
+    ):
+        case = CaseFactory(organisation=manager.organisation, created_by=manager, reported_at=said)
+        case.first_response_at = answered
+        case_durations_set(case)
+        case.save()
+    december = ReportQuery(period="custom", start=date(2026, 12, 1), end=date(2026, 12, 31), zone="Europe/Amsterdam")
+
+    figures = selectors.headline(manager, december, datetime(2027, 1, 4, tzinfo=amsterdam)).cases
+
+    assert figures["first_response_timed"] == 2
+    assert figures.first_response.median == timedelta(hours=1, minutes=30)
+    assert figures.first_response.p90 == timedelta(hours=1, minutes=54)  # 1 h + 0.9 * (2 h - 1 h)
