@@ -68,7 +68,8 @@ def world_prepare(folder: Path) -> World:
     say("setup", f"PostgreSQL on port {cluster.port}: migrate, organisation, staff member; collectstatic")
     setup.manage("migrate", "--noinput")
     setup.manage("set_organisation", ORGANISATION)
-    setup.manage("create_user", STAFF_USER, "--role", "staff", "--password", password)
+    # "--password=…" in one word: a generated password may begin with "-", which would read as an option.
+    setup.manage("create_user", STAFF_USER, "--role", "staff", f"--password={password}")
     assert collectstatic.popen is not None
     if collectstatic.popen.wait() != 0:
         raise Failure(f"collectstatic failed:\n{collectstatic.log_tail()}")
