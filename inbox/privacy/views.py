@@ -24,7 +24,7 @@ from accounts.selectors import organisation_current, organisation_or_404
 from inbox.http import AppRequest
 from inbox.privacy import selectors, services
 from inbox.privacy.forms import RetentionForm, StatementForm
-from inbox.privacy.history import privacy_history
+from inbox.privacy.history import counts_in_words, privacy_history
 from inbox.privacy.statement import LANGUAGES, language_shown, statement_own, statement_shown, statement_source
 
 PERMISSION = services.PERMISSION
@@ -178,10 +178,7 @@ def privacy_erase(request: AppRequest) -> HttpResponse:
     counts = services.person_erase(actor=request.user, identities=records.identities)
     messages.success(
         request,
-        _(
-            "Erased: %(mentions)s mentions and %(cases)s cases anonymised. "
-            "What this person says later is anonymised as it arrives."
-        )
-        % {"mentions": counts.get("mentions", 0), "cases": counts.get("cases", 0)},
+        _("Erased: %(what)s anonymised. What this person says later is anonymised as it arrives.")
+        % {"what": counts_in_words({"mentions": counts["mentions"], "cases": counts["cases"]}) or "—"},
     )
     return redirect("inbox:privacy-people")
