@@ -16,6 +16,7 @@ peak resident memory (ru_maxrss) before and after each. At the end it empties th
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import resource
 import sys
@@ -93,6 +94,10 @@ def seed(cases: int) -> object:
             "SELECT c.id, m.id, c.created_by_id, c.created_at FROM inbox_case c "
             "JOIN monitoring_mention m ON m.published_at = c.reported_at AND m.title = c.title"
         )
+        # What the links keep of their mentions, as the migration that added it fills it in.
+        links = importlib.import_module("inbox.cases.migrations.0009_case_mention_keys")
+        cursor.execute(links.FILL)
+        cursor.execute(links.FIRSTS)
         cursor.execute(
             "INSERT INTO inbox_caseevent (case_id, actor_id, action, from_value, to_value, note, created_at) "
             "SELECT id, created_by_id, 'opened', '', title, '', created_at FROM inbox_case"

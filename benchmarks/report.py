@@ -17,6 +17,7 @@ list, and prints the median and the slowest run. At the end it empties the datab
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import statistics
 import sys
@@ -124,6 +125,10 @@ def seed(cases: int, mentions: int) -> tuple[int, list[int]]:
             "SELECT c.id, m.id, c.created_by_id, c.created_at FROM inbox_case c "
             "JOIN monitoring_mention m ON m.id = substr(c.title, 8)::bigint"
         )
+        # What the links keep of their mentions, as the migration that added it fills it in.
+        links = importlib.import_module("inbox.cases.migrations.0009_case_mention_keys")
+        cursor.execute(links.FILL)
+        cursor.execute(links.FIRSTS)
         cursor.execute(
             "INSERT INTO inbox_removalrequest (case_id, reason, platform, requested_at, requested_by_id, outcome, "
             "note) SELECT id, 'abuse', 'X', created_at, created_by_id, "
@@ -136,6 +141,18 @@ def seed(cases: int, mentions: int) -> tuple[int, list[int]]:
         )
         cursor.execute("ANALYZE")
     return manager.id, [s.id for s in sources]
+
+
+def seeded_before(cases: int, mentions: int) -> tuple[int, list[int]] | None:
+    """The manager's and the sources' ids of an earlier run's rows, when they are as many as asked; else None."""
+    from accounts.models import User
+    from inbox.cases.models import Case
+    from monitoring.models import Mention, Source
+
+    manager = User.objects.filter(username="bench0").first()
+    if manager is None or Case.objects.count() != cases or Mention.objects.count() != mentions:
+        return None
+    return manager.id, list(Source.objects.order_by("id").values_list("id", flat=True))
 
 
 def timed(run: Callable[[], object]) -> tuple[float, float, int]:
@@ -159,6 +176,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--mentions", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the seeded rows (the next run flushes first)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="use the rows a run with --keep left, when they are as many as asked"
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -185,12 +205,17 @@ def main() -> None:
         raise SystemExit("This benchmark needs PostgreSQL (DATABASE_URL).")
     settings.DEBUG = False
     call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)  # the flush emptied the seeded groups too
     try:
-        started = time.perf_counter()
-        manager_id, sources = seed(args.cases, args.mentions)
-        print(f"seeded {args.mentions} mentions, {args.cases} cases in {time.perf_counter() - started:.1f} s")
+        seeded = seeded_before(args.cases, args.mentions) if args.reuse else None
+        if seeded is None:
+            call_command("flush", interactive=False, verbosity=0)
+            call_command("migrate", verbosity=0)  # the flush emptied the seeded groups too
+            started = time.perf_counter()
+            seeded = seed(args.cases, args.mentions)
+            print(f"seeded {args.mentions} mentions, {args.cases} cases in {time.perf_counter() - started:.1f} s")
+        else:
+            print("using the rows seeded before")
+        manager_id, sources = seeded
         manager = User.objects.get(id=manager_id)
         now = timezone.now()
         today = timezone.localdate()

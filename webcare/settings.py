@@ -302,6 +302,11 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
 USE_I18N = True
 USE_TZ = True
 CELERY_TIMEZONE = TIME_ZONE
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The time zone of an organisation without targets of its own, for what PostgreSQL counts per day itself
+    # (inbox.reports.models.MentionDay).
+    _options = DATABASES["default"]["OPTIONS"]
+    _options["options"] = f"{_options.get('options', '')} -c webcare.time_zone={TIME_ZONE}".strip()
 
 # Static files ----------------------------------------------------------------------------------------
 STATIC_URL = "static/"

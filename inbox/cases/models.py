@@ -292,13 +292,32 @@ CASE_ACTIONS = {
 }
 
 
+# What a link keeps of its mention, and has a first_… flag of.
+_KEPT = ("platform", "source_id", "category")
+
+
 class CaseMention(models.Model):
-    """A mention that belongs to a case; a mention belongs to one case at most."""
+    """A mention that belongs to a case; a mention belongs to one case at most.
+
+    It keeps the mention's platform, source and effective category (the confirmed one, else the suggested one),
+    so that the reports find a case's platforms, sources and categories without reading the mentions: filled in
+    from the mention when the link is made (``of``, ``save``), the category again when triage changes it
+    (``inbox.triage.services.mention_change``)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="links")
     mention = models.OneToOneField(Mention, on_delete=models.PROTECT, related_name="case_link")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
+    # Defaults in the database too, for links written in SQL (the benchmarks), which then run ``FILL``.
+    platform = models.CharField(max_length=32, blank=True, default="", db_default="")
+    source_id = models.BigIntegerField(null=True, blank=True)  # the mention's source (kept: it is never deleted)
+    category = models.CharField(max_length=16, blank=True, default="", db_default="")
+    # Whether this is its case's first link (by id), and the first with its platform, source and category: what a
+    # report counts a case once by, overall and per platform, source and category.
+    first_of_case = models.BooleanField(default=True, db_default=True)
+    first_platform = models.BooleanField(default=True, db_default=True)
+    first_source = models.BooleanField(default=True, db_default=True)
+    first_category = models.BooleanField(default=True, db_default=True)
 
     class Meta:
         db_table = "inbox_casemention"
@@ -307,6 +326,43 @@ class CaseMention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.mention_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:
+            if not self.platform:
+                self.platform, self.source_id = self.mention.platform, self.mention.source_id
+                self.category = self.mention.effective_category
+            earlier = list(CaseMention.objects.filter(case_id=self.case_id).values_list(*_KEPT))
+            self.first_of_case = not earlier
+            for n, name in enumerate(_KEPT):
+                setattr(self, f"first_{name.removesuffix('_id')}", getattr(self, name) not in {e[n] for e in earlier})
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def recategorise(cls, mention: Mention) -> None:
+        """Keep the new effective category of ``mention`` on its link, and which of its case's links is the first
+        of each category. Runs two queries and an update per link that changes."""
+        links = list(cls.objects.filter(case__links__mention=mention).order_by("id"))
+        seen: set[str] = set()
+        for link in links:
+            category = mention.effective_category if link.mention_id == mention.id else link.category
+            first = category not in seen
+            seen.add(category)
+            if (link.category, link.first_category) != (category, first):
+                cls.objects.filter(id=link.id).update(category=category, first_category=first)
+
+    @classmethod
+    def of(cls, case: Case, mention: Mention, **fields: Any) -> CaseMention:
+        """The link of ``mention`` to ``case``, with what the reports read of the mention (not saved): for a case's
+        only link (``bulk_create`` does not look for others)."""
+        return cls(
+            case=case,
+            mention=mention,
+            platform=mention.platform,
+            source_id=mention.source_id,
+            category=mention.effective_category,
+            **fields,
+        )
 
 
 class Reply(models.Model):

@@ -23,10 +23,11 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from inbox.cases.models import Case
 from inbox.notifications.mail import absolute, error_code, message_build, messages_send
+from inbox.reports import days
 from inbox.reports.export import minutes
 from inbox.reports.models import MonthlySummary
-from inbox.reports.query import CUSTOM, ReportQuery, cases_of_organisation, mentions_of_organisation
-from inbox.reports.selectors import case_summaries, mention_counts
+from inbox.reports.query import CUSTOM, ReportQuery, cases_of_organisation
+from inbox.reports.selectors import case_summaries
 from inbox.targets.selectors import plan_of
 from monitoring.models import Mention
 
@@ -62,7 +63,7 @@ def headline_of(organisation_id: int, query: ReportQuery, now: datetime | None =
     """The headline figures of ``query`` for the organisation, judged at ``now``, as the report page counts them
     (``inbox.reports.selectors``): one definition for the page, the exports and this e-mail. Runs three queries."""
     now = now or timezone.now()
-    mentions, complaints = mention_counts(mentions_of_organisation(organisation_id, query), now)
+    mentions, complaints = days.totals(organisation_id, query)
     cases = cases_of_organisation(organisation_id, query)
     summary = case_summaries(cases, now)[()]
     resolved = cases.filter(status__in=(Case.Status.RESOLVED, Case.Status.CLOSED)).count()

@@ -1,10 +1,12 @@
-"""What the reports keep: the marker that a person's monthly summary was sent."""
+"""What the reports keep: the marker that a person's monthly summary was sent, and the mentions counted per day."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
 
 
 class MonthlySummary(models.Model):
@@ -30,3 +32,39 @@ class MonthlySummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.month:%Y-%m} {self.state}"
+
+
+# How long after its publication a mention was found, in minutes, kept to the nearest lower of these steps (about
+# a quarter of the value, finer for short delays): the polling-delay chart's precision. Frozen in the migration
+# that made the PostgreSQL function ``reports_delay_bucket``; change both or neither.
+DELAY_BUCKETS = (
+    *(0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 75, 90, 120, 150, 180, 240, 300, 360, 480, 600),
+    *(720, 960, 1200, 1440, 2160, 2880, 4320, 5760, 7200, 10080, 20160, 43200),
+)
+
+
+class MentionDay(models.Model):
+    """How many of an organisation's mentions were published on one day (in its time zone), per source,
+    platform, effective category (the confirmed one, else the suggested one) and polling delay (``DELAY_BUCKETS``):
+    what the report counts its mentions, complaints, weeks and polling delays from, instead of reading every
+    mention. Kept by PostgreSQL itself (statement triggers on the mentions, migration 0002), so that every way a
+    mention is stored or recategorised counts; rebuilt for an organisation whose time zone changes
+    (``inbox.reports.days.days_rebuild``). Not kept on SQLite, where the report counts the mentions."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    source_id = models.BigIntegerField()
+    platform = models.CharField(max_length=32)
+    category = models.CharField(max_length=16)
+    delay = models.IntegerField()  # minutes: the lower end of its step of DELAY_BUCKETS
+    count = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "day", "source_id", "platform", "category", "delay"], name="mention_day_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.day} {self.source_id} {self.category} {self.delay}: {self.count}"

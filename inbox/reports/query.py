@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.selectors import organisation_id_of
-from inbox.cases.models import Case
+from inbox.cases.models import Case, CaseMention
 from monitoring.models import Mention
 
 PERMISSION = "accounts.view_reports"
@@ -218,16 +218,16 @@ def _case_filters(cases: QuerySet[Case], query: ReportQuery) -> QuerySet[Case]:
             | Q(tags__icontains=f", {tag},")
         )
     if query.platform or query.source is not None or query.category:
-        # A case is on a platform, from a source, of a category through the mentions it holds: an uncorrelated
-        # ``IN``, read once into a hash, where ``EXISTS`` asked once per case.
-        mentions = Mention.objects.filter(case_link__isnull=False)
+        # A case is on a platform, from a source, of a category through the mentions it holds, as its links keep
+        # them: an uncorrelated ``IN``, read once into a hash, where ``EXISTS`` asked once per case.
+        links = CaseMention.objects.all()
         if query.platform:
-            mentions = mentions.filter(platform=query.platform)
+            links = links.filter(platform=query.platform)
         if query.source is not None:
-            mentions = mentions.filter(source_id=query.source)
+            links = links.filter(source_id=query.source)
         if query.category:
-            mentions = mentions.filter(Q(category=query.category) | Q(category="", suggested_category=query.category))
-        cases = cases.filter(pk__in=mentions.values("case_link__case_id"))
+            links = links.filter(category=query.category)
+        cases = cases.filter(pk__in=links.values("case_id"))
     return cases
 
 

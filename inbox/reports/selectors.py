@@ -25,7 +25,6 @@ from django.db.models import (
     BooleanField,
     Count,
     DateTimeField,
-    DurationField,
     ExpressionWrapper,
     F,
     Min,
@@ -33,12 +32,13 @@ from django.db.models import (
     QuerySet,
     Value,
 )
-from django.db.models.functions import Coalesce, NullIf, TruncWeek
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import organisation_id_of
-from inbox.cases.models import Case, CaseMention, ImprovementAction, RemovalRequest
+from inbox.cases.models import Case, ImprovementAction, RemovalRequest
+from inbox.reports import days
 from inbox.reports.query import (
     CUSTOM,
     NOBODY,
@@ -46,6 +46,7 @@ from inbox.reports.query import (
     ReportQuery,
     cases_in_report,
     cases_open_at,
+    may_read_reports,
     mentions_in_report,
 )
 from monitoring.feeds.platforms import Platform
@@ -274,7 +275,13 @@ def _summarise(
             measured = [tuple(value) if value else (None, None) for value in rest[1 + len(flags) :]]
             result[key] = (rest[0], list(rest[1 : 1 + len(flags)]), measured)
         return result
-    # SQLite (development only): the same from the rows themselves.
+    return _summarise_in_python(rows, keys, flags, spreads)  # SQLite (development only)
+
+
+def _summarise_in_python(
+    rows: Iterable[dict[str, Any]], keys: list[str], flags: list[str], spreads: list[str]
+) -> dict[tuple[Any, ...], tuple[int, list[int], list[tuple[Any, Any]]]]:
+    """``_summarise`` from the rows themselves."""
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         groups[tuple(row[name] for name in keys)].append(row)
@@ -325,6 +332,122 @@ def case_summaries(
     return result
 
 
+@dataclass(frozen=True)
+class Grouping:
+    """A way to sum up a report's cases: by ``key`` (an expression; None: all as one), over the rows where
+    ``counts`` holds. The cases are read with their links, one row per link: ``counts`` picks one row per case
+    (and value of the key)."""
+
+    counts: Any
+    key: Any = None
+
+
+# A case's first link, or the case when it has none: each case once.
+_ONCE = Coalesce(F("links__first_of_case"), Value(True))
+
+
+def _through_link(column: str) -> Grouping:
+    # A case once for each platform, source or category of its mentions: their first links with it.
+    return Grouping(Coalesce(F(f"links__first_{column.removesuffix('_id')}"), Value(False)), F(f"links__{column}"))
+
+
+def groupings(query: ReportQuery) -> dict[str, Grouping]:
+    """Everything the report page sums its cases up by: all of them (``""``), per responder, complainer type,
+    week, platform, source and category."""
+    return {
+        "": Grouping(_ONCE),
+        "assignee": Grouping(_ONCE, F("assignee_id")),
+        "complainer": Grouping(_ONCE, F("complainer_type")),
+        "week": Grouping(_ONCE, _week_key(query)),
+        "platform": _through_link("platform"),
+        "source": _through_link("source_id"),
+        "category": _through_link("category"),
+    }
+
+
+def case_summary_sets(
+    cases: QuerySet[Case], now: datetime, sets: dict[str, Grouping]
+) -> dict[str, dict[Any, CaseSummary]]:
+    """``case_summaries`` of ``cases`` by each of the ``sets`` (a name: the summaries per value of its key, all
+    as one under ``()`` for a grouping without a key), in one pass over the cases and their links: PostgreSQL
+    sums them up by GROUPING SETS, so each case's figures are worked out once. Runs one query."""
+    columns: dict[Any, str] = {}  # expression -> its column in the rows
+    for grouping in sets.values():
+        for expression in (grouping.counts, grouping.key):
+            if expression is not None and expression not in columns:
+                columns[expression] = f"g{len(columns)}"
+    rows = _case_rows(cases, now, {column: expression for expression, column in columns.items()}, _COUNTED)
+    chosen = {
+        name: (columns[grouping.counts], columns[grouping.key] if grouping.key is not None else None)
+        for name, grouping in sets.items()
+    }
+    flags, spreads = [f"is_{name}" for name in _COUNTED], ["took_first", "took_resolution"]
+    found: dict[str, dict[Any, CaseSummary]] = {name: {} for name in sets}
+    for (name, key), (count, counted, (first, resolution)) in _summarise_sets(rows, chosen, flags, spreads).items():
+        found[name][key] = CaseSummary(
+            count=count,
+            counts={"cases": count} | dict(zip(_COUNTED, counted, strict=True)),
+            first_response=Spread(*first),
+            resolution=Spread(*resolution),
+        )
+    for name, grouping in sets.items():
+        if grouping.key is None:
+            found[name].setdefault((), CaseSummary())
+    return found
+
+
+def _summarise_sets(
+    rows: QuerySet[Any], sets: dict[str, tuple[str, str | None]], flags: list[str], spreads: list[str]
+) -> dict[tuple[str, Any], tuple[int, list[int], list[tuple[Any, Any]]]]:
+    """``_summarise`` of ``rows`` by each of ``sets`` (name: the column that says whether a row counts in it, and
+    the key's column or None), keyed by (name, the key's value or ``()``)."""
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:
+        return {}
+    if connection.vendor != "postgresql":  # SQLite (development only)
+        found = list(rows)
+        summed = {}
+        for name, (counts, key) in sets.items():
+            counted = [row for row in found if row[counts]]
+            for value, summary in _summarise_in_python(counted, [key] if key else [], flags, spreads).items():
+                summed[(name, value[0] if key else ())] = summary
+        return summed
+    names = list(dict.fromkeys(column for pair in sets.values() for column in pair if column))
+    quote = connection.ops.quote_name
+    columns = [
+        f"GROUPING({', '.join(quote(name) for name in names)})",
+        *(quote(name) for name in names),
+        "COUNT(*)",
+        *(f"COUNT(*) FILTER (WHERE {quote(flag)})" for flag in flags),
+        *(f"percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {quote(name)})" for name in spreads),
+    ]
+    grouped = ", ".join(f"({', '.join(quote(column) for column in pair if column)})" for pair in sets.values())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM ({sql}) AS report_rows GROUP BY GROUPING SETS ({grouped})",  # noqa: S608
+            params,
+        )
+        found = cursor.fetchall()
+    # GROUPING(...) sets a bit, the first name's the highest, for each name a row is not grouped by.
+    every = (1 << len(names)) - 1
+    masks = {
+        every - sum(1 << (len(names) - 1 - names.index(column)) for column in pair if column): name
+        for name, pair in sets.items()
+    }
+    summed = {}
+    for mask, *rest in found:
+        name = masks[mask]
+        counts, key = sets[name]
+        values = dict(zip(names, rest, strict=False))
+        if not values[counts]:
+            continue  # the rows of the other links of a case
+        figures = rest[len(names) :]
+        measured = [tuple(value) if value else (None, None) for value in figures[1 + len(flags) :]]
+        summed[(name, values[key] if key else ())] = (figures[0], list(figures[1 : 1 + len(flags)]), measured)
+    return summed
+
+
 # The report --------------------------------------------------------------------------------------------------
 
 
@@ -348,12 +471,20 @@ class Headline:
         return [(outcome, self.cases[f"removal_{outcome}"]) for outcome in REMOVAL_OUTCOMES]
 
 
-def headline(user: User, query: ReportQuery, now: datetime, mentions: tuple[int, int] | None = None) -> Headline:
-    """The headline figures of ``query``'s period; ``mentions``: its mentions and complaints, when counted
-    already (the weeks count them). Runs three queries (two with ``mentions``)."""
+def headline(
+    user: User,
+    query: ReportQuery,
+    now: datetime,
+    mentions: tuple[int, int] | None = None,
+    cases: CaseSummary | None = None,
+) -> Headline:
+    """The headline figures of ``query``'s period; ``mentions``: its mentions and complaints, ``cases``: its
+    cases' summary, when counted already (the weeks count the mentions, ``case_summary_sets`` the cases). Runs
+    three queries, one without each of these."""
     if mentions is None:
-        mentions = mention_counts(mentions_in_report(user, query), now)
-    cases = case_summaries(cases_in_report(user, query), now)[()]
+        mentions = days.totals(organisation_id_of(user), query) if may_read_reports(user) else (0, 0)
+    if cases is None:
+        cases = case_summaries(cases_in_report(user, query), now)[()]
     open_at = end_of(query, now)
     backlog = cases_open_at(user, query, open_at).order_by().aggregate(count=Count("id"), oldest=Min("reported_at"))
     return Headline(
@@ -364,15 +495,6 @@ def headline(user: User, query: ReportQuery, now: datetime, mentions: tuple[int,
         oldest_open_at=backlog["oldest"],
         open_at=open_at,
     )
-
-
-def mention_counts(mentions: QuerySet[Mention], now: datetime) -> tuple[int, int]:
-    """How many ``mentions``, and how many of them complaints. Runs one query."""
-    rows = mentions.order_by().annotate(
-        is_complaints=ExpressionWrapper(FIGURES["complaints"].condition(now), BooleanField())
-    )
-    count, (complaints,), _spreads = _summarise(rows.values("id", "is_complaints"), [], ["is_complaints"], [])[()]
-    return count, complaints
 
 
 @dataclass(frozen=True)
@@ -391,88 +513,20 @@ class Breakdown:
     rows: list[Row]
 
 
-def _category_key() -> Coalesce:
-    # The category someone chose, else the one suggested: a mention's effective category.
-    return Coalesce(NullIf(F("links__mention__category"), Value("")), F("links__mention__suggested_category"))
+_BREAKDOWNS = ("assignee", "platform", "source", "category", "complainer")
 
 
-# The breakdowns read through a case's mentions: (name, SQL of the key on a mention ``m``).
-_THROUGH_MENTIONS = (
-    ("platform", "m.platform"),
-    ("source", "m.source_id::text"),
-    ("category", "COALESCE(NULLIF(m.category, ''), m.suggested_category)"),
-)
-
-
-def breakdowns(user: User, query: ReportQuery, now: datetime) -> list[Breakdown]:
+def breakdowns(
+    user: User, query: ReportQuery, now: datetime, summed: dict[str, dict[Any, CaseSummary]] | None = None
+) -> list[Breakdown]:
     """The period's cases per responder, platform, source, category and complainer type (each a filter of the
-    report, so each row links to the same report narrowed down). Runs three queries on PostgreSQL (the three
-    read through the cases' mentions together), else five; and one for the names of people and sources."""
-    cases = cases_in_report(user, query)
-    summaries = {
-        name: case_summaries(cases, now, {"k": F(field)}, TARGET_FIGURES)
-        for name, field in (("assignee", "assignee_id"), ("complainer", "complainer_type"))
-    }
-    if connection.vendor == "postgresql":
-        summaries |= _summaries_through_mentions(cases, now)
-    else:
-        for name, expression in (
-            ("platform", F("links__mention__platform")),
-            ("source", F("links__mention__source_id")),
-            ("category", _category_key()),
-        ):
-            summaries[name] = case_summaries(cases, now, {"k": expression}, TARGET_FIGURES)
-    order = ("assignee", "platform", "source", "category", "complainer")
-    return [Breakdown(name, _rows(name, summaries[name])) for name in order]
-
-
-def _summaries_through_mentions(cases: QuerySet[Case], now: datetime) -> dict[str, dict[Any, CaseSummary]]:
-    """``case_summaries`` of ``cases`` per platform, source and category of their mentions, in one query: each
-    case's figures are worked out once, then joined to the distinct (case, kind, key) of its mentions, so a case
-    with two mentions on one platform counts once there, as the report's filter finds it. PostgreSQL only."""
-    rows = _case_rows(cases, now, {}, TARGET_FIGURES)
-    try:
-        sql, params = rows.query.sql_with_params()
-    except EmptyResultSet:
-        return {name: {} for name, _key in _THROUGH_MENTIONS}
-    link = connection.ops.quote_name(CaseMention._meta.db_table)
-    mention = connection.ops.quote_name(Mention._meta.db_table)
-    # Each case's mentions are read once, then each gives its three keys.
-    kinds = ", ".join(f"('{name}', {key})" for name, key in _THROUGH_MENTIONS)
-    keys = (
-        f"SELECT DISTINCT l.case_id, x.kind, x.key FROM {link} AS l "  # noqa: S608 (our own names)
-        f"JOIN {mention} AS m ON m.id = l.mention_id CROSS JOIN LATERAL (VALUES {kinds}) AS x(kind, key) "
-        "WHERE l.case_id IN (SELECT id FROM r)"
-    )
-    flags = [f"is_{name}" for name in TARGET_FIGURES]
-    columns = [
-        "k.kind",
-        "k.key",
-        "COUNT(*)",
-        *(f"COUNT(*) FILTER (WHERE r.{connection.ops.quote_name(flag)})" for flag in flags),
-        *(
-            f"percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY r.{name})"
-            for name in ("took_first", "took_resolution")
-        ),
-    ]
-    statement = (
-        f"WITH r AS MATERIALIZED ({sql}) SELECT {', '.join(columns)} "  # noqa: S608 (names from the models' metadata)
-        f"FROM r JOIN ({keys}) AS k ON k.case_id = r.id GROUP BY k.kind, k.key"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        found = cursor.fetchall()
-    result: dict[str, dict[Any, CaseSummary]] = {name: {} for name, _key in _THROUGH_MENTIONS}
-    for kind, key, count, *rest in found:
-        counted, spreads = rest[: len(flags)], rest[len(flags) :]
-        first, resolution = (tuple(value) if value else (None, None) for value in spreads)
-        result[kind][int(key) if kind == "source" and key is not None else key] = CaseSummary(
-            count=count,
-            counts={"cases": count} | dict(zip(TARGET_FIGURES, counted, strict=True)),
-            first_response=Spread(*first),
-            resolution=Spread(*resolution),
-        )
-    return result
+    report, so each row links to the same report narrowed down); ``summed``: the cases summed up by these
+    already (``case_summary_sets``). Runs one query without ``summed``, and one for the names of people and
+    sources."""
+    if summed is None:
+        every = groupings(query)
+        summed = case_summary_sets(cases_in_report(user, query), now, {name: every[name] for name in _BREAKDOWNS})
+    return [Breakdown(name, _rows(name, summed[name])) for name in _BREAKDOWNS]
 
 
 def _rows(name: str, summaries: dict[Any, CaseSummary]) -> list[Row]:
@@ -531,36 +585,25 @@ def _week_of(value: datetime | date | None, zone: ZoneInfo) -> date | None:
     return value
 
 
-def weeks(user: User, query: ReportQuery, now: datetime) -> tuple[list[Week], list[Delays], tuple[int, int]]:
+def weeks(
+    user: User, query: ReportQuery, now: datetime, summed: dict[Any, CaseSummary] | None = None
+) -> tuple[list[Week], list[Delays], tuple[int, int]]:
     """The period week by week (Monday to Sunday; the first and last cut to the period): mentions, complaints
-    and the cases' figures, and each source's polling delay; and the period's mentions and complaints (the sum
-    of its weeks). Runs three queries: the mentions are read once, per week and source."""
+    and the cases' figures, and each source's polling delay (the median, to the step of ``DELAY_BUCKETS``); and
+    the period's mentions and complaints (the sum of its weeks). Runs three queries: the mentions are counted
+    once, per week and source (``inbox.reports.days``). ``summed``: the cases per week, when summed up already
+    (``case_summary_sets``; else one query more)."""
     zone = ZoneInfo(query.zone)
-    cases = {
-        _week_of(key, zone): summary
-        for key, summary in case_summaries(
-            cases_in_report(user, query), now, {"k": TruncWeek("reported_at", tzinfo=zone)}, TARGET_FIGURES
-        ).items()
-    }
-    delay = ExpressionWrapper(F("fetched_at") - F("published_at"), DurationField())
-    mentions = (
-        mentions_in_report(user, query)
-        .order_by()
-        .annotate(
-            week=TruncWeek("published_at", tzinfo=zone),
-            is_complaints=ExpressionWrapper(FIGURES["complaints"].condition(now), BooleanField()),
-            delay=delay,
-        )
-        .values("id", "week", "source_id", "is_complaints", "delay")
-    )
-    per_source = _summarise(mentions, ["week", "source_id"], ["is_complaints"], ["delay"])
-    counted: dict[date | None, list[int]] = defaultdict(lambda: [0, 0])
-    medians: dict[int, dict[date | None, timedelta | None]] = defaultdict(dict)
-    for (week, source_id), (count, (complaints,), ((median, _p90),)) in per_source.items():
-        day = _week_of(week, zone)
-        counted[day][0] += count
-        counted[day][1] += complaints
-        medians[source_id][day] = median
+    if summed is None:
+        summed = case_summaries(cases_in_report(user, query), now, {"k": _week_key(query)}, TARGET_FIGURES)
+    cases = {_week_of(key, zone): summary for key, summary in summed.items()}
+    counted: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    medians: dict[int, dict[date, timedelta | None]] = defaultdict(dict)
+    tallied = days.tallies(organisation_id_of(user), query) if may_read_reports(user) else {}
+    for (week, source_id), tally in tallied.items():
+        counted[week][0] += tally.mentions
+        counted[week][1] += tally.complaints
+        medians[source_id][week] = tally.median_delay
     starts = _week_starts(query)
     found = [
         Week(
@@ -579,6 +622,10 @@ def weeks(user: User, query: ReportQuery, now: datetime) -> tuple[list[Week], li
     ]
     totals = (sum(value[0] for value in counted.values()), sum(value[1] for value in counted.values()))
     return found, sorted(delays, key=lambda row: row.name), totals
+
+
+def _week_key(query: ReportQuery) -> TruncWeek:
+    return TruncWeek("reported_at", tzinfo=ZoneInfo(query.zone))
 
 
 def _week_starts(query: ReportQuery) -> list[date]:
@@ -619,13 +666,14 @@ def report(user: User, query: ReportQuery, now: datetime) -> Report:
     """Everything on the report page, for ``query`` as ``user`` may read it, at the moment ``now``. Runs about
     fifteen queries, none of them per row, in one read-only transaction with room to sort in memory."""
     with _room_to_sort():
-        found_weeks, delays, mentions = weeks(user, query, now)
+        summed = case_summary_sets(cases_in_report(user, query), now, groupings(query))
+        found_weeks, delays, mentions = weeks(user, query, now, summed["week"])
         return Report(
             query=query,
             now=now,
-            current=headline(user, query, now, mentions),
+            current=headline(user, query, now, mentions, summed[""][()]),
             previous=headline(user, query.previous(), now),
-            breakdowns=breakdowns(user, query, now),
+            breakdowns=breakdowns(user, query, now, summed),
             weeks=found_weeks,
             delays=delays,
         )

@@ -9,6 +9,7 @@ from datetime import date, time
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
@@ -30,6 +31,9 @@ CHANGES = tuple(
 )
 
 WEEK_MINUTES = 7 * 24 * 60
+# Sent (with ``organisation_id``) inside the transaction that changes an organisation's time zone: what counts
+# per day in it counts again (``inbox.reports``).
+zone_changed = Signal()
 
 
 def targets_set(
@@ -45,13 +49,15 @@ def targets_set(
     """The time zone, what the targets count (opening hours or clock hours) and the general targets."""
     with transaction.atomic():
         row = _settings_locked(actor, organisation)
-        before = _summary(row)
+        before, zone_before = _summary(row), row.time_zone
         row.time_zone, row.counts_clock_hours = time_zone, counts_clock_hours
         row.first_response_open_minutes = first_response_open_minutes
         row.first_response_closed_minutes = first_response_closed_minutes
         row.resolution_days = resolution_days
         row.full_clean(exclude=["organisation", "open_on_holidays"])
         row.save()
+        if row.time_zone != zone_before:
+            zone_changed.send(sender=TargetSettings, organisation_id=organisation.id)
         _recorded(organisation, actor, SETTINGS, before, _summary(row))
     return row
 

@@ -319,6 +319,9 @@ def mention_change(
         setattr(mention, name, value)
     mention.version += 1
     mention.save(update_fields=[*values, "version"])
+    if "category" in values and mention.status == Status.IN_CASE:
+        # The reports read a case's categories from its links.
+        CaseMention.recategorise(mention)
     return _mention_event(
         actor,
         mention,

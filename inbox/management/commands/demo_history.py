@@ -93,7 +93,7 @@ def demo_history_seed(*, organisation: Organisation, now: datetime | None = None
     ]
     Case.objects.bulk_create(cases)
     CaseMention.objects.bulk_create(
-        CaseMention(case=case, mention=mention, added_by=staff, added_at=case.created_at)
+        CaseMention.of(case, mention, added_by=staff, added_at=case.created_at)
         for case, mention in zip(cases, in_case, strict=True)
     )
     _afterwards(rng, cases, staff, manager)
