@@ -100,7 +100,9 @@ class Written:
     categorise: int
     assign: int
     reply: int
-    reply_events: int  # each reply writes one "reply_draft" row in its case's history
+    # Each reply writes one row in its case's history: "reply_draft" for a draft for the platform, "reply_posted"
+    # for one recorded as said already (e-mail, phone, in person).
+    reply_events: int
 
     @classmethod
     def count(cls) -> Written:
@@ -114,7 +116,7 @@ class Written:
             assign=events.filter(action=MentionEvent.Action.ASSIGN).count(),
             reply=Reply.objects.filter(author__username__startswith=USER_PREFIX).count(),
             reply_events=CaseEvent.objects.filter(
-                actor__username__startswith=USER_PREFIX, action="reply_draft"
+                actor__username__startswith=USER_PREFIX, action__in=("reply_draft", "reply_posted")
             ).count(),
         )
 

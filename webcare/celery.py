@@ -15,6 +15,14 @@ app.autodiscover_tasks()
 
 
 @worker_init.connect
+def _give_way_to_the_web(**_: object) -> None:
+    """Run the worker (and the pool processes it forks) at a lower CPU priority than the web processes."""
+    from django.conf import settings
+
+    os.nice(settings.WORKER_NICE)
+
+
+@worker_init.connect
 def _stop_when_database_is_unreachable(**_: object) -> None:
     """A worker without its database would fail every task; say so once and stop instead."""
     from webcare.dbcheck import database_problem

@@ -206,6 +206,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Keep a worker's database connection for many tasks instead of reconnecting around each one; Django's
 # health checks (conn_health_checks) still replace a connection that went bad.
 CELERY_DB_REUSE_MAX = 200
+# How much the worker gives way to the web processes on a shared machine (``os.nice``: 0 none, 19 most): polling
+# feeds can wait a moment, a person at the inbox should not.
+WORKER_NICE = env.int("WORKER_NICE", 10, minimum=0)
+if WORKER_NICE > 19:
+    _fail("WORKER_NICE", f"must be at most 19, got {WORKER_NICE}.")
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "poll-due-sources": {
