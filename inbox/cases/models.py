@@ -127,7 +127,15 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "-created_at"], name="case_status_recent_idx")]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="case_status_recent_idx"),
+            # The open cases, newest first (a mention's "add to a case" choices, the case list): few of all cases.
+            models.Index(
+                fields=["organisation", "-created_at", "-id"],
+                condition=~models.Q(status="closed"),
+                name="case_open_recent_idx",
+            ),
+        ]
         # Managers (with the webcare owner and deputy, who are named on the organisation) check replies that need
         # a second pair of eyes, and may close any case.
         permissions = [("approve_reply", _("Can approve replies that need a second pair of eyes, and close any case"))]
