@@ -315,11 +315,9 @@ def case_summaries(
     cases: QuerySet[Case], now: datetime, keys: dict[str, Any] | None = None, figures: tuple[str, ...] = _COUNTED
 ) -> dict[Any, CaseSummary]:
     """``cases`` summed up per value of the expressions ``keys`` (None: all as one, under the key ``()``).
-    A key through the cases' mentions counts a case once for each value its mentions have. Runs one query."""
+    Keys are the cases' own columns (through their links: ``case_summary_sets``). Runs one query."""
     keys = keys or {}
     rows = _case_rows(cases, now, keys, figures)
-    if any("__" in str(expression) for expression in keys.values()):
-        rows = rows.distinct()  # a case with two mentions on one platform counts once there
     summed = _summarise(rows, list(keys), [f"is_{name}" for name in figures], ["took_first", "took_resolution"])
     result = {}
     for key, (count, counted, (first, resolution)) in summed.items():
