@@ -22,6 +22,7 @@ import contextlib
 import itertools
 import json
 import os
+import random
 import re
 import secrets
 import shutil
@@ -126,10 +127,12 @@ class Written:
 
 class LiveFeeds:
     """The feeds of benchmarks/poll_feeds.py served at /feed/<n>.xml, each gaining NEW_PER_ROUND entries
-    with every round (a new ETag, so the poll reads it again)."""
+    with every round (a new ETag, so the poll reads it again). ``first``: the number of the first feed's
+    entries (another than 0 serves entries a kept database has not stored yet)."""
 
-    def __init__(self, server: Any, *, count: int, entries: int) -> None:
+    def __init__(self, server: Any, *, count: int, entries: int, first: int = 0) -> None:
         self.count = count
+        self.first = first
         self.entries = entries
         self.served = poll_feeds.Served()
         self.round = -1
@@ -145,7 +148,9 @@ class LiveFeeds:
         self.round += 1
         entries = self.entries + NEW_PER_ROUND * self.round
         self.routes = [
-            poll_feeds.etag_route(poll_feeds.feed_body(n, entries), f'"load-{self.run}-{n}-{self.round}"', self.served)
+            poll_feeds.etag_route(
+                poll_feeds.feed_body(self.first + n, entries), f'"load-{self.run}-{n}-{self.round}"', self.served
+            )
             for n in range(self.count)
         ]
 
@@ -176,6 +181,7 @@ class Poller(threading.Thread):
         self.queue = queue
         self.every = every
         self.rounds: list[float] = []  # seconds each finished round took
+        self.finished_at: list[float] = []  # and when it finished, seconds from the first round's start
         self.stopping = threading.Event()
 
     def run(self) -> None:
@@ -184,6 +190,7 @@ class Poller(threading.Thread):
 
         from monitoring.models import Source
 
+        begun = time.perf_counter()
         try:
             for number in itertools.count():
                 if self.stopping.is_set():
@@ -196,6 +203,7 @@ class Poller(threading.Thread):
                     done = Source.objects.filter(id__in=self.source_ids, last_polled_at__gte=started_at).count()
                     if done == len(self.source_ids):
                         self.rounds.append(time.perf_counter() - started)
+                        self.finished_at.append(time.perf_counter() - begun)
                         break
                     self.stopping.wait(0.5)
                 self.stopping.wait(max(0.0, self.every - (time.perf_counter() - started)))
@@ -216,13 +224,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def gunicorn_start(*, port: int, workers: int, database_url: str, log_path: Path) -> subprocess.Popen[bytes]:
-    """gunicorn as the Dockerfile runs it, on 127.0.0.1; waits until /healthz answers."""
+def gunicorn_start(
+    *, port: int, workers: int, database_url: str, queue: str, log_path: Path
+) -> subprocess.Popen[bytes]:
+    """gunicorn as the Dockerfile runs it, on 127.0.0.1, sending its tasks (such as counting the inbox again) to the
+    worker's ``queue``; waits until /healthz answers."""
     argv = [
         sys.executable, "-m", "gunicorn", "webcare.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers), "--timeout", "60", "--worker-tmp-dir", "/dev/shm", "--error-logfile", "-",  # noqa: S108
     ]  # fmt: skip
-    env = {"DATABASE_URL": database_url}
+    env = {"DATABASE_URL": database_url, "CELERY_QUEUE": queue}
     log(f"$ {poll_feeds.command_line(argv, env)}")
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **env}, stdout=log_file, stderr=subprocess.STDOUT)
@@ -399,7 +410,7 @@ def main() -> None:
     from django.db import connection
 
     from accounts.models import Organisation
-    from monitoring.models import Mention
+    from monitoring.models import Mention, Source
     from tests.feedserver import FeedServer
 
     log(
@@ -420,7 +431,11 @@ def main() -> None:
                 inbox_list.world_ensure(args.mentions, cases=args.cases)
                 log(f"the seeded world is ready after {time.perf_counter() - started:.0f} s")
                 staff_ensure(args.users, work_dir / "users.json")
-                feeds = LiveFeeds(server, count=args.feeds, entries=args.entries)
+                # A kept database holds the entries of the run before: this run's feeds are other ones (an even
+                # offset keeps each feed's kind), so the worker has as much new to store.
+                kept = Source.objects.filter(name__startswith=FEED_SOURCE_NAME).exists()
+                first = 2 * random.randrange(1, 10**6) if kept else 0
+                feeds = LiveFeeds(server, count=args.feeds, entries=args.entries, first=first)
                 organisation = Organisation.objects.get(name=f"Zwemvereniging {inbox_list.ORGANISATION}")
                 source_ids = feed_sources_ensure(organisation, feeds.urls)
                 log(
@@ -437,7 +452,11 @@ def main() -> None:
                 port = free_port()
                 processes.append(
                     gunicorn_start(
-                        port=port, workers=args.web_workers, database_url=url, log_path=work_dir / "gunicorn.log"
+                        port=port,
+                        workers=args.web_workers,
+                        database_url=url,
+                        queue=queue,
+                        log_path=work_dir / "gunicorn.log",
                     )
                 )
                 base_url = f"http://127.0.0.1:{port}"
@@ -489,6 +508,17 @@ def main() -> None:
     log("")
     log("at work: requests started 10 s or more after the last person signed in:")
     _working_total, _working_failures, is_met = stats_table(results["working"], [])
+    log("")
+    log(
+        "all requests over the run, per step of 20 s from the first (polling rounds finished at: "
+        + ", ".join(f"{at:.0f} s" for at in (poller.finished_at if poller else []))
+        + "):"
+    )
+    for step in results.get("timeline", []):
+        log(
+            f"  {step['from']:>4} s  {step['requests']:>5} requests  "
+            f"p50 {step['p50']:>6.0f} ms  p95 {step['p95']:>6.0f} ms"
+        )
     log("")
     lost = writes_table(before, after, results)
     log("")

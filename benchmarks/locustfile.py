@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import gevent
 from locust import HttpUser, between, events, task
 
 PEOPLE: list[dict[str, str]] = json.loads(Path(os.environ["LOAD_USERS_FILE"]).read_text())
@@ -64,6 +65,8 @@ REPLIES = [
 ROW_ID = re.compile(r'data-mention-row data-id="(\d+)"')
 CASE_LINK = re.compile(r'href="/inbox/cases/(\d+)/"')
 FACETS = re.compile(r'hx-get="(/inbox/filters/[^"]*)"')
+NEWER = re.compile(r'hx-get="(/inbox/newer/[^"]*)"')
+PRESENCE = re.compile(r'hx-post="(/inbox/(?:m|cases)/\d+/presence/)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -117,6 +120,10 @@ def other_choice(options: list[tuple[str, bool]]) -> str | None:
 # that a start in which fifty people sign in within five seconds does not stand for a working day.
 SEEN: list[tuple[str, float, float, bool]] = []
 SETTLE_SECONDS = 10
+# How often an open page asks by itself (templates: the list's newer mentions and the presence of an open mention
+# or case every 10 s, the notification badge every 60 s).
+BACKGROUND_EVERY = 10
+BADGE_EVERY = 60
 _all_in_at: list[float] = []
 
 
@@ -166,6 +173,25 @@ def _working_stats() -> list[dict[str, Any]]:
     return rows
 
 
+TIMELINE_STEP = 20  # seconds
+
+
+def _timeline() -> list[dict[str, Any]]:
+    """All requests per TIMELINE_STEP seconds of the run (from the first request): their number, p50 and p95 —
+    whether slow answers come all through the run or in one stretch of it (such as the first polling round)."""
+    if not SEEN:
+        return []
+    first = min(started for _action, started, _took, _failed in SEEN)
+    steps: dict[int, list[float]] = {}
+    for _action, started, took, _failed in SEEN:
+        steps.setdefault(int((started - first) // TIMELINE_STEP), []).append(took)
+    return [
+        {"from": step * TIMELINE_STEP, "requests": len(times), "p50": _percentile(times, 0.5),
+         "p95": _percentile(times, 0.95)}
+        for step, times in sorted(steps.items())
+    ]  # fmt: skip
+
+
 @events.quitting.add_listener
 def _report(environment: Any, **_: Any) -> None:
     """The numbers per action and the writes seen, once every simulated person has stopped (Locust's own
@@ -192,7 +218,8 @@ def _report(environment: Any, **_: Any) -> None:
         {"method": error.method, "name": error.name, "error": str(error.error), "occurrences": error.occurrences}
         for error in environment.stats.errors.values()
     ]
-    results = {"writes": WRITES, "refused": REFUSED, "stats": stats, "working": _working_stats(), "errors": errors}
+    results = {"writes": WRITES, "refused": REFUSED, "stats": stats, "working": _working_stats(), "errors": errors,
+               "timeline": _timeline()}  # fmt: skip
     Path(path).write_text(json.dumps(results, indent=2))
 
 
@@ -205,7 +232,64 @@ class Staff(HttpUser):
         person = PEOPLE[next(_next_person) % len(PEOPLE)]
         self.mention_ids: list[str] = []
         self.case_ids: list[str] = []
+        self.facets_url = ""  # the open list's counts, asked again when a mention in it changes
+        self.newer_url = ""  # what the open list asks every BACKGROUND_EVERY seconds
+        self.presence_url = ""  # the open mention's or case's "who else is here"
+        self.token = ""
         self.sign_in(person["username"], person["password"])
+        self.background = gevent.spawn(self.page_in_background)
+
+    def on_stop(self) -> None:
+        self.background.kill()
+
+    def page_in_background(self) -> None:
+        """What an open page asks by itself (HTMX triggers): the list whether there are newer mentions, the open
+        mention or case who else is on it, every BACKGROUND_EVERY seconds; the notification badge every
+        BADGE_EVERY seconds."""
+        headers = {"HX-Request": "true"}
+        # HTMX starts a page's timers when the page loads, so fifty people's timers do not tick together: each
+        # person's first tick comes at a moment of its own.
+        gevent.sleep(random.uniform(0, BACKGROUND_EVERY))
+        badge_phase = random.randrange(BADGE_EVERY // BACKGROUND_EVERY)
+        for tick in itertools.count():
+            if self.newer_url:
+                self.page(self.newer_url, "background: newer mentions", **headers)
+            if self.presence_url:
+                self.presence()
+            if tick % (BADGE_EVERY // BACKGROUND_EVERY) == badge_phase:
+                self.page("/inbox/notifications/badge/", "background: notification badge", **headers)
+            gevent.sleep(BACKGROUND_EVERY)
+
+    def presence(self) -> None:
+        """Tell the open mention or case that this person is viewing it, as its page does on load and on every
+        heartbeat."""
+        headers = {"HX-Request": "true", "X-CSRFToken": self.token}
+        with self.client.post(
+            self.presence_url, data={"state": "viewing"}, headers=headers, name="background: presence",
+            catch_response=True,
+        ) as response:  # fmt: skip
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+
+    def whole_page(self, url: str, name: str) -> str | None:
+        """A page loaded whole (not an HTMX swap): its top bar asks for the notification badge on load."""
+        html = self.page(url, name)
+        if html is not None:
+            self.page("/inbox/notifications/badge/", "notification badge", **{"HX-Request": "true"})
+        return html
+
+    def seen(self, html: str) -> None:
+        """Note what the page just shown asks by itself from now on (its newer-mentions check, its presence)."""
+        newer = NEWER.search(html)
+        if newer:
+            self.newer_url = unescape(newer.group(1))
+        presence = PRESENCE.search(html)
+        self.presence_url = presence.group(1) if presence else ""
+        token = CSRF.search(html)
+        if token:
+            self.token = token.group(1)
+        if self.presence_url:
+            self.presence()  # hx-trigger "load"
 
     # Pieces ---------------------------------------------------------------------------------------------
 
@@ -231,15 +315,17 @@ class Staff(HttpUser):
 
     def list_page(self, query: dict[str, Any], name: str) -> None:
         """A list of mentions and, as the browser then asks, its counts per filter value."""
-        html = self.page("/inbox/" + (f"?{urlencode(query, doseq=True)}" if query else ""), name)
+        html = self.whole_page("/inbox/" + (f"?{urlencode(query, doseq=True)}" if query else ""), name)
         if html is None:
             return
+        self.seen(html)
         ids = ROW_ID.findall(html)
         if ids:
             self.mention_ids = ids
         facets = FACETS.search(html)
         if facets:
-            self.page(unescape(facets.group(1)), f"{name}: counts", **{"HX-Request": "true"})
+            self.facets_url = unescape(facets.group(1))
+            self.page(self.facets_url, f"{name}: counts", **{"HX-Request": "true"})
 
     def mention_open(self) -> tuple[str, str] | None:
         """Open one of the mentions of the last list (the page with the list and the mention beside it)."""
@@ -248,8 +334,15 @@ class Staff(HttpUser):
         if not self.mention_ids:
             return None
         mention_id = random.choice(self.mention_ids)
-        html = self.page(f"/inbox/m/{mention_id}/", "open mention")
-        return (mention_id, html) if html else None
+        # A click on a row of the list: HTMX fetches the mention's pane only.
+        html = self.page(
+            f"/inbox/m/{mention_id}/", "open mention", **{"HX-Request": "true", "HX-Target": "mention-detail"}
+        )
+        if html is None:
+            return None
+        self.presence_url = ""
+        self.seen(html)
+        return mention_id, html
 
     def mention_forms(self) -> tuple[str, dict[str, dict[str, Any]]]:
         """Open a mention: its id and its triage forms (none when it could not be opened)."""
@@ -262,16 +355,24 @@ class Staff(HttpUser):
     def htmx_post(self, url: str, data: dict[str, str], name: str, kind: str) -> None:
         """Send a triage form as the page's HTMX does; count it written when the page says the mention changed."""
         headers = {"HX-Request": "true", "HX-Target": "mention-detail", "X-CSRFToken": data["csrfmiddlewaretoken"]}
+        changed = None
         with self.client.post(url, data=data, headers=headers, name=name, catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
             elif "mention-changed" in response.headers.get("HX-Trigger", ""):
                 WRITES[kind] += 1
+                changed = response.text
             elif "message-error" in response.text:
                 # Refused, as it should be: somebody else changed the mention since the page was read.
                 REFUSED[kind] += 1
             else:
                 response.failure("neither changed nor refused")
+        if changed is not None:
+            # The new pane says again who is here (on load); the list's counts follow the change half a second on.
+            self.seen(changed)
+            if self.facets_url:
+                gevent.sleep(0.5)
+                self.page(self.facets_url, "triage: counts again", **{"HX-Request": "true"})
 
     # What people do -------------------------------------------------------------------------------------
 
@@ -320,12 +421,14 @@ class Staff(HttpUser):
     def reply(self) -> None:
         """Open a case from the list of open cases and write a reply on it."""
         if not self.case_ids or random.random() < 0.3:
-            cases = self.page("/inbox/cases/", "case list")
+            cases = self.whole_page("/inbox/cases/", "case list")
             self.case_ids = CASE_LINK.findall(cases or "") or self.case_ids
         if not self.case_ids:
             return
         case_id = random.choice(self.case_ids)
-        html = self.page(f"/inbox/cases/{case_id}/", "open case")
+        html = self.whole_page(f"/inbox/cases/{case_id}/", "open case")
+        self.newer_url = ""  # the list is no longer open
+        self.seen(html or "")
         url = f"/inbox/cases/{case_id}/replies/"
         form = forms_of(html or "", '<form class="composer"').get(url)
         if form is None:
@@ -336,9 +439,10 @@ class Staff(HttpUser):
                 response.failure(f"HTTP {response.status_code}")
                 return
         # As the browser: the case again, saying whether the reply was saved.
-        after = self.page(f"/inbox/cases/{case_id}/", "reply: the case again")
+        after = self.whole_page(f"/inbox/cases/{case_id}/", "reply: the case again")
         if after is None:
             return
+        self.seen(after)
         if "message-success" in after:
             WRITES["reply"] += 1
         elif "message-error" in after:

@@ -9,13 +9,14 @@ values put in their place. What comes back is what the queryset itself would hav
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connection, connections, transaction
 from django.db.models import QuerySet
 
 Converter = Callable[[Any, Any, Any], Any]
@@ -101,3 +102,15 @@ class CompiledQuery:
                 row[position] = value
             rows.append(tuple(row))
         return rows
+
+
+@contextmanager
+def transaction_settings(**values: str) -> Iterator[None]:
+    """A transaction in which PostgreSQL uses these settings (``SET LOCAL``: they end with it), such as more
+    memory to sort in or no parallel workers; elsewhere (SQLite) just the transaction."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for name, value in values.items():
+                    cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        yield

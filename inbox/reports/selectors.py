@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -51,6 +50,7 @@ from inbox.reports.query import (
 )
 from monitoring.feeds.platforms import Platform
 from monitoring.models import Mention, Source
+from webcare.queries import transaction_settings
 
 CASES, MENTIONS = "cases", "mentions"
 HOUR = timedelta(hours=1)
@@ -651,19 +651,10 @@ class Report:
 REPORT_WORK_MEM = "64MB"
 
 
-@contextmanager
-def _room_to_sort() -> Iterator[None]:
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('work_mem', %s, true)", [REPORT_WORK_MEM])
-        yield
-
-
 def report(user: User, query: ReportQuery, now: datetime) -> Report:
     """Everything on the report page, for ``query`` as ``user`` may read it, at the moment ``now``. Runs about
     fifteen queries, none of them per row, in one read-only transaction with room to sort in memory."""
-    with _room_to_sort():
+    with transaction_settings(work_mem=REPORT_WORK_MEM):
         summed = case_summary_sets(cases_in_report(user, query), now, groupings(query))
         found_weeks, delays, mentions = weeks(user, query, now, summed["week"])
         return Report(

@@ -3,10 +3,11 @@
 Counting is the costly read of the inbox: ``selectors.mention_facets`` counts every matching mention eight
 ways. Kept counts are current while no mention arrived or changed (``selectors.inbox_generation``). Once
 something moved, counts that took a moment to make are made again at once; counts that took long (a large
-inbox) are shown as they were, saying from when, while a worker counts again in the background, at most
-once per ``REFRESH_FACTOR`` times what counting took, and never older than a minute or so
-(``STALE_LIMIT_SECONDS``): then one reader counts. So counting costs a large inbox at most about a tenth
-of one database connection per selection, however fast mentions arrive and are triaged (measured in
+inbox) are shown as they were, saying from when, while a worker counts again in the background (on one core),
+at most once per ``REFRESH_FACTOR`` times what counting took, and never older than a minute or so
+(``STALE_LIMIT_SECONDS``): then one reader counts. So counting costs a large inbox at most about a thirtieth
+of one database connection per selection, however fast mentions arrive and are triaged: with fifty people on
+a million mentions, a tenth made the refreshes PostgreSQL's largest load and slowed every page (measured in
 ``benchmarks/load.py``: see benchmarks/README.md).
 """
 
@@ -29,11 +30,12 @@ from accounts.models import User
 from inbox.triage import selectors
 from inbox.triage.forms import list_request
 from inbox.triage.selectors import Facets, MentionFilters
+from webcare.queries import transaction_settings
 
 logger = logging.getLogger(__name__)
 
 KEEP_SECONDS = 60 * 60
-REFRESH_FACTOR = 10
+REFRESH_FACTOR = 30
 # Counts out of date for longer than this (or than their refresh window, if longer) are made again by the
 # reader: a worker that is down or busy never leaves the pane showing old counts for long.
 STALE_LIMIT_SECONDS = 60
@@ -97,7 +99,10 @@ def facets_refresh(*, user_id: int, query: str) -> None:
     if user is None:
         return
     filters = list_request(QueryDict(query)).filters
-    _count(_key(user, filters), user, filters, selectors.inbox_generation())
+    # In the background, on one core: PostgreSQL's parallel workers would count faster but take every core from
+    # the people waiting for a page meanwhile.
+    with transaction_settings(max_parallel_workers_per_gather="0"):
+        _count(_key(user, filters), user, filters, selectors.inbox_generation())
 
 
 def reader_of(user: User, filters: MentionFilters) -> str:
