@@ -141,10 +141,15 @@ class Case(models.Model):
         permissions = [("approve_reply", _("Can approve replies that need a second pair of eyes, and close any case"))]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.title}"
+        return self.name_of(self.pk, self.title)
 
     def get_absolute_url(self) -> str:
         return reverse("inbox:case-detail", args=[self.pk])
+
+    @staticmethod
+    def name_of(case_id: int, title: str) -> str:
+        """How a case is named wherever it is listed: its number and title."""
+        return f"#{case_id} {title}"
 
     @property
     def is_open(self) -> bool:

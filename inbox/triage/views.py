@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -129,7 +130,11 @@ def _detail_context(request: AppRequest, mention: Mention, list_query: str) -> d
         "ignore_form": IgnoreForm(),
         "assign_form": AssignForm(initial={"assignee": mention.assignee_id}, people=people),
         "note_form": NoteForm(),
-        "open_cases": case_selectors.cases_open(user=user),
+        # Some fifty choices: their labels made here, not by the template once per option.
+        "open_cases": [
+            (case_id, _("Add to %(case)s") % {"case": Truncator(name).chars(60)})
+            for case_id, name in case_selectors.cases_open(user=user)
+        ],
         "list_query": list_query,
         "heartbeat": inbox_presence.HEARTBEAT,
     }
