@@ -344,6 +344,12 @@ def mention_detail(*, user: User, mention_id: int) -> Mention | None:
     )
 
 
+def mention_is_visible(*, user: User, mention_id: int) -> bool:
+    """Whether there is a mention ``mention_id`` that ``user`` may see. Runs one query, reading no columns (an
+    open pane asks every few seconds)."""
+    return mentions_visible_to(user).filter(id=mention_id).exists()
+
+
 def sightings_of(mention: Mention) -> list[Sighting]:
     """Every source that saw ``mention``, first sighting first. Runs one query."""
     return list(mention.sightings.select_related("source").order_by("seen_at", "id"))

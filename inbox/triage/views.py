@@ -389,7 +389,7 @@ def triage_undo(request: AppRequest) -> HttpResponse:
 @permission_required("monitoring.view_mention", raise_exception=True)
 def mention_presence(request: AppRequest, mention_id: int) -> HttpResponse:
     """An open detail pane reports itself (viewing, replying or noting) and gets back who else is there."""
-    if selectors.mention_detail(user=request.user, mention_id=mention_id) is None:
+    if not selectors.mention_is_visible(user=request.user, mention_id=mention_id):
         raise Http404(_("This mention does not exist, or you may not see it."))
     url = reverse("inbox:mention-presence", args=[mention_id])
     return presence_answer(request, inbox_presence.MENTION, mention_id, url)
