@@ -3,7 +3,8 @@
 Counting is the costly read of the inbox: ``selectors.mention_facets`` counts every matching mention eight
 ways. Kept counts are current while no mention arrived or changed (``selectors.inbox_generation``). Once
 something moved, counts that took a moment to make are made again at once; counts that took long (a large
-inbox) are shown as they were, saying from when, while a worker counts again in the background (on one core),
+inbox) are shown as they were, saying from when, while a worker counts again in the background (on one core,
+one selection at a time),
 at most once per ``REFRESH_FACTOR`` times what counting took, and never older than a minute or so
 (``STALE_LIMIT_SECONDS``): then one reader counts. So counting costs a large inbox at most about a thirtieth
 of one database connection per selection, however fast mentions arrive and are triaged: with fifty people on
@@ -39,6 +40,11 @@ REFRESH_FACTOR = 30
 # Counts out of date for longer than this (or than their refresh window, if longer) are made again by the
 # reader: a worker that is down or busy never leaves the pane showing old counts for long.
 STALE_LIMIT_SECONDS = 60
+# Background counts run one at a time, whatever the worker's concurrency: two at once took both cores of a small
+# server from the people waiting for pages. The lease outlasts any count (the task's hard time limit is less), so a
+# worker killed mid-count frees the turn by itself.
+REFRESHING_KEY = "inbox:facets:refreshing"
+REFRESHING_SECONDS = 120
 
 
 @dataclass(frozen=True)
@@ -93,16 +99,23 @@ def _read(key: str, kept: KeptFacets, *, is_current: bool) -> FacetsRead:
     return FacetsRead(kept.facets, None if is_current else kept.counted_at, version)
 
 
-def facets_refresh(*, user_id: int, query: str) -> None:
-    """Count again for ``user_id`` and the filters in ``query`` and keep the result (the background job)."""
-    user = User.objects.filter(id=user_id, is_active=True).first()
-    if user is None:
-        return
-    filters = list_request(QueryDict(query)).filters
-    # In the background, on one core: PostgreSQL's parallel workers would count faster but take every core from
-    # the people waiting for a page meanwhile.
-    with transaction_settings(max_parallel_workers_per_gather="0"):
-        _count(_key(user, filters), user, filters, selectors.inbox_generation())
+def facets_refresh(*, user_id: int, query: str) -> bool:
+    """Count again for ``user_id`` and the filters in ``query`` and keep the result (the background job).
+    False, having counted nothing, while another refresh is counting: the job is then to be tried again."""
+    if not cache.add(REFRESHING_KEY, 1, timeout=REFRESHING_SECONDS):
+        return False
+    try:
+        user = User.objects.filter(id=user_id, is_active=True).first()
+        if user is None:
+            return True
+        filters = list_request(QueryDict(query)).filters
+        # On one core: PostgreSQL's parallel workers would count faster but take every core from the people
+        # waiting for a page meanwhile.
+        with transaction_settings(max_parallel_workers_per_gather="0"):
+            _count(_key(user, filters), user, filters, selectors.inbox_generation())
+    finally:
+        cache.delete(REFRESHING_KEY)
+    return True
 
 
 def reader_of(user: User, filters: MentionFilters) -> str:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from inbox.triage import facets
 
+# While another refresh counts, a refresh waits its turn this long, this many times; then it gives up (the reader
+# counts once the kept counts are a minute old: ``facets.STALE_LIMIT_SECONDS``).
+REFRESH_TURN_SECONDS = 2
+REFRESH_TURNS = 30
 
-@shared_task(name="inbox.tasks.facets_refresh", ignore_result=True)
-def facets_refresh(user_id: int, query: str) -> None:
-    """Count the inbox again for a selection whose kept counts went out of date (see ``inbox.triage.facets``)."""
-    facets.facets_refresh(user_id=user_id, query=query)
+
+@shared_task(bind=True, name="inbox.tasks.facets_refresh", ignore_result=True, max_retries=REFRESH_TURNS)
+def facets_refresh(self: Task, user_id: int, query: str) -> None:
+    """Count the inbox again for a selection whose kept counts went out of date (see ``inbox.triage.facets``),
+    one selection at a time."""
+    if not facets.facets_refresh(user_id=user_id, query=query) and self.request.retries < REFRESH_TURNS:
+        raise self.retry(countdown=REFRESH_TURN_SECONDS)
 
 
 @shared_task(name="inbox.tasks.handovers_settle", ignore_result=True)

@@ -224,3 +224,36 @@ def test_counts_nobody_refreshes_are_made_again_by_the_reader_after_a_while(
     body = client.get(URL, {"view": "all"}).content.decode()
     assert shown_counts(body, "status")[new_link] == 0
     assert "Tellingen van" not in body
+
+
+def test_background_counts_run_one_at_a_time(client_for, staff_member, source, settings, eager_tasks, caplog):
+    """While another selection is being counted in the background, a refresh counts nothing and waits its turn
+    (the task is tried again a moment later, a limited number of times); with the turn free it counts, and frees
+    the turn after."""
+    from django.core.cache import cache
+
+    from inbox.triage import tasks
+
+    settings.INBOX_FACETS_INLINE_SECONDS = 0
+    mention = MentionFactory(source=source)
+    client = client_for(staff_member)
+    new_link = f"{reverse('inbox:mention-list')}?view=all&amp;status=new"
+    assert shown_counts(client.get(URL, {"view": "all"}).content.decode(), "status")[new_link] == 1
+    mention_ignore(actor=staff_member, mention_id=mention.id, reason="spam")
+
+    assert cache.add(facets.REFRESHING_KEY, 1, timeout=60)  # another refresh is counting
+    assert facets.facets_refresh(user_id=staff_member.id, query="view=all") is False
+    with CaptureQueriesContext(connection) as queries, caplog.at_level("INFO", logger="celery.app.trace"):
+        tasks.facets_refresh.apply(args=(staff_member.id, "view=all"))  # here every try comes at once
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    tries = [r for r in caplog.records if f"Retry in {tasks.REFRESH_TURN_SECONDS}s" in r.getMessage()]
+    assert len(tries) == tasks.REFRESH_TURNS
+    assert cache.get(facets.REFRESHING_KEY) == 1  # the other refresh's turn, untouched
+    assert "Tellingen van" in client.get(URL, {"view": "all"}).content.decode()  # still the old counts
+
+    cache.delete(facets.REFRESHING_KEY)  # that refresh is done
+    assert facets.facets_refresh(user_id=staff_member.id, query="view=all") is True
+    assert cache.get(facets.REFRESHING_KEY) is None
+    body = client.get(URL, {"view": "all"}).content.decode()
+    assert shown_counts(body, "status")[new_link] == 0
+    assert "Tellingen van" not in body
