@@ -15,6 +15,7 @@ from inbox.cases.services import CONTACT_FIELDS
 from inbox.playbook.models import Scenario
 from monitoring.dates import EARLIEST_PUBLICATION, publication_is_sane
 from webcare.links import HttpURLField
+from webcare.widgets import ManyOptionsSelect
 
 NOTE_MAX_LENGTH = 5000
 
@@ -55,6 +56,7 @@ class CaseDetailsForm(forms.ModelForm):
             "tags",
             "scenario",
         ]
+        widgets = {"assignee": ManyOptionsSelect}
 
     def __init__(
         self,
@@ -152,7 +154,7 @@ class ReplyReviewForm(forms.Form):
 
 class ImprovementForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label=_("What changes"))
-    owner = forms.TypedChoiceField(coerce=int, label=_("Owner"))
+    owner = forms.TypedChoiceField(coerce=int, label=_("Owner"), widget=ManyOptionsSelect)
 
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
