@@ -4,12 +4,11 @@ Counting is the costly read of the inbox: ``selectors.mention_facets`` counts ev
 ways. Kept counts are current while no mention arrived or changed (``selectors.inbox_generation``). Once
 something moved, counts that took a moment to make are made again at once; counts that took long (a large
 inbox) are shown as they were, saying from when, while a worker counts again in the background (on one core,
-one selection at a time),
-at most once per ``REFRESH_FACTOR`` times what counting took, and never older than a minute or so
-(``STALE_LIMIT_SECONDS``): then one reader counts. So counting costs a large inbox at most about a thirtieth
-of one database connection per selection, however fast mentions arrive and are triaged: with fifty people on
-a million mentions, a tenth made the refreshes PostgreSQL's largest load and slowed every page (measured in
-``benchmarks/load.py``: see benchmarks/README.md).
+one selection at a time), at most once per ``REFRESH_FACTOR`` times what counting took, and never older than a
+minute or so (``STALE_LIMIT_SECONDS``): then one reader counts. So counting costs a large inbox at most about a
+thirtieth of one database connection per selection, however fast mentions arrive and are triaged: with fifty
+people on a million mentions, a tenth made the refreshes PostgreSQL's largest load and slowed every page
+(measured in ``benchmarks/load.py``: see benchmarks/README.md).
 """
 
 from __future__ import annotations
