@@ -243,27 +243,38 @@ def _percentile(values: list[Any], fraction: float) -> Any:
     return values[low] + (values[high] - values[low]) * (position - low)
 
 
+# The durations a summary measures (a column of the rows: the fractions of it worked out): the median and the 90th
+# percentile of the first response and of the resolution.
+SPREADS: dict[str, tuple[float, ...]] = {"took_first": (0.5, 0.9), "took_resolution": (0.5, 0.9)}
+
+
+def _percentiles(spreads: dict[str, tuple[float, ...]]) -> list[str]:
+    quote = connection.ops.quote_name
+    return [
+        f"percentile_cont(ARRAY[{', '.join(map(str, fractions))}]) WITHIN GROUP (ORDER BY {quote(name)})"
+        for name, fractions in spreads.items()
+    ]
+
+
 def _summarise(
-    rows: QuerySet[Any], keys: list[str], flags: list[str], spreads: list[str]
-) -> dict[tuple[Any, ...], tuple[int, list[int], list[tuple[Any, Any]]]]:
+    rows: QuerySet[Any], keys: list[str], flags: list[str], spreads: dict[str, tuple[float, ...]]
+) -> dict[tuple[Any, ...], tuple[int, list[int], list[tuple[Any, ...]]]]:
     """Group ``rows`` (a ``values()`` queryset with the columns ``keys``, the booleans ``flags`` and the
-    durations ``spreads``) by ``keys``: per group, the number of rows, how many have each flag, and the median
-    and 90th percentile of each duration. Runs one query. Without keys, one group (also when there are no
-    rows)."""
+    durations ``spreads``) by ``keys``: per group, the number of rows, how many have each flag, and each
+    duration's percentiles (``spreads``: the fractions of each). Runs one query. Without keys, one group (also
+    when there are no rows)."""
     try:
         sql, params = rows.query.sql_with_params()
     except EmptyResultSet:  # ``none()``: somebody who may not read reports
-        return {(): (0, [0] * len(flags), [(None, None)] * len(spreads))} if not keys else {}
+        nothing = [(None,) * len(fractions) for fractions in spreads.values()]
+        return {(): (0, [0] * len(flags), nothing)} if not keys else {}
     if connection.vendor == "postgresql":
         quoted = [connection.ops.quote_name(name) for name in keys]
         columns = [
             *quoted,
             "COUNT(*)",
             *(f"COUNT(*) FILTER (WHERE {connection.ops.quote_name(flag)})" for flag in flags),
-            *(
-                f"percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {connection.ops.quote_name(name)})"
-                for name in spreads
-            ),
+            *_percentiles(spreads),
         ]
         group = f" GROUP BY {', '.join(quoted)}" if keys else ""
         with connection.cursor() as cursor:
@@ -272,15 +283,22 @@ def _summarise(
         result = {}
         for row in found:
             key, rest = tuple(row[: len(keys)]), row[len(keys) :]
-            measured = [tuple(value) if value else (None, None) for value in rest[1 + len(flags) :]]
-            result[key] = (rest[0], list(rest[1 : 1 + len(flags)]), measured)
+            result[key] = (rest[0], list(rest[1 : 1 + len(flags)]), _measured(rest[1 + len(flags) :], spreads))
         return result
     return _summarise_in_python(rows, keys, flags, spreads)  # SQLite (development only)
 
 
+def _measured(values: Iterable[Any], spreads: dict[str, tuple[float, ...]]) -> list[tuple[Any, ...]]:
+    """PostgreSQL's percentile arrays, one per duration (NULL when there were none)."""
+    return [
+        tuple(value) if value else (None,) * len(fractions)
+        for value, fractions in zip(values, spreads.values(), strict=True)
+    ]
+
+
 def _summarise_in_python(
-    rows: Iterable[dict[str, Any]], keys: list[str], flags: list[str], spreads: list[str]
-) -> dict[tuple[Any, ...], tuple[int, list[int], list[tuple[Any, Any]]]]:
+    rows: Iterable[dict[str, Any]], keys: list[str], flags: list[str], spreads: dict[str, tuple[float, ...]]
+) -> dict[tuple[Any, ...], tuple[int, list[int], list[tuple[Any, ...]]]]:
     """``_summarise`` from the rows themselves."""
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
@@ -291,16 +309,25 @@ def _summarise_in_python(
     for key, members in groups.items():
         counted = [sum(1 for row in members if row[flag]) for flag in flags]
         measured = []
-        for name in spreads:
+        for name, fractions in spreads.items():
             values = sorted(row[name] for row in members if row[name] is not None)
-            measured.append((_percentile(values, 0.5), _percentile(values, 0.9)))
+            measured.append(tuple(_percentile(values, fraction) for fraction in fractions))
         summed[key] = (len(members), counted, measured)
     return summed
 
 
-# What a breakdown's row and a week count: only the targets (the removal and improvement figures each ask a
-# subquery per case, which a table of twenty rows does not show).
-TARGET_FIGURES = tuple(name for name in _COUNTED if name.startswith(("first_response_", "resolution_")))
+# What a breakdown's row and a week show: the cases answered and within the targets, and the median first response
+# (the headline shows the rest). Each figure or percentile more is worked out for every row of every breakdown: a
+# sort per breakdown for each percentile.
+ROW_FIGURES = (
+    "first_response_timed",
+    "first_response_met",
+    "first_response_breached",
+    "first_response_decided",
+    "resolution_met",
+    "resolution_decided",
+)
+ROW_SPREADS: dict[str, tuple[float, ...]] = {"took_first": (0.5,)}
 
 
 def _case_rows(cases: QuerySet[Case], now: datetime, keys: dict[str, Any], figures: tuple[str, ...]) -> QuerySet[Any]:
@@ -311,23 +338,35 @@ def _case_rows(cases: QuerySet[Case], now: datetime, keys: dict[str, Any], figur
     return rows.values("id", *keys, *flags, "took_first", "took_resolution")
 
 
+def _case_summary(
+    count: int, counted: list[int], measured: list[tuple[Any, ...]], figures: tuple[str, ...], spreads: Iterable[str]
+) -> CaseSummary:
+    durations = dict(zip(spreads, measured, strict=True))
+    return CaseSummary(
+        count=count,
+        counts={"cases": count} | dict(zip(figures, counted, strict=True)),
+        first_response=Spread(*durations.get("took_first", ())),
+        resolution=Spread(*durations.get("took_resolution", ())),
+    )
+
+
 def case_summaries(
-    cases: QuerySet[Case], now: datetime, keys: dict[str, Any] | None = None, figures: tuple[str, ...] = _COUNTED
+    cases: QuerySet[Case],
+    now: datetime,
+    keys: dict[str, Any] | None = None,
+    figures: tuple[str, ...] = _COUNTED,
+    spreads: dict[str, tuple[float, ...]] = SPREADS,
 ) -> dict[Any, CaseSummary]:
-    """``cases`` summed up per value of the expressions ``keys`` (None: all as one, under the key ``()``).
-    Keys are the cases' own columns (through their links: ``case_summary_sets``). Runs one query."""
+    """``cases`` summed up per value of the expressions ``keys`` (None: all as one, under the key ``()``):
+    ``figures`` counted, ``spreads`` measured. Keys are the cases' own columns (through their links:
+    ``case_summary_sets``). Runs one query."""
     keys = keys or {}
     rows = _case_rows(cases, now, keys, figures)
-    summed = _summarise(rows, list(keys), [f"is_{name}" for name in figures], ["took_first", "took_resolution"])
-    result = {}
-    for key, (count, counted, (first, resolution)) in summed.items():
-        result[key[0] if len(key) == 1 else key] = CaseSummary(
-            count=count,
-            counts={"cases": count} | dict(zip(figures, counted, strict=True)),
-            first_response=Spread(*first),
-            resolution=Spread(*resolution),
-        )
-    return result
+    summed = _summarise(rows, list(keys), [f"is_{name}" for name in figures], spreads)
+    return {
+        key[0] if len(key) == 1 else key: _case_summary(count, counted, measured, figures, spreads)
+        for key, (count, counted, measured) in summed.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -350,10 +389,9 @@ def _through_link(column: str) -> Grouping:
 
 
 def groupings(query: ReportQuery) -> dict[str, Grouping]:
-    """Everything the report page sums its cases up by: all of them (``""``), per responder, complainer type,
-    week, platform, source and category."""
+    """Everything the report page sums its cases up by besides all of them (the headline): per responder,
+    complainer type, week, platform, source and category."""
     return {
-        "": Grouping(_ONCE),
         "assignee": Grouping(_ONCE, F("assignee_id")),
         "complainer": Grouping(_ONCE, F("complainer_type")),
         "week": Grouping(_ONCE, _week_key(query)),
@@ -364,7 +402,11 @@ def groupings(query: ReportQuery) -> dict[str, Grouping]:
 
 
 def case_summary_sets(
-    cases: QuerySet[Case], now: datetime, sets: dict[str, Grouping]
+    cases: QuerySet[Case],
+    now: datetime,
+    sets: dict[str, Grouping],
+    figures: tuple[str, ...] = ROW_FIGURES,
+    spreads: dict[str, tuple[float, ...]] = ROW_SPREADS,
 ) -> dict[str, dict[Any, CaseSummary]]:
     """``case_summaries`` of ``cases`` by each of the ``sets`` (a name: the summaries per value of its key, all
     as one under ``()`` for a grouping without a key), in one pass over the cases and their links: PostgreSQL
@@ -374,20 +416,15 @@ def case_summary_sets(
         for expression in (grouping.counts, grouping.key):
             if expression is not None and expression not in columns:
                 columns[expression] = f"g{len(columns)}"
-    rows = _case_rows(cases, now, {column: expression for expression, column in columns.items()}, _COUNTED)
+    rows = _case_rows(cases, now, {column: expression for expression, column in columns.items()}, figures)
     chosen = {
         name: (columns[grouping.counts], columns[grouping.key] if grouping.key is not None else None)
         for name, grouping in sets.items()
     }
-    flags, spreads = [f"is_{name}" for name in _COUNTED], ["took_first", "took_resolution"]
+    flags = [f"is_{name}" for name in figures]
     found: dict[str, dict[Any, CaseSummary]] = {name: {} for name in sets}
-    for (name, key), (count, counted, (first, resolution)) in _summarise_sets(rows, chosen, flags, spreads).items():
-        found[name][key] = CaseSummary(
-            count=count,
-            counts={"cases": count} | dict(zip(_COUNTED, counted, strict=True)),
-            first_response=Spread(*first),
-            resolution=Spread(*resolution),
-        )
+    for (name, key), (count, counted, measured) in _summarise_sets(rows, chosen, flags, spreads).items():
+        found[name][key] = _case_summary(count, counted, measured, figures, spreads)
     for name, grouping in sets.items():
         if grouping.key is None:
             found[name].setdefault((), CaseSummary())
@@ -395,8 +432,11 @@ def case_summary_sets(
 
 
 def _summarise_sets(
-    rows: QuerySet[Any], sets: dict[str, tuple[str, str | None]], flags: list[str], spreads: list[str]
-) -> dict[tuple[str, Any], tuple[int, list[int], list[tuple[Any, Any]]]]:
+    rows: QuerySet[Any],
+    sets: dict[str, tuple[str, str | None]],
+    flags: list[str],
+    spreads: dict[str, tuple[float, ...]],
+) -> dict[tuple[str, Any], tuple[int, list[int], list[tuple[Any, ...]]]]:
     """``_summarise`` of ``rows`` by each of ``sets`` (name: the column that says whether a row counts in it, and
     the key's column or None), keyed by (name, the key's value or ``()``)."""
     try:
@@ -418,7 +458,7 @@ def _summarise_sets(
         *(quote(name) for name in names),
         "COUNT(*)",
         *(f"COUNT(*) FILTER (WHERE {quote(flag)})" for flag in flags),
-        *(f"percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {quote(name)})" for name in spreads),
+        *_percentiles(spreads),
     ]
     grouped = ", ".join(f"({', '.join(quote(column) for column in pair if column)})" for pair in sets.values())
     with connection.cursor() as cursor:
@@ -441,8 +481,11 @@ def _summarise_sets(
         if not values[counts]:
             continue  # the rows of the other links of a case
         figures = rest[len(names) :]
-        measured = [tuple(value) if value else (None, None) for value in figures[1 + len(flags) :]]
-        summed[(name, values[key] if key else ())] = (figures[0], list(figures[1 : 1 + len(flags)]), measured)
+        summed[(name, values[key] if key else ())] = (
+            figures[0],
+            list(figures[1 : 1 + len(flags)]),
+            _measured(figures[1 + len(flags) :], spreads),
+        )
     return summed
 
 
@@ -474,15 +517,12 @@ def headline(
     query: ReportQuery,
     now: datetime,
     mentions: tuple[int, int] | None = None,
-    cases: CaseSummary | None = None,
 ) -> Headline:
-    """The headline figures of ``query``'s period; ``mentions``: its mentions and complaints, ``cases``: its
-    cases' summary, when counted already (the weeks count the mentions, ``case_summary_sets`` the cases). Runs
-    three queries, one without each of these."""
+    """The headline figures of ``query``'s period; ``mentions``: its mentions and complaints, when counted already
+    (the weeks count them). Runs three queries, two with ``mentions``."""
     if mentions is None:
         mentions = days.totals(organisation_id_of(user), query) if may_read_reports(user) else (0, 0)
-    if cases is None:
-        cases = case_summaries(cases_in_report(user, query), now)[()]
+    cases = case_summaries(cases_in_report(user, query), now)[()]
     open_at = end_of(query, now)
     backlog = cases_open_at(user, query, open_at).order_by().aggregate(count=Count("id"), oldest=Min("reported_at"))
     return Headline(
@@ -593,7 +633,7 @@ def weeks(
     (``case_summary_sets``; else one query more)."""
     zone = ZoneInfo(query.zone)
     if summed is None:
-        summed = case_summaries(cases_in_report(user, query), now, {"k": _week_key(query)}, TARGET_FIGURES)
+        summed = case_summaries(cases_in_report(user, query), now, {"k": _week_key(query)}, ROW_FIGURES, ROW_SPREADS)
     cases = {_week_of(key, zone): summary for key, summary in summed.items()}
     counted: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     medians: dict[int, dict[date, timedelta | None]] = defaultdict(dict)
@@ -652,15 +692,17 @@ REPORT_WORK_MEM = "64MB"
 
 
 def report(user: User, query: ReportQuery, now: datetime) -> Report:
-    """Everything on the report page, for ``query`` as ``user`` may read it, at the moment ``now``. Runs about
-    fifteen queries, none of them per row, in one read-only transaction with room to sort in memory."""
+    """Everything on the report page, for ``query`` as ``user`` may read it, at the moment ``now``: the headline
+    figures of the period and of the one before, each from the cases alone; the breakdowns and the weeks in one
+    query over the cases and their links, counting only what their rows show. Runs about a dozen queries, none of
+    them per row, in one read-only transaction with room to sort in memory."""
     with transaction_settings(work_mem=REPORT_WORK_MEM):
         summed = case_summary_sets(cases_in_report(user, query), now, groupings(query))
         found_weeks, delays, mentions = weeks(user, query, now, summed["week"])
         return Report(
             query=query,
             now=now,
-            current=headline(user, query, now, mentions, summed[""][()]),
+            current=headline(user, query, now, mentions),
             previous=headline(user, query.previous(), now),
             breakdowns=breakdowns(user, query, now, summed),
             weeks=found_weeks,
