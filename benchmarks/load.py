@@ -224,14 +224,34 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+ACCESS_LOG = "access.log"
+ACCESS_FORMAT = "%(t)s %(m)s %(U)s?%(q)s %(s)s %(M)s"
+
+
+def server_slowest(work_dir: Path, count: int = 10) -> list[tuple[int, str, str]]:
+    """The requests the server itself took longest for (ms, when they ended, method and path), from gunicorn's
+    access log."""
+    found = []
+    path = work_dir / ACCESS_LOG
+    for line in path.read_text(errors="replace").splitlines() if path.exists() else []:
+        stamp, _, rest = line.partition("] ")
+        method, target, _status, took = [*rest.split(" "), "", "", "", ""][:4]
+        if took.isdigit():
+            found.append((int(took), stamp.lstrip("[").split(" ")[0].split(":", 1)[-1], f"{method} {target}"))
+    return sorted(found, reverse=True)[:count]
+
+
 def gunicorn_start(
     *, port: int, workers: int, database_url: str, queue: str, log_path: Path
 ) -> subprocess.Popen[bytes]:
     """gunicorn as the Dockerfile runs it, on 127.0.0.1, sending its tasks (such as counting the inbox again) to the
-    worker's ``queue``; waits until /healthz answers."""
+    worker's ``queue``; waits until /healthz answers. Beside its log, an access log of every request with the time
+    the server took for it (``access.log``: when it ended, method, path, status, ms), which tells a slow answer
+    from one that waited for a free worker."""
     argv = [
         sys.executable, "-m", "gunicorn", "webcare.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers), "--timeout", "60", "--worker-tmp-dir", "/dev/shm", "--error-logfile", "-",  # noqa: S108
+        "--access-logfile", str(log_path.with_name(ACCESS_LOG)), "--access-logformat", ACCESS_FORMAT,
     ]  # fmt: skip
     env = {"DATABASE_URL": database_url, "CELERY_QUEUE": queue}
     log(f"$ {poll_feeds.command_line(argv, env)}")
@@ -519,6 +539,12 @@ def main() -> None:
             f"  {step['from']:>4} s  {step['requests']:>5} requests  "
             f"p50 {step['p50']:>6.0f} ms  p95 {step['p95']:>6.0f} ms"
         )
+    log("")
+    log("the slowest requests at work as Locust saw them (from the first request), and as the server took them:")
+    for slow in results.get("slowest", []):
+        log(f"  {slow['at']:>6.1f} s  {slow['took']:>6.0f} ms  {slow['action']}")
+    for took, ended, request in server_slowest(work_dir):
+        log(f"  server: {took:>6} ms, ended {ended}  {request}")
     log("")
     lost = writes_table(before, after, results)
     log("")

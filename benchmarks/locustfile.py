@@ -192,6 +192,16 @@ def _timeline() -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def _slowest(count: int = 10) -> list[dict[str, Any]]:
+    """The slowest requests at work: when they started (seconds from the first request), what, how long."""
+    if not SEEN or not _all_in_at:
+        return []
+    first = min(started for _action, started, _took, _failed in SEEN)
+    working = [entry for entry in SEEN if entry[1] >= _all_in_at[0] + SETTLE_SECONDS]
+    slowest = sorted(working, key=lambda entry: -entry[2])[:count]
+    return [{"at": started - first, "took": took, "action": action} for action, started, took, _failed in slowest]
+
+
 @events.quitting.add_listener
 def _report(environment: Any, **_: Any) -> None:
     """The numbers per action and the writes seen, once every simulated person has stopped (Locust's own
@@ -219,7 +229,7 @@ def _report(environment: Any, **_: Any) -> None:
         for error in environment.stats.errors.values()
     ]
     results = {"writes": WRITES, "refused": REFUSED, "stats": stats, "working": _working_stats(), "errors": errors,
-               "timeline": _timeline()}  # fmt: skip
+               "timeline": _timeline(), "slowest": _slowest()}  # fmt: skip
     Path(path).write_text(json.dumps(results, indent=2))
 
 

@@ -6,8 +6,8 @@ from celery import Task, shared_task
 
 from inbox.triage import facets
 
-# While another refresh counts, a refresh waits its turn this long, this many times; then it gives up (the reader
-# counts once the kept counts are a minute old: ``facets.STALE_LIMIT_SECONDS``).
+# While another refresh counts, a refresh waits its turn this long, this many times; then it gives up (a reader
+# counts once the count asked for has not come for ``facets.NEGLECTED_SECONDS``).
 REFRESH_TURN_SECONDS = 2
 REFRESH_TURNS = 30
 

@@ -161,23 +161,29 @@ def mention_facets(request: AppRequest) -> HttpResponse:
     )
     drawn = cache.get(drawn_key)
     if drawn is None:
-        drawn = render_to_string("inbox/_facets.html", _facets_context(asked, read))
+        drawn = render_to_string("inbox/_facets.html", _facets_context(asked, read, request.get_full_path()))
         cache.set(drawn_key, drawn, FACETS_PANE_SECONDS)
     return HttpResponse(drawn)
 
 
-def _facets_context(asked: ListRequest, read: FacetsRead) -> dict[str, Any]:
-    facets = selectors.facets_labelled(read.facets)
-    groups = [
-        (_("Status"), "status", facets.statuses),
-        (_("Category"), "category", facets.categories),
-        (_("Flags"), "flag", facets.flags),
-        (_("Assigned to"), "assignee", facets.assignees),
-        (_("Platform"), "platform", facets.platforms),
-        (_("Source"), "source", facets.sources),
-        (_("Language"), "language", facets.languages),
-    ]
+def _facets_context(asked: ListRequest, read: FacetsRead, url: str) -> dict[str, Any]:
+    """The pane's context; ``url``: where it is read from (a pane still being counted asks there again)."""
+    groups = []
+    if read.facets is not None:
+        labelled = selectors.facets_labelled(read.facets)
+        groups = [
+            (_("Status"), "status", labelled.statuses),
+            (_("Category"), "category", labelled.categories),
+            (_("Flags"), "flag", labelled.flags),
+            (_("Assigned to"), "assignee", labelled.assignees),
+            (_("Platform"), "platform", labelled.platforms),
+            (_("Source"), "source", labelled.sources),
+            (_("Language"), "language", labelled.languages),
+        ]
     return {
+        "counting": read.facets is None,
+        "counting_url": url,
+        "counting_retry_ms": facets.COUNTING_RETRY_MS,
         "facet_groups": groups,
         "list_query": asked.query,
         "filters": asked.filters,
