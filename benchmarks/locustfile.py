@@ -49,6 +49,8 @@ FILTERS = [
     {"status": "ignored", "platform": "facebook", "from": "2026-06-01"},
     {"status": "in_case", "to": "2026-03-31"},
 ]
+# A counts pane whose counts are being made asks again after this many ms (inbox/_facets.html).
+COUNTING = re.compile(r'hx-trigger="load delay:(\d+)ms" hx-target="#mention-facets"')
 CHANNELS = ["email", "phone", "public", "private"]
 NOTES = [
     "Gebeld met de ouder, zij krijgt morgen antwoord van de trainer.",
@@ -323,6 +325,17 @@ class Staff(HttpUser):
                 return None
             return response.text
 
+    def counts(self, name: str) -> None:
+        """The open list's counts, as its pane asks for them: while the answer says they are being counted, it
+        asks again after the delay the answer names (each such request counted as "…: still counting")."""
+        html = self.page(self.facets_url, name, **{"HX-Request": "true"})
+        for _ in range(40):
+            waiting = COUNTING.search(html or "")
+            if waiting is None:
+                return
+            gevent.sleep(int(waiting.group(1)) / 1000)
+            html = self.page(self.facets_url, f"{name}: still counting", **{"HX-Request": "true"})
+
     def list_page(self, query: dict[str, Any], name: str) -> None:
         """A list of mentions and, as the browser then asks, its counts per filter value."""
         html = self.whole_page("/inbox/" + (f"?{urlencode(query, doseq=True)}" if query else ""), name)
@@ -335,7 +348,7 @@ class Staff(HttpUser):
         facets = FACETS.search(html)
         if facets:
             self.facets_url = unescape(facets.group(1))
-            self.page(self.facets_url, f"{name}: counts", **{"HX-Request": "true"})
+            self.counts(f"{name}: counts")
 
     def mention_open(self) -> tuple[str, str] | None:
         """Open one of the mentions of the last list (the page with the list and the mention beside it)."""
@@ -382,7 +395,7 @@ class Staff(HttpUser):
             self.seen(changed)
             if self.facets_url:
                 gevent.sleep(0.5)
-                self.page(self.facets_url, "triage: counts again", **{"HX-Request": "true"})
+                self.counts("triage: counts again")
 
     # What people do -------------------------------------------------------------------------------------
 
