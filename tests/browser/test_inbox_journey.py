@@ -9,12 +9,14 @@ from datetime import timedelta
 from typing import Any, cast
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import Page, Response, expect
 
 from accounts.models import User
 from inbox import presence as inbox_presence
+from inbox.triage import facets
 from inbox.triage.models import MentionEvent
 from monitoring.models import Mention, Source
 from monitoring.services.poll import source_poll
@@ -261,6 +263,44 @@ def test_a_mention_the_worker_fetches_appears_in_the_open_inbox(
     expect(new.locator(".facet-count")).to_have_text("4")
     assert page.evaluate("window.journeyMarker") == "not reloaded"
     assert Source.objects.get(id=news.id).last_entries_found == 1
+
+
+def test_a_new_search_in_a_large_inbox_shows_counting_until_the_worker_has_counted(
+    page, celery_worker, organisation, settings
+):
+    """An inbox that takes long to count: a search nobody made before is not counted while the page waits; the
+    pane says it is counting, asks again by itself, and shows the worker's counts."""
+    settings.INBOX_FACETS_INLINE_SECONDS = 0  # every count "takes long", without a million mentions
+    UserFactory(username="sam", role="staff")
+    _mentions(
+        organisation,
+        ("Veel klachten over de kantine", "Koffie op, tosti's koud.", "complaint"),
+        ("Mooie clubkampioenschappen", "Drie clubrecords gezwommen.", "praise"),
+    )
+    panes: list[str] = []
+    page.on(
+        "response",
+        lambda response: (
+            panes.append(response.text()) if "/inbox/filters/" in response.url and "q=kantine" in response.url else None
+        ),
+    )
+    sign_in(page, "sam")
+    expect(page.locator(ROW)).to_have_count(2)
+    expect(page.locator("#mention-facets .facet-count").first).to_be_visible()
+
+    # Another selection is being counted in the background: the worker's count of this one waits its turn.
+    assert cache.add(facets.REFRESHING_KEY, 1, timeout=60)
+    page.locator("#search-q").fill("kantine")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"q=kantine"))
+    expect(page.locator(ROW)).to_have_count(1)
+    page.wait_for_timeout(3_000)  # the pane asks again meanwhile, still counting
+    assert len(panes) >= 2
+    assert all("Tellen…" in pane and 'id="facet-category"' not in pane for pane in panes)
+    cache.delete(facets.REFRESHING_KEY)  # the worker's turn: its counts appear in the pane by themselves
+    category = page.locator("#mention-facets [aria-labelledby=facet-category] a.facet-value").filter(has_text="Klacht")
+    expect(category.locator(".facet-count")).to_have_text("1", timeout=20_000)
+    assert 'id="facet-category"' in panes[-1]
 
 
 # 5. Two people see each other ------------------------------------------------------------------------------------
