@@ -49,6 +49,7 @@ NEGLECTED_SECONDS = 90
 # asked of the worker again meanwhile (a refresh finds it counted already, and counts nothing, when it was).
 COUNTING_RETRY_MS = 1500
 NEW_ASK_SECONDS = 15
+UNKNOWN_COUNT_SECONDS = 10
 # Background counts run one at a time, whatever the worker's concurrency: two at once took both cores of a small
 # server from the people waiting for pages. The lease outlasts any count (the task's hard time limit is less), so a
 # worker killed mid-count frees the turn by itself.
@@ -90,7 +91,8 @@ def facets_read(*, user: User, filters: MentionFilters, query: str) -> FacetsRea
     asked_at: float | None = cache.get(f"{key}:asked")
     # Asked of the worker and not made for long: one reader counts (the others meanwhile get what there is).
     if asked_at is not None and time.time() - asked_at > NEGLECTED_SECONDS:
-        seconds = kept.seconds if kept else NEGLECTED_SECONDS / 10
+        # The one reader's turn lasts twice what counting took the last time (never counted: a guess).
+        seconds = kept.seconds if kept else UNKNOWN_COUNT_SECONDS
         if cache.add(f"{key}:counting", 1, timeout=max(1, math.ceil(seconds * 2))):
             return _read(key, _count(key, user, filters, generation), is_current=True)
     if kept is None:
