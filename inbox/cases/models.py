@@ -21,6 +21,61 @@ from monitoring.feeds.platforms import Platform
 from monitoring.models import Mention
 from webcare.audit import AuditRow
 
+# How long a first response took, in hours, as the reports sort them: (name, from, to; None: no upper bound).
+FIRST_RESPONSE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("first_response_0_1h", 0, 1),
+    ("first_response_1_4h", 1, 4),
+    ("first_response_4_8h", 4, 8),
+    ("first_response_8_24h", 8, 24),
+    ("first_response_24h", 24, None),
+)
+
+
+def _took_first(low: int, high: int | None) -> models.Q:
+    within = models.Q(first_response_took__gte=timedelta(hours=low))
+    return within & models.Q(first_response_took__lt=timedelta(hours=high)) if high is not None else within
+
+
+# What a case's milestones came to, as far as the passing of time no longer changes it: each a condition on the
+# case, and a bit (by its place here) of the case's ``marks``, which the database works out whenever the case is
+# written, so that the reports count cases by their marks instead of working each condition out per case. What
+# still changes with time (a target running late, while no answer came) is worked out when counting.
+# The values are those of ``Case.Status`` and ``Case.Satisfaction`` (defined in the class below).
+MARKS: dict[str, models.Q] = {
+    "first_response_timed": models.Q(first_response_took__isnull=False),
+    "first_response_met": models.Q(
+        first_response_due_at__isnull=False,
+        first_response_at__isnull=False,
+        first_response_at__lte=models.F("first_response_due_at"),
+    ),
+    "first_response_late": models.Q(
+        first_response_due_at__isnull=False, first_response_at__gt=models.F("first_response_due_at")
+    ),
+    "resolution_timed": models.Q(resolution_took__isnull=False),
+    "resolution_met": models.Q(
+        resolution_due_at__isnull=False, resolved_at__isnull=False, resolved_at__lte=models.F("resolution_due_at")
+    ),
+    "resolution_late": models.Q(resolution_due_at__isnull=False, resolved_at__gt=models.F("resolution_due_at")),
+    **{name: _took_first(low, high) for name, low, high in FIRST_RESPONSE_BUCKETS},
+    "satisfaction_asked": models.Q(resolved_at__isnull=False, satisfaction_asked=True),
+    "satisfied": models.Q(resolved_at__isnull=False, satisfaction_asked=True, satisfaction="satisfied"),
+    "closed": models.Q(status="closed"),
+    "followed_up": models.Q(status="closed") & ~models.Q(public_followup_url=""),
+}
+MARK_BITS = {name: 1 << n for n, name in enumerate(MARKS)}
+
+
+def _marks() -> Any:
+    """The sum of the bits of the ``MARKS`` a case has: what its ``marks`` column holds."""
+    bits = [
+        models.Case(models.When(condition, then=models.Value(MARK_BITS[name])), default=models.Value(0))
+        for name, condition in MARKS.items()
+    ]
+    total: Any = bits[0]
+    for bit in bits[1:]:
+        total = total + bit
+    return total
+
 
 class Case(models.Model):
     """A complaint being handled: one or more mentions, the complainant, an owner and a status. Never deleted.
@@ -121,6 +176,8 @@ class Case(models.Model):
     version = models.PositiveIntegerField(default=0)
     # When the complainant's name, contact details and the texts about them were removed (inbox.privacy).
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # Which of ``MARKS`` it has (one bit each): kept by the database.
+    marks = models.GeneratedField(expression=_marks(), output_field=models.IntegerField(), db_persist=True)
 
     class Meta:
         db_table = "inbox_case"

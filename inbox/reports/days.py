@@ -19,7 +19,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
 from inbox.reports.models import DELAY_BUCKETS, MentionDay
-from inbox.reports.query import ReportQuery, mentions_of_organisation
+from inbox.reports.query import ReportQuery, mentions_of_organisation, place_filters
 from monitoring.models import Mention
 
 COMPLAINT = Mention.Category.COMPLAINT
@@ -113,13 +113,7 @@ def totals(organisation_id: int, query: ReportQuery) -> tuple[int, int]:
 
 def _days(organisation_id: int, query: ReportQuery) -> QuerySet[MentionDay]:
     days = MentionDay.objects.filter(organisation_id=organisation_id, day__gte=query.start, day__lte=query.end)
-    if query.platform:
-        days = days.filter(platform=query.platform)
-    if query.source is not None:
-        days = days.filter(source_id=query.source)
-    if query.category:
-        days = days.filter(category=query.category)
-    return days.order_by()
+    return place_filters(days, query).order_by()
 
 
 def days_rebuild(organisation_id: int) -> None:

@@ -26,7 +26,7 @@ from inbox.notifications.mail import absolute, error_code, message_build, messag
 from inbox.reports import days
 from inbox.reports.export import minutes
 from inbox.reports.models import MonthlySummary
-from inbox.reports.query import CUSTOM, ReportQuery, cases_of_organisation
+from inbox.reports.query import CUSTOM, ReportQuery, cases_of_organisation, lines_of_organisation
 from inbox.reports.selectors import case_summaries
 from inbox.targets.selectors import plan_of
 from monitoring.models import Mention
@@ -65,7 +65,7 @@ def headline_of(organisation_id: int, query: ReportQuery, now: datetime | None =
     now = now or timezone.now()
     mentions, complaints = days.totals(organisation_id, query)
     cases = cases_of_organisation(organisation_id, query)
-    summary = case_summaries(cases, now)[()]
+    summary = case_summaries(lines_of_organisation(organisation_id, query), now)[()]
     resolved = cases.filter(status__in=(Case.Status.RESOLVED, Case.Status.CLOSED)).count()
     median = summary.first_response.median
     return Headline(

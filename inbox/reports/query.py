@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.selectors import organisation_id_of
 from inbox.cases.models import Case, CaseMention
+from inbox.reports.models import CaseLine
 from monitoring.models import Mention
 
 PERMISSION = "accounts.view_reports"
@@ -185,6 +188,33 @@ def cases_of_organisation(organisation_id: int, query: ReportQuery) -> QuerySet[
     return _case_filters(cases, query)
 
 
+def lines_in_report(user: User, query: ReportQuery) -> QuerySet[CaseLine]:
+    """The lines (``CaseLine``) of the cases ``query`` counts: what the figures are counted from. None for somebody
+    who may not read reports. Runs no query (a queryset)."""
+    if not may_read_reports(user):
+        return CaseLine.objects.none()
+    return lines_of_organisation(organisation_id_of(user), query)
+
+
+def lines_of_organisation(organisation_id: int, query: ReportQuery) -> QuerySet[CaseLine]:
+    """``lines_in_report`` without a person (``cases_of_organisation``). Runs no query (a queryset)."""
+    lines = CaseLine.objects.filter(
+        organisation_id=organisation_id, reported_at__gte=query.since, reported_at__lt=query.until
+    )
+    # The filters as ``_case_filters`` reads them, on the lines' own columns where they have them.
+    lines = _people_filters(lines, query)
+    if query.tag:
+        tagged = replace(query, platform="", source=None, category="", assignee=None, complainer="")
+        lines = lines.filter(case_id__in=cases_of_organisation(organisation_id, tagged).values("id"))
+    if query.platform or query.source is not None or query.category:
+        # A case on a platform, from a source, of a category: any of its lines is (every line of it counts).
+        matching = CaseLine.objects.filter(
+            organisation_id=organisation_id, reported_at__gte=query.since, reported_at__lt=query.until
+        )
+        lines = lines.filter(case_id__in=place_filters(matching, query).values("case_id"))
+    return lines
+
+
 def cases_open_at(user: User, query: ReportQuery, at: datetime) -> QuerySet[Case]:
     """The cases through ``query``'s filters that were open at the moment ``at``, whenever they were said in
     public (before ``at``): the backlog. A case reopened later counts from its last closing. None for somebody
@@ -197,15 +227,35 @@ def cases_open_at(user: User, query: ReportQuery, at: datetime) -> QuerySet[Case
     return _case_filters(cases, query)
 
 
-def _case_filters(cases: QuerySet[Case], query: ReportQuery) -> QuerySet[Case]:
+RowsT = TypeVar("RowsT", bound=models.Model)
+
+
+def _people_filters(rows: QuerySet[RowsT], query: ReportQuery) -> QuerySet[RowsT]:
+    """The assignee and complainer-type filters, on rows with the cases' columns of them (cases, case lines)."""
     if query.assignee == NOBODY:
-        cases = cases.filter(assignee__isnull=True)
+        rows = rows.filter(assignee_id__isnull=True)
     elif query.assignee is not None:
-        cases = cases.filter(assignee_id=query.assignee)
+        rows = rows.filter(assignee_id=query.assignee)
     if query.complainer == NOT_SET:
-        cases = cases.filter(complainer_type="")
+        rows = rows.filter(complainer_type="")
     elif query.complainer:
-        cases = cases.filter(complainer_type=query.complainer)
+        rows = rows.filter(complainer_type=query.complainer)
+    return rows
+
+
+def place_filters(rows: QuerySet[RowsT], query: ReportQuery) -> QuerySet[RowsT]:
+    """The platform, source and category filters, on rows with such columns (links, case lines, mention days)."""
+    if query.platform:
+        rows = rows.filter(platform=query.platform)
+    if query.source is not None:
+        rows = rows.filter(source_id=query.source)
+    if query.category:
+        rows = rows.filter(category=query.category)
+    return rows
+
+
+def _case_filters(cases: QuerySet[Case], query: ReportQuery) -> QuerySet[Case]:
+    cases = _people_filters(cases, query)
     if query.tag:
         # Tags are a comma-separated list: a whole tag, wherever it stands in it.
         tag = query.tag
@@ -220,14 +270,7 @@ def _case_filters(cases: QuerySet[Case], query: ReportQuery) -> QuerySet[Case]:
     if query.platform or query.source is not None or query.category:
         # A case is on a platform, from a source, of a category through the mentions it holds, as its links keep
         # them: an uncorrelated ``IN``, read once into a hash, where ``EXISTS`` asked once per case.
-        links = CaseMention.objects.all()
-        if query.platform:
-            links = links.filter(platform=query.platform)
-        if query.source is not None:
-            links = links.filter(source_id=query.source)
-        if query.category:
-            links = links.filter(category=query.category)
-        cases = cases.filter(pk__in=links.values("case_id"))
+        cases = cases.filter(pk__in=place_filters(CaseMention.objects.all(), query).values("case_id"))
     return cases
 
 

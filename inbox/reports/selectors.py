@@ -1,9 +1,13 @@
 """The report's figures: how fast we answer and whether complaints are really solved, for a ``ReportQuery``.
 
-Each figure is a condition on the cases (or mentions) of the report, named once in ``FIGURES``: the page counts
-the rows that meet it and its drill-down list shows them (``figure_rows``), so a number and its list never
-disagree. The database does the counting: one query per summary, grouping in SQL, with ``percentile_cont`` for
-the medians and 90th percentiles on PostgreSQL (on SQLite, the development default, from the sorted values).
+Each figure of cases is a set of marks, named once in ``FIGURES``: a case counts when it has any of them. A mark is
+a condition on the case: stored (``inbox.cases.models.MARKS``, which the database works out into the case's
+``marks`` whenever it is written) or worked out when counting (``LIVE``: what changes with time, and removal
+requests and improvements). The drill-down list of a figure selects the cases by the same conditions
+(``figure_rows``), so a number and its list never disagree. The page counts from the case lines the database keeps
+(``CaseLine``: one narrow row per case and mention): per key and mask in one query, grouping in SQL, and
+``percentile_cont`` for the medians and 90th percentiles on PostgreSQL (on SQLite, the development default, in
+Python from the same rows).
 Durations are the ones stored on the case when the milestone happened (``first_response_took``,
 ``resolution_took``: opening or clock hours, as the targets count), so a report never walks calendars.
 """
@@ -19,13 +23,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, models
 from django.db.models import (
-    BooleanField,
     Count,
     DateTimeField,
     ExpressionWrapper,
     F,
+    IntegerField,
     Min,
     Q,
     QuerySet,
@@ -36,8 +40,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import organisation_id_of
-from inbox.cases.models import Case, ImprovementAction, RemovalRequest
+from inbox.cases.models import FIRST_RESPONSE_BUCKETS, MARK_BITS, MARKS, Case, ImprovementAction, RemovalRequest
 from inbox.reports import days
+from inbox.reports.models import CaseLine
 from inbox.reports.query import (
     CUSTOM,
     NOBODY,
@@ -45,6 +50,7 @@ from inbox.reports.query import (
     ReportQuery,
     cases_in_report,
     cases_open_at,
+    lines_in_report,
     may_read_reports,
     mentions_in_report,
 )
@@ -53,27 +59,9 @@ from monitoring.models import Mention, Source
 from webcare.queries import transaction_settings
 
 CASES, MENTIONS = "cases", "mentions"
-HOUR = timedelta(hours=1)
 # The first-response distribution: (figure, from, to) in hours; None: no upper bound.
-BUCKETS: tuple[tuple[str, int, int | None], ...] = (
-    ("first_response_0_1h", 0, 1),
-    ("first_response_1_4h", 1, 4),
-    ("first_response_4_8h", 4, 8),
-    ("first_response_8_24h", 8, 24),
-    ("first_response_24h", 24, None),
-)
+BUCKETS = FIRST_RESPONSE_BUCKETS
 REMOVAL_OUTCOMES = tuple(RemovalRequest.Outcome.values)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """What a figure counts: rows of ``of`` (cases or mentions) that meet ``condition`` (given the moment the
-    report is made, for targets still running). ``is_backlog``: the cases open at the period's end, whenever
-    they were said in public, instead of the cases of the period."""
-
-    of: str
-    condition: Callable[[datetime], Q]
-    is_backlog: bool = False
 
 
 def _at_or_waiting(now: datetime) -> Coalesce:
@@ -81,29 +69,52 @@ def _at_or_waiting(now: datetime) -> Coalesce:
     return Coalesce(F("waiting_since"), Value(now, output_field=DateTimeField()))
 
 
-def _first_response_met(now: datetime) -> Q:
+# Conditions worked out when the cases are counted, beside their stored ``MARKS``: a target running late while no
+# answer came (it changes with time), removal requests and improvements (other tables). Each is given the moment
+# the report is made and the column that holds the case's id (``pk`` of a case, ``case_id`` of a case line), and
+# reads only columns a case and its lines share.
+def _first_response_running_late(now: datetime, case: str) -> Q:
     return Q(
         first_response_due_at__isnull=False,
-        first_response_at__isnull=False,
-        first_response_at__lte=F("first_response_due_at"),
+        first_response_at__isnull=True,
+        first_response_due_at__lte=_at_or_waiting(now),
     )
 
 
-def _first_response_breached(now: datetime) -> Q:
-    late = Q(first_response_at__gt=F("first_response_due_at"))
-    running_late = Q(first_response_at__isnull=True, first_response_due_at__lte=_at_or_waiting(now))
-    return Q(first_response_due_at__isnull=False) & (late | running_late)
-
-
-def _resolution_met(now: datetime) -> Q:
-    return Q(resolution_due_at__isnull=False, resolved_at__isnull=False, resolved_at__lte=F("resolution_due_at"))
-
-
-def _resolution_breached(now: datetime) -> Q:
-    late = Q(resolved_at__gt=F("resolution_due_at"))
+def _resolution_running_late(now: datetime, case: str) -> Q:
     handled = Q(status__in=(Case.Status.RESOLVED, Case.Status.CLOSED))
-    running_late = Q(resolved_at__isnull=True, resolution_due_at__lte=_at_or_waiting(now)) & ~handled
-    return Q(resolution_due_at__isnull=False) & (late | running_late)
+    running = Q(resolution_due_at__isnull=False, resolved_at__isnull=True, resolution_due_at__lte=_at_or_waiting(now))
+    return running & ~handled
+
+
+# Cases with a removal request or an improvement: an uncorrelated ``IN``, which PostgreSQL reads once into a hash
+# for all cases, where ``EXISTS`` asked once per case.
+def _removal(outcome: str | None) -> Callable[[datetime, str], Q]:
+    def condition(now: datetime, case: str) -> Q:
+        requests = RemovalRequest.objects.filter(outcome=outcome) if outcome else RemovalRequest.objects.all()
+        return Q(**{f"{case}__in": requests.values("case_id")})
+
+    return condition
+
+
+def _improvement_done(now: datetime, case: str) -> Q:
+    done = ImprovementAction.objects.filter(state=ImprovementAction.State.DONE)
+    return Q(**{f"{case}__in": done.values("case_id")})
+
+
+LIVE: dict[str, Callable[[datetime, str], Q]] = {
+    "first_response_running_late": _first_response_running_late,
+    "resolution_running_late": _resolution_running_late,
+    "removal_requested": _removal(None),
+    **{f"removal_{outcome}": _removal(outcome) for outcome in REMOVAL_OUTCOMES},
+    "improvement_done": _improvement_done,
+}
+# Their bits in what a case is counted by (``_mask``): after the stored marks'.
+BITS = MARK_BITS | {name: 1 << (len(MARK_BITS) + n) for n, name in enumerate(LIVE)}
+
+
+def _every_mention(now: datetime) -> Q:
+    return Q()
 
 
 def _complaint(now: datetime) -> Q:
@@ -111,58 +122,59 @@ def _complaint(now: datetime) -> Q:
     return Q(category=complaint) | Q(category="", suggested_category=complaint)
 
 
-def _bucket(low: int, high: int | None) -> Callable[[datetime], Q]:
-    def condition(now: datetime) -> Q:
-        within = Q(first_response_took__gte=low * HOUR)
-        return within & Q(first_response_took__lt=high * HOUR) if high is not None else within
+@dataclass(frozen=True)
+class Figure:
+    """What a figure counts: the cases that have any of ``marks`` (stored ``MARKS`` or ``LIVE`` conditions; none:
+    every case), or for a figure of mentions the ones that meet ``mentions`` (given the moment the report is made).
+    ``is_backlog``: the cases open at the period's end, whenever they were said in public, instead of the cases of
+    the period."""
 
-    return condition
+    of: str
+    marks: tuple[str, ...] = ()
+    is_backlog: bool = False
+    mentions: Callable[[datetime], Q] | None = None
 
+    def condition(self, now: datetime, case: str = "pk") -> Q:
+        """The rows it counts, as a condition on cases (``case``: their id's column) or mentions."""
+        if self.mentions is not None:
+            return self.mentions(now)
+        found = Q()
+        for n, name in enumerate(self.marks):
+            one = MARKS[name] if name in MARKS else LIVE[name](now, case)
+            found = one if n == 0 else found | one
+        return found
 
-# Cases with a removal request or an improvement: an uncorrelated ``IN``, which PostgreSQL reads once into a hash
-# for all cases, where ``EXISTS`` asked once per case.
-def _removal(outcome: str | None) -> Callable[[datetime], Q]:
-    def condition(now: datetime) -> Q:
-        requests = RemovalRequest.objects.filter(outcome=outcome) if outcome else RemovalRequest.objects.all()
-        return Q(pk__in=requests.values("case_id"))
-
-    return condition
-
-
-def _improvement_done(now: datetime) -> Q:
-    return Q(pk__in=ImprovementAction.objects.filter(state=ImprovementAction.State.DONE).values("case_id"))
-
-
-def _always(now: datetime) -> Q:
-    return Q()
+    @property
+    def bits(self) -> int:
+        """The bits of its marks; 0: every case."""
+        return sum(BITS[name] for name in self.marks)
 
 
 FIGURES: dict[str, Figure] = {
-    "mentions": Figure(MENTIONS, _always),
-    "complaints": Figure(MENTIONS, _complaint),
-    "cases": Figure(CASES, _always),
+    "mentions": Figure(MENTIONS, mentions=_every_mention),
+    "complaints": Figure(MENTIONS, mentions=_complaint),
+    "cases": Figure(CASES),
     # Answered, with the time it took: what the median and the 90th percentile are of.
-    "first_response_timed": Figure(CASES, lambda now: Q(first_response_took__isnull=False)),
-    "first_response_met": Figure(CASES, _first_response_met),
-    "first_response_breached": Figure(CASES, _first_response_breached),
+    "first_response_timed": Figure(CASES, ("first_response_timed",)),
+    "first_response_met": Figure(CASES, ("first_response_met",)),
+    "first_response_breached": Figure(CASES, ("first_response_late", "first_response_running_late")),
     # Decided: met or missed. Cases without a due time, and answers still in time, are left out.
-    "first_response_decided": Figure(CASES, lambda now: _first_response_met(now) | _first_response_breached(now)),
-    "resolution_timed": Figure(CASES, lambda now: Q(resolution_took__isnull=False)),
-    "resolution_met": Figure(CASES, _resolution_met),
-    "resolution_breached": Figure(CASES, _resolution_breached),
-    "resolution_decided": Figure(CASES, lambda now: _resolution_met(now) | _resolution_breached(now)),
-    **{name: Figure(CASES, _bucket(low, high)) for name, low, high in BUCKETS},
-    "backlog": Figure(CASES, _always, is_backlog=True),
-    "satisfaction_asked": Figure(CASES, lambda now: Q(resolved_at__isnull=False, satisfaction_asked=True)),
-    "satisfied": Figure(
-        CASES,
-        lambda now: Q(resolved_at__isnull=False, satisfaction_asked=True, satisfaction=Case.Satisfaction.SATISFIED),
+    "first_response_decided": Figure(
+        CASES, ("first_response_met", "first_response_late", "first_response_running_late")
     ),
-    "closed": Figure(CASES, lambda now: Q(status=Case.Status.CLOSED)),
-    "followed_up": Figure(CASES, lambda now: Q(status=Case.Status.CLOSED) & ~Q(public_followup_url="")),
-    "removal_requested": Figure(CASES, _removal(None)),
-    **{f"removal_{outcome}": Figure(CASES, _removal(outcome)) for outcome in REMOVAL_OUTCOMES},
-    "improvement_done": Figure(CASES, _improvement_done),
+    "resolution_timed": Figure(CASES, ("resolution_timed",)),
+    "resolution_met": Figure(CASES, ("resolution_met",)),
+    "resolution_breached": Figure(CASES, ("resolution_late", "resolution_running_late")),
+    "resolution_decided": Figure(CASES, ("resolution_met", "resolution_late", "resolution_running_late")),
+    **{name: Figure(CASES, (name,)) for name, _low, _high in BUCKETS},
+    "backlog": Figure(CASES, is_backlog=True),
+    "satisfaction_asked": Figure(CASES, ("satisfaction_asked",)),
+    "satisfied": Figure(CASES, ("satisfied",)),
+    "closed": Figure(CASES, ("closed",)),
+    "followed_up": Figure(CASES, ("followed_up",)),
+    "removal_requested": Figure(CASES, ("removal_requested",)),
+    **{f"removal_{outcome}": Figure(CASES, (f"removal_{outcome}",)) for outcome in REMOVAL_OUTCOMES},
+    "improvement_done": Figure(CASES, ("improvement_done",)),
 }
 # The case figures a summary counts (all but the backlog, which is a set of cases of its own).
 _COUNTED = tuple(name for name, figure in FIGURES.items() if figure.of == CASES and not figure.is_backlog)
@@ -243,82 +255,11 @@ def _percentile(values: list[Any], fraction: float) -> Any:
     return values[low] + (values[high] - values[low]) * (position - low)
 
 
-# The durations a summary measures (a column of the rows: the fractions of it worked out): the median and the 90th
-# percentile of the first response and of the resolution.
-SPREADS: dict[str, tuple[float, ...]] = {"took_first": (0.5, 0.9), "took_resolution": (0.5, 0.9)}
-
-
-def _percentiles(spreads: dict[str, tuple[float, ...]]) -> list[str]:
-    quote = connection.ops.quote_name
-    return [
-        f"percentile_cont(ARRAY[{', '.join(map(str, fractions))}]) WITHIN GROUP (ORDER BY {quote(name)})"
-        for name, fractions in spreads.items()
-    ]
-
-
-def _summarise(
-    rows: QuerySet[Any], keys: list[str], flags: list[str], spreads: dict[str, tuple[float, ...]]
-) -> dict[tuple[Any, ...], tuple[int, list[int], list[tuple[Any, ...]]]]:
-    """Group ``rows`` (a ``values()`` queryset with the columns ``keys``, the booleans ``flags`` and the
-    durations ``spreads``) by ``keys``: per group, the number of rows, how many have each flag, and each
-    duration's percentiles (``spreads``: the fractions of each). Runs one query. Without keys, one group (also
-    when there are no rows)."""
-    try:
-        sql, params = rows.query.sql_with_params()
-    except EmptyResultSet:  # ``none()``: somebody who may not read reports
-        nothing = [(None,) * len(fractions) for fractions in spreads.values()]
-        return {(): (0, [0] * len(flags), nothing)} if not keys else {}
-    if connection.vendor == "postgresql":
-        quoted = [connection.ops.quote_name(name) for name in keys]
-        columns = [
-            *quoted,
-            "COUNT(*)",
-            *(f"COUNT(*) FILTER (WHERE {connection.ops.quote_name(flag)})" for flag in flags),
-            *_percentiles(spreads),
-        ]
-        group = f" GROUP BY {', '.join(quoted)}" if keys else ""
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(columns)} FROM ({sql}) AS report_rows{group}", params)  # noqa: S608
-            found = cursor.fetchall()
-        result = {}
-        for row in found:
-            key, rest = tuple(row[: len(keys)]), row[len(keys) :]
-            result[key] = (rest[0], list(rest[1 : 1 + len(flags)]), _measured(rest[1 + len(flags) :], spreads))
-        return result
-    return _summarise_in_python(rows, keys, flags, spreads)  # SQLite (development only)
-
-
-def _measured(values: Iterable[Any], spreads: dict[str, tuple[float, ...]]) -> list[tuple[Any, ...]]:
-    """PostgreSQL's percentile arrays, one per duration (NULL when there were none)."""
-    return [
-        tuple(value) if value else (None,) * len(fractions)
-        for value, fractions in zip(values, spreads.values(), strict=True)
-    ]
-
-
-def _summarise_in_python(
-    rows: Iterable[dict[str, Any]], keys: list[str], flags: list[str], spreads: dict[str, tuple[float, ...]]
-) -> dict[tuple[Any, ...], tuple[int, list[int], list[tuple[Any, ...]]]]:
-    """``_summarise`` from the rows themselves."""
-    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[tuple(row[name] for name in keys)].append(row)
-    if not keys:
-        groups.setdefault((), [])
-    summed = {}
-    for key, members in groups.items():
-        counted = [sum(1 for row in members if row[flag]) for flag in flags]
-        measured = []
-        for name, fractions in spreads.items():
-            values = sorted(row[name] for row in members if row[name] is not None)
-            measured.append(tuple(_percentile(values, fraction) for fraction in fractions))
-        summed[key] = (len(members), counted, measured)
-    return summed
-
-
-# What a breakdown's row and a week show: the cases answered and within the targets, and the median first response
-# (the headline shows the rest). Each figure or percentile more is worked out for every row of every breakdown: a
-# sort per breakdown for each percentile.
+# The durations a summary measures (a column of the case lines: the fractions of it worked out): the median and the
+# 90th percentile of the first response and of the resolution.
+SPREADS: dict[str, tuple[float, ...]] = {"first_response_took": (0.5, 0.9), "resolution_took": (0.5, 0.9)}
+# What a breakdown's row and a week show: the cases answered and within the targets (the headline shows the rest);
+# a week also its median first response (the trend).
 ROW_FIGURES = (
     "first_response_timed",
     "first_response_met",
@@ -327,166 +268,210 @@ ROW_FIGURES = (
     "resolution_met",
     "resolution_decided",
 )
-ROW_SPREADS: dict[str, tuple[float, ...]] = {"took_first": (0.5,)}
-
-
-def _case_rows(cases: QuerySet[Case], now: datetime, keys: dict[str, Any], figures: tuple[str, ...]) -> QuerySet[Any]:
-    flags = {f"is_{name}": ExpressionWrapper(FIGURES[name].condition(now), BooleanField()) for name in figures}
-    rows = cases.order_by().annotate(
-        **keys, **flags, took_first=F("first_response_took"), took_resolution=F("resolution_took")
-    )
-    return rows.values("id", *keys, *flags, "took_first", "took_resolution")
-
-
-def _case_summary(
-    count: int, counted: list[int], measured: list[tuple[Any, ...]], figures: tuple[str, ...], spreads: Iterable[str]
-) -> CaseSummary:
-    durations = dict(zip(spreads, measured, strict=True))
-    return CaseSummary(
-        count=count,
-        counts={"cases": count} | dict(zip(figures, counted, strict=True)),
-        first_response=Spread(*durations.get("took_first", ())),
-        resolution=Spread(*durations.get("took_resolution", ())),
-    )
-
-
-def case_summaries(
-    cases: QuerySet[Case],
-    now: datetime,
-    keys: dict[str, Any] | None = None,
-    figures: tuple[str, ...] = _COUNTED,
-    spreads: dict[str, tuple[float, ...]] = SPREADS,
-) -> dict[Any, CaseSummary]:
-    """``cases`` summed up per value of the expressions ``keys`` (None: all as one, under the key ``()``):
-    ``figures`` counted, ``spreads`` measured. Keys are the cases' own columns (through their links:
-    ``case_summary_sets``). Runs one query."""
-    keys = keys or {}
-    rows = _case_rows(cases, now, keys, figures)
-    summed = _summarise(rows, list(keys), [f"is_{name}" for name in figures], spreads)
-    return {
-        key[0] if len(key) == 1 else key: _case_summary(count, counted, measured, figures, spreads)
-        for key, (count, counted, measured) in summed.items()
-    }
+ROW_SPREADS: dict[str, tuple[float, ...]] = {"first_response_took": (0.5,)}
 
 
 @dataclass(frozen=True)
 class Grouping:
-    """A way to sum up a report's cases: by ``key`` (an expression; None: all as one), over the rows where
-    ``counts`` holds. The cases are read with their links, one row per link: ``counts`` picks one row per case
-    (and value of the key)."""
+    """A way to sum up a report's cases: by ``key`` (an expression over case lines; None: all as one), over the
+    lines where ``counts`` holds (each case once per value of the key: a case has a line per mention), counting
+    ``figures`` and measuring ``spreads``."""
 
     counts: Any
     key: Any = None
+    figures: tuple[str, ...] = ROW_FIGURES
+    spreads: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
 
-# A case's first link, or the case when it has none: each case once.
-_ONCE = Coalesce(F("links__first_of_case"), Value(True))
+ALL = Grouping(F("first_of_case"), None, _COUNTED, SPREADS)
 
 
 def _through_link(column: str) -> Grouping:
     # A case once for each platform, source or category of its mentions: their first links with it.
-    return Grouping(Coalesce(F(f"links__first_{column.removesuffix('_id')}"), Value(False)), F(f"links__{column}"))
+    return Grouping(F(f"first_{column.removesuffix('_id')}"), F(column))
 
 
 def groupings(query: ReportQuery) -> dict[str, Grouping]:
-    """Everything the report page sums its cases up by besides all of them (the headline): per responder,
-    complainer type, week, platform, source and category."""
+    """Everything the report page sums its cases up by: all of them (the headline), per responder, complainer
+    type, week, platform, source and category."""
     return {
-        "assignee": Grouping(_ONCE, F("assignee_id")),
-        "complainer": Grouping(_ONCE, F("complainer_type")),
-        "week": Grouping(_ONCE, _week_key(query)),
+        "all": ALL,
+        "assignee": Grouping(F("first_of_case"), F("assignee_id")),
+        "complainer": Grouping(F("first_of_case"), F("complainer_type")),
+        "week": Grouping(F("first_of_case"), _week_key(query), spreads=ROW_SPREADS),
         "platform": _through_link("platform"),
         "source": _through_link("source_id"),
         "category": _through_link("category"),
     }
 
 
+def _mask(now: datetime, live: Iterable[str]) -> Any:
+    """What a line is counted by: its case's stored marks plus the bits of the ``live`` conditions it meets."""
+    total: Any = F("marks")
+    for name in live:
+        met = models.Case(models.When(LIVE[name](now, "case_id"), then=Value(BITS[name])), default=Value(0))
+        total = total + met
+    return ExpressionWrapper(total, output_field=IntegerField())
+
+
 def case_summary_sets(
-    cases: QuerySet[Case],
-    now: datetime,
-    sets: dict[str, Grouping],
-    figures: tuple[str, ...] = ROW_FIGURES,
-    spreads: dict[str, tuple[float, ...]] = ROW_SPREADS,
+    lines: QuerySet[CaseLine], now: datetime, sets: dict[str, Grouping]
 ) -> dict[str, dict[Any, CaseSummary]]:
-    """``case_summaries`` of ``cases`` by each of the ``sets`` (a name: the summaries per value of its key, all
-    as one under ``()`` for a grouping without a key), in one pass over the cases and their links: PostgreSQL
-    sums them up by GROUPING SETS, so each case's figures are worked out once. Runs one query."""
+    """The case ``lines`` summed up by each of ``sets`` (a name: the summaries per value of its key, all as one
+    under ``()`` for a grouping without a key). The lines are counted per key and mask (``_mask``) in one query,
+    PostgreSQL grouping by GROUPING SETS and hashing, and each figure is the sum of the masks that have its bits;
+    the durations are measured in one query more per kind of spread."""
+    live = sorted(
+        {
+            name
+            for grouping in sets.values()
+            for figure in grouping.figures
+            for name in FIGURES[figure].marks
+            if name in LIVE
+        },
+        key=list(LIVE).index,
+    )
     columns: dict[Any, str] = {}  # expression -> its column in the rows
     for grouping in sets.values():
         for expression in (grouping.counts, grouping.key):
             if expression is not None and expression not in columns:
                 columns[expression] = f"g{len(columns)}"
-    rows = _case_rows(cases, now, {column: expression for expression, column in columns.items()}, figures)
-    chosen = {
-        name: (columns[grouping.counts], columns[grouping.key] if grouping.key is not None else None)
-        for name, grouping in sets.items()
-    }
-    flags = [f"is_{name}" for name in figures]
-    found: dict[str, dict[Any, CaseSummary]] = {name: {} for name in sets}
-    for (name, key), (count, counted, measured) in _summarise_sets(rows, chosen, flags, spreads).items():
-        found[name][key] = _case_summary(count, counted, measured, figures, spreads)
+    rows = (
+        lines.order_by()
+        .annotate(**{column: expression for expression, column in columns.items()}, mask=_mask(now, live))
+        .values(*columns.values(), "mask", *SPREADS)
+    )
+
+    def chosen(grouping: Grouping, *more: str) -> tuple[str, ...]:
+        key = (columns[grouping.key],) if grouping.key is not None else ()
+        return (columns[grouping.counts], *key, *more)
+
+    chosen_sets = {name: chosen(grouping, "mask") for name, grouping in sets.items()}
+    tallied = _grouped(rows, chosen_sets, [COUNT], distinct_first=True)
+    masks: dict[tuple[str, Any], dict[int, int]] = defaultdict(dict)
+    for (name, values), (count,) in tallied.items():
+        if values[0]:  # the lines that count (the rest: other links of a case)
+            masks[(name, values[1] if sets[name].key is not None else ())][values[-1]] = count
+    measured: dict[tuple[str, Any], list[tuple[Any, ...]]] = {}
+    kinds = {tuple(g.spreads.items()) for g in sets.values() if g.spreads}
+    for kind in kinds:
+        spreads = dict(kind)
+        chosen_sets = {
+            name: chosen(grouping) for name, grouping in sets.items() if tuple(grouping.spreads.items()) == kind
+        }
+        aggregates = [(PERCENTILES, column, fractions) for column, fractions in spreads.items()]
+        for (name, values), found in _grouped(rows, chosen_sets, aggregates).items():
+            if values[0]:
+                measured[(name, values[1] if sets[name].key is not None else ())] = list(found)
+    summed: dict[str, dict[Any, CaseSummary]] = {name: {} for name in sets}
+    for (name, key), counted in masks.items():
+        grouping = sets[name]
+        durations = dict(zip(grouping.spreads, measured.get((name, key), ()), strict=False))
+        summed[name][key] = _case_summary(counted, grouping.figures, durations)
     for name, grouping in sets.items():
         if grouping.key is None:
-            found[name].setdefault((), CaseSummary())
-    return found
+            summed[name].setdefault((), CaseSummary())
+    return summed
 
 
-def _summarise_sets(
-    rows: QuerySet[Any],
-    sets: dict[str, tuple[str, str | None]],
-    flags: list[str],
-    spreads: dict[str, tuple[float, ...]],
-) -> dict[tuple[str, Any], tuple[int, list[int], list[tuple[Any, ...]]]]:
-    """``_summarise`` of ``rows`` by each of ``sets`` (name: the column that says whether a row counts in it, and
-    the key's column or None), keyed by (name, the key's value or ``()``)."""
+def _case_summary(masks: dict[int, int], figures: Iterable[str], durations: dict[str, tuple[Any, ...]]) -> CaseSummary:
+    count = sum(masks.values())
+    counts = {"cases": count}
+    for name in figures:
+        bits = FIGURES[name].bits
+        counts[name] = sum(n for mask, n in masks.items() if mask & bits) if bits else count
+    return CaseSummary(
+        count=count,
+        counts=counts,
+        first_response=Spread(*durations.get("first_response_took", ())),
+        resolution=Spread(*durations.get("resolution_took", ())),
+    )
+
+
+def case_summaries(lines: QuerySet[CaseLine], now: datetime, grouping: Grouping = ALL) -> dict[Any, CaseSummary]:
+    """The case ``lines`` summed up by ``grouping`` (by default: all as one, under the key ``()``, with every
+    figure and the headline's durations). Runs two queries."""
+    return case_summary_sets(lines, now, {"one": grouping})["one"]
+
+
+COUNT = "count"
+PERCENTILES = "percentiles"
+
+
+def _grouped(
+    rows: QuerySet[Any], sets: dict[str, tuple[str, ...]], aggregates: list[Any], *, distinct_first: bool = False
+) -> dict[tuple[str, tuple[Any, ...]], tuple[Any, ...]]:
+    """``aggregates`` (``COUNT``, or (``PERCENTILES``, a column, its fractions)) of ``rows`` (a ``values()``
+    queryset) grouped by each of ``sets`` (name: its columns), keyed by (name, the columns' values). Runs one
+    query: on PostgreSQL by GROUPING SETS; on SQLite (development only) in Python. ``distinct_first`` (counting
+    only): PostgreSQL first counts the rows by all the sets' columns at once, in one pass its workers can share, and
+    then sums those counts up by each set."""
     try:
         sql, params = rows.query.sql_with_params()
-    except EmptyResultSet:
+    except EmptyResultSet:  # ``none()``: somebody who may not read reports
         return {}
-    if connection.vendor != "postgresql":  # SQLite (development only)
-        found = list(rows)
-        summed = {}
-        for name, (counts, key) in sets.items():
-            counted = [row for row in found if row[counts]]
-            for value, summary in _summarise_in_python(counted, [key] if key else [], flags, spreads).items():
-                summed[(name, value[0] if key else ())] = summary
-        return summed
-    names = list(dict.fromkeys(column for pair in sets.values() for column in pair if column))
+    if connection.vendor != "postgresql":
+        return _grouped_in_python(list(rows), sets, aggregates)
     quote = connection.ops.quote_name
-    columns = [
-        f"GROUPING({', '.join(quote(name) for name in names)})",
-        *(quote(name) for name in names),
-        "COUNT(*)",
-        *(f"COUNT(*) FILTER (WHERE {quote(flag)})" for flag in flags),
-        *_percentiles(spreads),
-    ]
-    grouped = ", ".join(f"({', '.join(quote(column) for column in pair if column)})" for pair in sets.values())
+    names = list(dict.fromkeys(column for columns in sets.values() for column in columns))
+    listed = ", ".join(quote(name) for name in names)
+    selected = []
+    for aggregate in aggregates:
+        if aggregate == COUNT:
+            selected.append('SUM("counted")' if distinct_first else "COUNT(*)")
+        else:
+            _kind, column, fractions = aggregate
+            selected.append(
+                f"percentile_cont(ARRAY[{', '.join(map(str, fractions))}]) WITHIN GROUP (ORDER BY {quote(column)})"
+            )
+    if distinct_first:
+        sql = f'SELECT {listed}, COUNT(*) AS "counted" FROM ({sql}) AS all_rows GROUP BY {listed}'  # noqa: S608
+    grouped = ", ".join(f"({', '.join(quote(column) for column in columns)})" for columns in sets.values())
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {', '.join(columns)} FROM ({sql}) AS report_rows GROUP BY GROUPING SETS ({grouped})",  # noqa: S608
+            f"SELECT GROUPING({listed}), {listed}, {', '.join(selected)} "  # noqa: S608
+            f"FROM ({sql}) AS report_rows GROUP BY GROUPING SETS ({grouped})",
             params,
         )
         found = cursor.fetchall()
     # GROUPING(...) sets a bit, the first name's the highest, for each name a row is not grouped by.
     every = (1 << len(names)) - 1
     masks = {
-        every - sum(1 << (len(names) - 1 - names.index(column)) for column in pair if column): name
-        for name, pair in sets.items()
+        every - sum(1 << (len(names) - 1 - names.index(column)) for column in columns): name
+        for name, columns in sets.items()
     }
-    summed = {}
-    for mask, *rest in found:
-        name = masks[mask]
-        counts, key = sets[name]
+    result = {}
+    for grouping, *rest in found:
+        name = masks[grouping]
         values = dict(zip(names, rest, strict=False))
-        if not values[counts]:
-            continue  # the rows of the other links of a case
         figures = rest[len(names) :]
-        summed[(name, values[key] if key else ())] = (
-            figures[0],
-            list(figures[1 : 1 + len(flags)]),
-            _measured(figures[1 + len(flags) :], spreads),
+        result[(name, tuple(values[column] for column in sets[name]))] = tuple(
+            int(figure) if aggregate == COUNT else (tuple(figure) if figure else (None,) * len(aggregate[2]))
+            for figure, aggregate in zip(figures, aggregates, strict=True)
         )
-    return summed
+    return result
+
+
+def _grouped_in_python(
+    rows: list[dict[str, Any]], sets: dict[str, tuple[str, ...]], aggregates: list[Any]
+) -> dict[tuple[str, tuple[Any, ...]], tuple[Any, ...]]:
+    """``_grouped`` from the rows themselves."""
+    result = {}
+    for name, columns in sets.items():
+        groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            groups[tuple(row[column] for column in columns)].append(row)
+        for values, members in groups.items():
+            figures: list[Any] = []
+            for aggregate in aggregates:
+                if aggregate == COUNT:
+                    figures.append(len(members))
+                else:
+                    _kind, column, fractions = aggregate
+                    measured = sorted(row[column] for row in members if row[column] is not None)
+                    figures.append(tuple(_percentile(measured, fraction) for fraction in fractions))
+            result[(name, values)] = tuple(figures)
+    return result
 
 
 # The report --------------------------------------------------------------------------------------------------
@@ -517,12 +502,15 @@ def headline(
     query: ReportQuery,
     now: datetime,
     mentions: tuple[int, int] | None = None,
+    cases: CaseSummary | None = None,
 ) -> Headline:
-    """The headline figures of ``query``'s period; ``mentions``: its mentions and complaints, when counted already
-    (the weeks count them). Runs three queries, two with ``mentions``."""
+    """The headline figures of ``query``'s period; ``mentions``: its mentions and complaints, and ``cases``: its
+    cases summed up, when counted already (the weeks count the mentions, ``case_summary_sets`` the cases). Runs
+    four queries, one without either."""
     if mentions is None:
         mentions = days.totals(organisation_id_of(user), query) if may_read_reports(user) else (0, 0)
-    cases = case_summaries(cases_in_report(user, query), now)[()]
+    if cases is None:
+        cases = case_summaries(lines_in_report(user, query), now)[()]
     open_at = end_of(query, now)
     backlog = cases_open_at(user, query, open_at).order_by().aggregate(count=Count("id"), oldest=Min("reported_at"))
     return Headline(
@@ -563,7 +551,7 @@ def breakdowns(
     sources."""
     if summed is None:
         every = groupings(query)
-        summed = case_summary_sets(cases_in_report(user, query), now, {name: every[name] for name in _BREAKDOWNS})
+        summed = case_summary_sets(lines_in_report(user, query), now, {name: every[name] for name in _BREAKDOWNS})
     return [Breakdown(name, _rows(name, summed[name])) for name in _BREAKDOWNS]
 
 
@@ -633,7 +621,7 @@ def weeks(
     (``case_summary_sets``; else one query more)."""
     zone = ZoneInfo(query.zone)
     if summed is None:
-        summed = case_summaries(cases_in_report(user, query), now, {"k": _week_key(query)}, ROW_FIGURES, ROW_SPREADS)
+        summed = case_summaries(lines_in_report(user, query), now, groupings(query)["week"])
     cases = {_week_of(key, zone): summary for key, summary in summed.items()}
     counted: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     medians: dict[int, dict[date, timedelta | None]] = defaultdict(dict)
@@ -693,16 +681,16 @@ REPORT_WORK_MEM = "64MB"
 
 def report(user: User, query: ReportQuery, now: datetime) -> Report:
     """Everything on the report page, for ``query`` as ``user`` may read it, at the moment ``now``: the headline
-    figures of the period and of the one before, each from the cases alone; the breakdowns and the weeks in one
-    query over the cases and their links, counting only what their rows show. Runs about a dozen queries, none of
+    figures of the period and of the one before; the breakdowns and the weeks; all counted from the case lines
+    (``CaseLine``), the period's in one query and its durations in two more. Runs about a dozen queries, none of
     them per row, in one read-only transaction with room to sort in memory."""
     with transaction_settings(work_mem=REPORT_WORK_MEM):
-        summed = case_summary_sets(cases_in_report(user, query), now, groupings(query))
+        summed = case_summary_sets(lines_in_report(user, query), now, groupings(query))
         found_weeks, delays, mentions = weeks(user, query, now, summed["week"])
         return Report(
             query=query,
             now=now,
-            current=headline(user, query, now, mentions),
+            current=headline(user, query, now, mentions, summed["all"][()]),
             previous=headline(user, query.previous(), now),
             breakdowns=breakdowns(user, query, now, summed),
             weeks=found_weeks,
