@@ -288,7 +288,7 @@ ALL = Grouping(F("first_of_case"), None, _COUNTED, SPREADS)
 
 def _through_link(column: str) -> Grouping:
     # A case once for each platform, source or category of its mentions: their first links with it.
-    return Grouping(F(f"first_{column.removesuffix('_id')}"), F(column))
+    return Grouping(F(f"first_{column.removesuffix('_id')}"), F(column), spreads=ROW_SPREADS)
 
 
 def groupings(query: ReportQuery) -> dict[str, Grouping]:
@@ -296,8 +296,8 @@ def groupings(query: ReportQuery) -> dict[str, Grouping]:
     type, week, platform, source and category."""
     return {
         "all": ALL,
-        "assignee": Grouping(F("first_of_case"), F("assignee_id")),
-        "complainer": Grouping(F("first_of_case"), F("complainer_type")),
+        "assignee": Grouping(F("first_of_case"), F("assignee_id"), spreads=ROW_SPREADS),
+        "complainer": Grouping(F("first_of_case"), F("complainer_type"), spreads=ROW_SPREADS),
         "week": Grouping(F("first_of_case"), _week_key(query), spreads=ROW_SPREADS),
         "platform": _through_link("platform"),
         "source": _through_link("source_id"),
