@@ -70,14 +70,26 @@ class MentionDay(models.Model):
         return f"{self.organisation_id} {self.day} {self.source_id} {self.category} {self.delay}: {self.count}"
 
 
+# What the case lines add to their case's marks (``inbox.cases.models.MARKS``, which take the lower bits): rows of
+# other tables about the case, each a bit of ``CaseLine.marks``. Frozen in migration 0003, whose triggers work them
+# out (the conditions are ``inbox.reports.selectors.LINE_MARKS``); change both or neither.
+LINE_MARK_BITS = {
+    "removal_requested": 1 << 24,
+    "removal_pending": 1 << 25,
+    "removal_removed": 1 << 26,
+    "removal_refused": 1 << 27,
+    "improvement_done": 1 << 28,
+}
+
+
 class CaseLine(models.Model):
     """A case as the report counts it: one line for each of its mentions (one without mentions: one line), with
-    what the report reads of the case (its marks, ``inbox.cases.models.MARKS``, and the columns of what still runs)
-    and of the mention's link (platform, source, category, and whether it is the first of the case and of each).
-    Kept by the database itself (row triggers on the cases and their links, migration 0003, on PostgreSQL and
-    SQLite), in the transaction that writes the case or link, so the report's figures and its drill-down lists
-    agree; the report then reads a quarter's cases from one narrow table, without a join or a condition worked out
-    per case."""
+    what the report reads of the case (its marks, ``inbox.cases.models.MARKS``, with ``LINE_MARK_BITS``, and the
+    columns of what still runs) and of the mention's link (platform, source, category, and whether it is the first
+    of the case and of each). Kept by the database itself (row triggers on the cases, their links, removal requests
+    and improvements, migration 0003, on PostgreSQL and SQLite), in the transaction that writes them, so the
+    report's figures and its drill-down lists agree; the report then reads a quarter's cases from one narrow table,
+    without a join or a condition worked out per case."""
 
     organisation_id = models.BigIntegerField()
     case_id = models.BigIntegerField(db_index=True)

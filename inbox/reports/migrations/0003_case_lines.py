@@ -1,6 +1,7 @@
 """The cases as the report counts them, one line per case and mention, kept by the database (see
 ``inbox.reports.models.CaseLine``): on PostgreSQL by functions and row triggers on the cases and their links, on
-SQLite by row triggers, both rebuilding the lines of the cases a write touched."""
+SQLite by row triggers, both rebuilding the lines of the cases a write touched: of the case itself, of its links,
+its removal requests and its improvements."""
 
 from django.db import migrations, models
 
@@ -8,6 +9,18 @@ from django.db import migrations, models
 CASE_COLUMNS = (
     "organisation_id, id, reported_at, assignee_id, complainer_type, status, marks, first_response_due_at, "
     "first_response_at, first_response_took, resolution_due_at, resolved_at, resolution_took, waiting_since"
+)
+# The bits the lines add to their case's marks: ``inbox.reports.models.LINE_MARK_BITS``, frozen here.
+HAS = "SELECT 1 FROM {table} AS o WHERE o.case_id = c.id"
+LINE_MARKS = " + ".join(
+    f"(CASE WHEN EXISTS ({HAS.format(table=table)}{condition}) THEN {bit} ELSE 0 END)"
+    for table, condition, bit in (
+        ("inbox_removalrequest", "", 1 << 24),
+        ("inbox_removalrequest", " AND o.outcome = 'pending'", 1 << 25),
+        ("inbox_removalrequest", " AND o.outcome = 'removed'", 1 << 26),
+        ("inbox_removalrequest", " AND o.outcome = 'refused'", 1 << 27),
+        ("inbox_improvementaction", " AND o.state = 'done'", 1 << 28),
+    )
 )
 # The lines of the cases ``{cases}`` (a condition on c, the case): each case with each of its links, or alone.
 LINES = """
@@ -20,9 +33,18 @@ LINES = """
         COALESCE(l.first_category, FALSE)
     FROM inbox_case AS c LEFT JOIN inbox_casemention AS l ON l.case_id = c.id
     WHERE {{cases}}
-""".format(case_columns=", ".join(f"c.{name}" for name in CASE_COLUMNS.split(", ")))
+""".format(
+    case_columns=", ".join(f"c.{name}" if name != "marks" else f"c.marks + {LINE_MARKS}" for name in CASE_COLUMNS.split(", "))
+)
 # A case's lines change only when one of these does (its version, say, changes on every edit).
 CHANGED = f"({', '.join('OLD.' + n for n in CASE_COLUMNS.split(', '))}) IS DISTINCT FROM ({', '.join('NEW.' + n for n in CASE_COLUMNS.split(', '))})"
+
+# The tables of rows about a case (its links, removal requests, improvements) whose writes change its lines.
+ROWS_OF_CASE = (
+    ("link", "inbox_casemention"),
+    ("removal", "inbox_removalrequest"),
+    ("improvement", "inbox_improvementaction"),
+)
 
 POSTGRESQL = [
     f"""
@@ -45,10 +67,10 @@ POSTGRESQL = [
     END
     $$
     """,
-    # A link's case is locked first (as writing the case would), so that a link and its case written at the same
-    # time are counted one after the other: the second sees what the first wrote.
+    # A row's case is locked first (as writing the case would), so that a link, say, and its case written at the
+    # same time are counted one after the other: the second sees what the first wrote.
     """
-    CREATE OR REPLACE FUNCTION reports_case_lines_of_link() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE OR REPLACE FUNCTION reports_case_lines_of_row() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
         cases bigint[];
     BEGIN
@@ -71,15 +93,18 @@ POSTGRESQL = [
     f"FOR EACH ROW WHEN ({CHANGED}) EXECUTE FUNCTION reports_case_lines_of_case()",
     "CREATE TRIGGER reports_case_lines_removed AFTER DELETE ON inbox_case "
     "FOR EACH ROW EXECUTE FUNCTION reports_case_lines_of_case()",
-    "CREATE TRIGGER reports_case_lines_of_link AFTER INSERT OR UPDATE OR DELETE ON inbox_casemention "
-    "FOR EACH ROW EXECUTE FUNCTION reports_case_lines_of_link()",
+    *(
+        f"CREATE TRIGGER reports_case_lines_of_{name} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION reports_case_lines_of_row()"
+        for name, table in ROWS_OF_CASE
+    ),
 ]
 POSTGRESQL_DROP = [
     "DROP TRIGGER IF EXISTS reports_case_lines_added ON inbox_case",
     "DROP TRIGGER IF EXISTS reports_case_lines_changed ON inbox_case",
     "DROP TRIGGER IF EXISTS reports_case_lines_removed ON inbox_case",
-    "DROP TRIGGER IF EXISTS reports_case_lines_of_link ON inbox_casemention",
-    "DROP FUNCTION IF EXISTS reports_case_lines_of_link()",
+    *(f"DROP TRIGGER IF EXISTS reports_case_lines_of_{name} ON {table}" for name, table in ROWS_OF_CASE),
+    "DROP FUNCTION IF EXISTS reports_case_lines_of_row()",
     "DROP FUNCTION IF EXISTS reports_case_lines_of_case()",
     "DROP FUNCTION IF EXISTS reports_case_lines_rebuild(bigint[])",
 ]
@@ -95,22 +120,26 @@ SQLITE = [
     f"BEGIN {_sqlite_rebuild('NEW.id')} END",
     "CREATE TRIGGER reports_case_lines_removed AFTER DELETE ON inbox_case "
     "BEGIN DELETE FROM reports_caseline WHERE case_id = OLD.id; END",
-    f"CREATE TRIGGER reports_case_lines_link_added AFTER INSERT ON inbox_casemention "
-    f"BEGIN {_sqlite_rebuild('NEW.case_id')} END",
-    f"CREATE TRIGGER reports_case_lines_link_changed AFTER UPDATE ON inbox_casemention "
-    f"BEGIN {_sqlite_rebuild('OLD.case_id')} {_sqlite_rebuild('NEW.case_id')} END",
-    f"CREATE TRIGGER reports_case_lines_link_removed AFTER DELETE ON inbox_casemention "
-    f"BEGIN {_sqlite_rebuild('OLD.case_id')} END",
+    *(
+        statement
+        for name, table in ROWS_OF_CASE
+        for statement in (
+            f"CREATE TRIGGER reports_case_lines_{name}_added AFTER INSERT ON {table} "
+            f"BEGIN {_sqlite_rebuild('NEW.case_id')} END",
+            f"CREATE TRIGGER reports_case_lines_{name}_changed AFTER UPDATE ON {table} "
+            f"BEGIN {_sqlite_rebuild('OLD.case_id')} {_sqlite_rebuild('NEW.case_id')} END",
+            f"CREATE TRIGGER reports_case_lines_{name}_removed AFTER DELETE ON {table} "
+            f"BEGIN {_sqlite_rebuild('OLD.case_id')} END",
+        )
+    ),
 ]
 SQLITE_DROP = [
-    f"DROP TRIGGER IF EXISTS {name}"
+    f"DROP TRIGGER IF EXISTS reports_case_lines_{name}"
     for name in (
-        "reports_case_lines_added",
-        "reports_case_lines_changed",
-        "reports_case_lines_removed",
-        "reports_case_lines_link_added",
-        "reports_case_lines_link_changed",
-        "reports_case_lines_link_removed",
+        "added",
+        "changed",
+        "removed",
+        *(f"{row}_{change}" for row, _table in ROWS_OF_CASE for change in ("added", "changed", "removed")),
     )
 ]
 

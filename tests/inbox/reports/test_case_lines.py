@@ -12,8 +12,8 @@ from django.db import connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from inbox.cases.models import MARK_BITS, MARKS, Case, CaseMention
-from inbox.reports.models import CaseLine
+from inbox.cases.models import MARK_BITS, MARKS, Case, CaseMention, ImprovementAction, RemovalRequest
+from inbox.reports.models import LINE_MARK_BITS, CaseLine
 from monitoring.models import Mention
 from tests.factories import CaseFactory, MentionFactory, UserFactory
 from tests.inbox.reports.conftest import ReportWorld
@@ -41,6 +41,15 @@ LINE = (
 )
 
 
+def _line_marks(case: Case) -> int:
+    """The bits a case's lines add to its marks, from its removal requests and improvements."""
+    requests = set(RemovalRequest.objects.filter(case=case).values_list("outcome", flat=True))
+    bits = LINE_MARK_BITS["removal_requested"] if requests else 0
+    bits += sum(LINE_MARK_BITS[f"removal_{outcome}"] for outcome in requests)
+    done = ImprovementAction.objects.filter(case=case, state=ImprovementAction.State.DONE).exists()
+    return bits + (LINE_MARK_BITS["improvement_done"] if done else 0)
+
+
 def _expected() -> set[tuple[Any, ...]]:
     """The lines as the cases and their links say they are now (worked out in Python, not by the database's
     triggers)."""
@@ -53,7 +62,7 @@ def _expected() -> set[tuple[Any, ...]]:
             "assignee_id": case.assignee_id,
             "complainer_type": case.complainer_type,
             "status": case.status,
-            "marks": case.marks,
+            "marks": case.marks + _line_marks(case),
             "first_response_at": case.first_response_at,
             "first_response_took": case.first_response_took,
             "resolved_at": case.resolved_at,
@@ -118,6 +127,21 @@ def test_the_lines_follow_every_write_of_a_case_and_its_links(report_world: Repo
     assert _kept() == _expected()
     CaseMention.objects.filter(id=links[1].id).delete()
     assert CaseLine.objects.filter(case_id=case.id).count() == 1
+    assert _kept() == _expected()
+
+    # A removal request and its outcome, an improvement done: the lines' own marks.
+    request = RemovalRequest.objects.create(
+        case=case, reason="abuse", platform="X", requested_by=report_world.staff, outcome="pending"
+    )
+    assert _kept() == _expected()
+    RemovalRequest.objects.filter(id=request.id).update(outcome="removed")
+    improvement = ImprovementAction.objects.create(case=case, description="Rooster online", owner=report_world.staff)
+    ImprovementAction.objects.filter(id=improvement.id).update(state=ImprovementAction.State.DONE)
+    removed = LINE_MARK_BITS["removal_requested"] | LINE_MARK_BITS["removal_removed"]
+    assert CaseLine.objects.get(case_id=case.id).marks & removed == removed
+    assert CaseLine.objects.get(case_id=case.id).marks & LINE_MARK_BITS["improvement_done"]
+    assert _kept() == _expected()
+    RemovalRequest.objects.filter(id=request.id).delete()
     assert _kept() == _expected()
 
 
