@@ -106,6 +106,7 @@ class CaseLine(models.Model):
     resolved_at = models.DateTimeField(null=True)
     resolution_took = models.DurationField(null=True)
     waiting_since = models.DateTimeField(null=True)
+    closed_at = models.DateTimeField(null=True)
     platform = models.CharField(max_length=32)
     source_id = models.BigIntegerField(null=True)
     category = models.CharField(max_length=16)
@@ -113,8 +114,12 @@ class CaseLine(models.Model):
     first_platform = models.BooleanField()
     first_source = models.BooleanField()
     first_category = models.BooleanField()
+    # Every platform, source and category of the case ("p:web", "s:12", "c:complaint"): what a report filtered by
+    # one of them finds the case's lines by.
+    places = models.JSONField(default=list)
 
     class Meta:
+        # On PostgreSQL also a GIN index of ``places`` (migration 0003).
         indexes = [models.Index(fields=["organisation_id", "reported_at"], name="case_line_period_idx")]
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -198,33 +198,58 @@ def lines_in_report(user: User, query: ReportQuery) -> QuerySet[CaseLine]:
 
 def lines_of_organisation(organisation_id: int, query: ReportQuery) -> QuerySet[CaseLine]:
     """``lines_in_report`` without a person (``cases_of_organisation``). Runs no query (a queryset)."""
-    lines = CaseLine.objects.filter(
-        organisation_id=organisation_id, reported_at__gte=query.since, reported_at__lt=query.until
-    )
-    # The filters as ``_case_filters`` reads them, on the lines' own columns where they have them.
-    lines = _people_filters(lines, query)
+    return _lines(organisation_id, query, reported_at__gte=query.since, reported_at__lt=query.until)
+
+
+def lines_open_at(user: User, query: ReportQuery, *moments: datetime) -> QuerySet[CaseLine]:
+    """``cases_open_at`` as case lines, one per case. None for somebody who may not read reports. Runs no query (a
+    queryset)."""
+    if not may_read_reports(user):
+        return CaseLine.objects.none()
+    condition = open_at(moments[0])
+    for at in moments[1:]:
+        condition |= open_at(at)
+    lines = _lines(organisation_id_of(user), query, reported_at__lt=max(moments))
+    return lines.filter(condition, first_of_case=True)
+
+
+def _lines(organisation_id: int, query: ReportQuery, **said: datetime) -> QuerySet[CaseLine]:
+    """The organisation's case lines of cases said in public as ``said`` (lookups on ``reported_at``), through
+    ``query``'s filters as ``_case_filters`` reads them: on the lines' own columns where they have them."""
+    lines = _people_filters(CaseLine.objects.filter(organisation_id=organisation_id, **said), query)
     if query.tag:
         tagged = replace(query, platform="", source=None, category="", assignee=None, complainer="")
-        lines = lines.filter(case_id__in=cases_of_organisation(organisation_id, tagged).values("id"))
-    if query.platform or query.source is not None or query.category:
-        # A case on a platform, from a source, of a category: any of its lines is (every line of it counts).
-        matching = CaseLine.objects.filter(
-            organisation_id=organisation_id, reported_at__gte=query.since, reported_at__lt=query.until
+        lines = lines.filter(
+            case_id__in=_case_filters(Case.objects.filter(organisation_id=organisation_id), tagged).values("id")
         )
+    places = [
+        f"{kind}:{value}"
+        for kind, value in (("p", query.platform), ("s", query.source), ("c", query.category))
+        if value not in ("", None)
+    ]
+    if len(places) == 1 and connection.vendor == "postgresql":
+        # A case on a platform, from a source, of a category: every line of it counts. Its lines name all three of
+        # its mentions (an index finds them).
+        lines = lines.filter(places__contains=places)
+    elif places:
+        # More than one (one mention must be on the platform and from the source), or SQLite: through its lines.
+        matching = CaseLine.objects.filter(organisation_id=organisation_id, **said)
         lines = lines.filter(case_id__in=place_filters(matching, query).values("case_id"))
     return lines
 
 
+def open_at(at: datetime) -> Q:
+    """A case open at the moment ``at``, whenever it was said in public (before ``at``); one reopened later counts
+    from its last closing."""
+    return Q(reported_at__lt=at) & (Q(closed_at__isnull=True) | Q(closed_at__gt=at))
+
+
 def cases_open_at(user: User, query: ReportQuery, at: datetime) -> QuerySet[Case]:
-    """The cases through ``query``'s filters that were open at the moment ``at``, whenever they were said in
-    public (before ``at``): the backlog. A case reopened later counts from its last closing. None for somebody
+    """The cases through ``query``'s filters that were open at the moment ``at``: the backlog. None for somebody
     who may not read reports. Runs no query (a queryset)."""
     if not may_read_reports(user):
         return Case.objects.none()
-    cases = Case.objects.filter(organisation_id=organisation_id_of(user), reported_at__lt=at).filter(
-        Q(closed_at__isnull=True) | Q(closed_at__gt=at)
-    )
-    return _case_filters(cases, query)
+    return _case_filters(Case.objects.filter(open_at(at), organisation_id=organisation_id_of(user)), query)
 
 
 RowsT = TypeVar("RowsT", bound=models.Model)

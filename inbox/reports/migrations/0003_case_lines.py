@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 CASE_COLUMNS = (
     "organisation_id, id, reported_at, assignee_id, complainer_type, status, marks, first_response_due_at, "
-    "first_response_at, first_response_took, resolution_due_at, resolved_at, resolution_took, waiting_since"
+    "first_response_at, first_response_took, resolution_due_at, resolved_at, resolution_took, waiting_since, closed_at"
 )
 # The bits the lines add to their case's marks: ``inbox.reports.models.LINE_MARK_BITS``, frozen here.
 HAS = "SELECT 1 FROM {table} AS o WHERE o.case_id = c.id"
@@ -26,16 +26,27 @@ LINE_MARKS = " + ".join(
 LINES = """
     INSERT INTO reports_caseline (organisation_id, case_id, reported_at, assignee_id, complainer_type, status, marks,
         first_response_due_at, first_response_at, first_response_took, resolution_due_at, resolved_at,
-        resolution_took, waiting_since, link_id, platform, source_id, category, first_of_case, first_platform,
-        first_source, first_category)
+        resolution_took, waiting_since, closed_at, link_id, platform, source_id, category, first_of_case,
+        first_platform, first_source, first_category, places)
     SELECT {case_columns}, l.id, COALESCE(l.platform, ''), l.source_id, COALESCE(l.category, ''),
         COALESCE(l.first_of_case, TRUE), COALESCE(l.first_platform, FALSE), COALESCE(l.first_source, FALSE),
-        COALESCE(l.first_category, FALSE)
+        COALESCE(l.first_category, FALSE), {{places}}
     FROM inbox_case AS c LEFT JOIN inbox_casemention AS l ON l.case_id = c.id
     WHERE {{cases}}
 """.format(
     case_columns=", ".join(f"c.{name}" if name != "marks" else f"c.marks + {LINE_MARKS}" for name in CASE_COLUMNS.split(", "))
 )
+# Every platform, source and category of the case's links ("p:web", "s:12", "c:complaint"), as a JSON list: what a
+# report filtered by one of them finds the case by (``inbox.reports.query``).
+PLACE = """
+    SELECT 'p:' || o.platform AS place FROM inbox_casemention AS o WHERE o.case_id = c.id
+    UNION SELECT 's:' || o.source_id FROM inbox_casemention AS o WHERE o.case_id = c.id AND o.source_id IS NOT NULL
+    UNION SELECT 'c:' || o.category FROM inbox_casemention AS o WHERE o.case_id = c.id
+"""
+PLACES = {
+    "postgresql": f"(SELECT COALESCE(jsonb_agg(place ORDER BY place), '[]'::jsonb) FROM ({PLACE}) AS places)",
+    "sqlite": f"(SELECT COALESCE(json_group_array(place), '[]') FROM ({PLACE} ORDER BY 1) AS places)",
+}
 # A case's lines change only when one of these does (its version, say, changes on every edit).
 CHANGED = f"({', '.join('OLD.' + n for n in CASE_COLUMNS.split(', '))}) IS DISTINCT FROM ({', '.join('NEW.' + n for n in CASE_COLUMNS.split(', '))})"
 
@@ -47,11 +58,12 @@ ROWS_OF_CASE = (
 )
 
 POSTGRESQL = [
+    "CREATE INDEX case_line_places_idx ON reports_caseline USING gin (places jsonb_path_ops)",
     f"""
     CREATE OR REPLACE FUNCTION reports_case_lines_rebuild(cases bigint[]) RETURNS void LANGUAGE plpgsql AS $$
     BEGIN
         DELETE FROM reports_caseline WHERE case_id = ANY(cases);
-        {LINES.format(cases="c.id = ANY(cases)")};
+        {LINES.format(cases="c.id = ANY(cases)", places=PLACES["postgresql"])};
     END
     $$
     """,
@@ -100,6 +112,7 @@ POSTGRESQL = [
     ),
 ]
 POSTGRESQL_DROP = [
+    "DROP INDEX IF EXISTS case_line_places_idx",
     "DROP TRIGGER IF EXISTS reports_case_lines_added ON inbox_case",
     "DROP TRIGGER IF EXISTS reports_case_lines_changed ON inbox_case",
     "DROP TRIGGER IF EXISTS reports_case_lines_removed ON inbox_case",
@@ -111,7 +124,8 @@ POSTGRESQL_DROP = [
 
 
 def _sqlite_rebuild(case: str) -> str:
-    return f"DELETE FROM reports_caseline WHERE case_id = {case}; {LINES.format(cases=f'c.id = {case}')};"
+    lines = LINES.format(cases=f"c.id = {case}", places=PLACES["sqlite"])
+    return f"DELETE FROM reports_caseline WHERE case_id = {case}; {lines};"
 
 
 SQLITE = [
@@ -148,7 +162,8 @@ def keep(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     for statement in POSTGRESQL if vendor == "postgresql" else SQLITE if vendor == "sqlite" else []:
         schema_editor.execute(statement, params=None)
-    schema_editor.execute(LINES.format(cases="TRUE"), params=None)
+    if vendor in PLACES:
+        schema_editor.execute(LINES.format(cases="TRUE", places=PLACES[vendor]), params=None)
 
 
 def forget(apps, schema_editor):
@@ -184,6 +199,7 @@ class Migration(migrations.Migration):
                 ('resolved_at', models.DateTimeField(null=True)),
                 ('resolution_took', models.DurationField(null=True)),
                 ('waiting_since', models.DateTimeField(null=True)),
+                ('closed_at', models.DateTimeField(null=True)),
                 ('platform', models.CharField(max_length=32)),
                 ('source_id', models.BigIntegerField(null=True)),
                 ('category', models.CharField(max_length=16)),
@@ -191,9 +207,12 @@ class Migration(migrations.Migration):
                 ('first_platform', models.BooleanField()),
                 ('first_source', models.BooleanField()),
                 ('first_category', models.BooleanField()),
+                ('places', models.JSONField(default=list)),
             ],
             options={
-                'indexes': [models.Index(fields=['organisation_id', 'reported_at'], name='case_line_period_idx')],
+                'indexes': [
+                    models.Index(fields=['organisation_id', 'reported_at'], name='case_line_period_idx'),
+                ],
             },
         ),
         migrations.RunPython(keep, forget, elidable=False),

@@ -38,6 +38,7 @@ LINE = (
     "first_platform",
     "first_source",
     "first_category",
+    "places",
 )
 
 
@@ -69,6 +70,9 @@ def _expected() -> set[tuple[Any, ...]]:
             "waiting_since": case.waiting_since,
         }
         links = list(CaseMention.objects.filter(case=case).order_by("id"))
+        places = {f"p:{link.platform}" for link in links} | {f"c:{link.category}" for link in links}
+        places |= {f"s:{link.source_id}" for link in links if link.source_id is not None}
+        common["places"] = tuple(sorted(places))
         if not links:
             line = common | {"link_id": None, "platform": "", "source_id": None, "category": ""}
             line |= {"first_of_case": True, "first_platform": False, "first_source": False, "first_category": False}
@@ -83,7 +87,7 @@ def _expected() -> set[tuple[Any, ...]]:
 
 
 def _kept() -> set[tuple[Any, ...]]:
-    return set(CaseLine.objects.values_list(*LINE))
+    return {(*line[:-1], tuple(line[-1])) for line in CaseLine.objects.values_list(*LINE)}
 
 
 @pytest.mark.django_db
