@@ -124,6 +124,27 @@ def test_the_breakdowns_split_the_cases(report_world: ReportWorld) -> None:
     assert sorted(count for count, _within in shown["complainer"].values()) == [1, 2, 3]
 
 
+def test_a_case_counts_in_the_week_of_its_local_day_across_the_change_to_winter_time(
+    report_world: ReportWorld,
+) -> None:
+    """Weeks are the organisation's: a case said on Monday 00:30 in Amsterdam (Sunday in UTC) is in the new
+    week, one said on Sunday 23:30 in the old one, on both sides of the change to winter time (26 October)."""
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    said = [
+        datetime(2025, 10, 19, 23, 30, tzinfo=amsterdam),  # Sunday, summer time: week of 13 October
+        datetime(2025, 10, 20, 0, 30, tzinfo=amsterdam),  # Monday: week of 20 October
+        datetime(2025, 10, 26, 23, 30, tzinfo=amsterdam),  # Sunday, winter time since 03:00
+        datetime(2025, 10, 27, 0, 30, tzinfo=amsterdam),  # Monday: week of 27 October
+        datetime(2025, 10, 27, 0, 30, tzinfo=amsterdam),
+    ]
+    for moment in said:
+        CaseFactory(organisation=report_world.manager.organisation, created_by=report_world.staff, reported_at=moment)
+    query = ReportQuery(period="custom", start=date(2025, 10, 15), end=date(2025, 10, 31), zone="Europe/Amsterdam")
+    report = selectors.report(report_world.manager, query, NOW)
+    counted = [(week.start, week.cases.count) for week in report.weeks]
+    assert counted == [(date(2025, 10, 15), 1), (date(2025, 10, 20), 2), (date(2025, 10, 27), 2)]
+
+
 def test_the_weeks_add_up(report_world: ReportWorld) -> None:
     report = selectors.report(report_world.manager, WEEK, NOW)
     assert [(week.start, week.end) for week in report.weeks] == [(WEEK.start, WEEK.end)]
