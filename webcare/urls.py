@@ -12,6 +12,8 @@ from webcare import views
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="inbox:mention-list"), name="home"),
     path("inbox/", include("inbox.urls")),
+    # The short address people type or remember for the manager's report; the selection travels along.
+    path("reports/", RedirectView.as_view(pattern_name="inbox:reports", query_string=True), name="reports"),
     path("", include("monitoring.urls")),
     path("account/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),

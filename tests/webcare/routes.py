@@ -56,6 +56,8 @@ BOARD_FORM_SHOWN_AGAIN: Row = (LOGIN, 403, 403, 403, 200)
 #                                                anonymous no role staff manager board
 ACCESS: dict[str, dict[str, Row]] = {
     "home": {"GET": (LOGIN, 302, 302, 302, 302), "POST": (LOGIN, 302, 302, 302, 302)},
+    # The short address of the report leads on to it, where the report decides who may read it.
+    "reports": {"GET": (LOGIN, 302, 302, 302, 302), "POST": (LOGIN, 302, 302, 302, 302)},
     # Signing in and out, and the language, are open to everyone.
     "login": {"GET": (200, 302, 302, 302, 302), "POST": (200, 302, 302, 302, 302)},
     "logout": {"GET": (LOGIN, 405, 405, 405, 405), "POST": (LOGIN, 302, 302, 302, 302)},

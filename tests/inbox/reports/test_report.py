@@ -187,6 +187,13 @@ def test_it_asks_a_visitor_to_sign_in(client_for, db: None) -> None:
     assert "login" in response["Location"]
 
 
+def test_the_short_address_leads_to_the_report_with_its_selection(report_world: ReportWorld, client_for) -> None:
+    response = client_for(report_world.manager).get("/reports", {"period": "month"}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("inbox:reports") + "?period=month"
+    assert 'value="month" checked' in response.content.decode()
+
+
 def test_it_refuses_a_post(report_world: ReportWorld, client_for) -> None:
     assert client_for(report_world.manager).post(reverse("inbox:reports")).status_code == 405
 
