@@ -90,6 +90,10 @@ def seed(cases: int, mentions: int) -> tuple[int, list[int]]:
             """,
             params,
         )
+        # The triggers rebuild each new case's lines, looking up its old lines and its links. Their plans are kept for
+        # the session, and one made while those tables were empty scans them whole for every new row: adding 100,000
+        # links to an empty table took more than 25 minutes in one statement. Planned afresh each time: seconds.
+        cursor.execute("SET plan_cache_mode = force_custom_plan")
         cursor.execute(
             """
             INSERT INTO inbox_case (organisation_id, title, status, complainant_name, complainant_platform,
@@ -139,6 +143,7 @@ def seed(cases: int, mentions: int) -> tuple[int, list[int]]:
             "SELECT id, 'Rooster online', created_by_id, (ARRAY['open', 'in_progress', 'done'])[1 + id % 3], '', "
             "created_at FROM inbox_case WHERE id % 40 = 0"
         )
+        cursor.execute("RESET plan_cache_mode")
         cursor.execute("ANALYZE")
     return manager.id, [s.id for s in sources]
 
